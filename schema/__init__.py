@@ -1,0 +1,1 @@
+"""The CAST-Syria JSON Schemas, shipped inside the package as ``castcorpus.schemas``."""

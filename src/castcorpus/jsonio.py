@@ -1,0 +1,106 @@
+"""Reading corpus JSON files safely: size limit, strict UTF-8, duplicate keys caught.
+
+Reading never raises for bad input; it returns the problems as issues so that the validator
+can report every bad file in one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .report import Issue
+
+#: Largest JSON file the corpus accepts (bytes). Real annotation files are a few tens of KB.
+MAX_JSON_BYTES = 5 * 1024 * 1024
+#: Largest text file the corpus accepts (bytes).
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Loaded:
+    """A JSON file as read: its value (``None`` when unusable) and the problems found."""
+
+    value: Any = None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None and not self.issues
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs):
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def read_limited(path: Path, rel: str, limit: int) -> tuple[bytes | None, list[Issue]]:
+    """Read a file's bytes unless it is missing, not a regular file, empty or over ``limit``."""
+    try:
+        size = os.stat(path).st_size
+    except OSError as err:
+        return None, [Issue(rel, "", "file-unreadable", f"cannot read file: {err.strerror}")]
+    if not path.is_file():
+        return None, [Issue(rel, "", "file-unreadable", "not a regular file")]
+    if size == 0:
+        return None, [Issue(rel, "", "file-empty", "file is empty")]
+    if size > limit:
+        return None, [Issue(rel, "", "file-too-large", f"file has {size} bytes, more than the limit of {limit}")]
+    try:
+        return path.read_bytes(), []
+    except OSError as err:
+        return None, [Issue(rel, "", "file-unreadable", f"cannot read file: {err.strerror}")]
+
+
+def load_json(path: Path, rel: str) -> Loaded:
+    """Parse a JSON file; problems become issues with the file's name ``rel``."""
+    data, issues = read_limited(path, rel, MAX_JSON_BYTES)
+    if data is None:
+        return Loaded(None, issues)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return Loaded(None, [Issue(rel, "", "json-invalid-utf8", f"byte {err.start} is not valid UTF-8")])
+    if text.startswith("\ufeff"):
+        return Loaded(None, [Issue(rel, "", "json-bom", "file starts with a byte-order mark")])
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as err:
+        return Loaded(None, [Issue(rel, "", "json-duplicate-key", f"key {str(err)!r} occurs twice in one object")])
+    except json.JSONDecodeError as err:
+        return Loaded(None, [Issue(rel, "", "json-malformed", f"line {err.lineno} column {err.colno}: {err.msg}")])
+    except RecursionError:
+        return Loaded(None, [Issue(rel, "", "json-malformed", "nesting is too deep")])
+    return Loaded(value, [])
+
+
+def dump_json(value: Any) -> str:
+    """The corpus's JSON style: two-space indent, UTF-8 kept, final newline."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, so that a
+    failure never leaves a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,81 @@
+"""The JSON Schema files under ``schema/``: loading them and checking instances against them.
+
+The schema files are the single source of truth for the file formats; this module only
+loads them (``schema/`` ships inside the package as ``castcorpus.schemas``) and turns
+validation errors into :class:`~castcorpus.report.Issue` records.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from .report import Issue, pointer
+
+#: File kinds and the schema file that describes each.
+KINDS = ("actors", "outlets", "collections", "document", "annotation")
+_DEFS = "defs"
+
+
+def _schema_files():
+    return resources.files("castcorpus.schemas")
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The parsed schema ``<name>.schema.json``."""
+    return json.loads((_schema_files() / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _registry() -> Registry:
+    resources_ = [
+        (load_schema(name)["$id"], Resource.from_contents(load_schema(name)))
+        for name in (*KINDS, _DEFS)
+    ]
+    return Registry().with_resources(resources_)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """A Draft 2020-12 validator for one file kind, with the shared definitions resolvable."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown file kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return Draft202012Validator(load_schema(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def schema_issues(kind: str, instance: Any, file: str) -> Iterator[Issue]:
+    """Every schema violation of ``instance`` (not only the first), as issues.
+
+    The code is ``schema-<keyword>`` (e.g. ``schema-enum``, ``schema-required``), so that it
+    stays stable however the message is worded; the pointer locates the offending value.
+    """
+    for error in validator(kind).iter_errors(instance):
+        yield from _issues_of(error, file)
+
+
+def _issues_of(error, file: str) -> Iterator[Issue]:
+    # oneOf/anyOf failures are clearer as the errors of the branch that came closest.
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        best = min(error.context, key=lambda e: (len(e.relative_path) * -1, e.validator == "type"))
+        if best.validator != "type" or len(error.context) == 1:
+            yield from _issues_of(best, file)
+            return
+    code = "schema-" + _kebab(str(error.validator))
+    yield Issue(file, pointer(*error.absolute_path), code, _message(error))
+
+
+def _message(error) -> str:
+    message = error.message
+    if len(message) > 200:
+        message = message[:197] + "..."
+    return message
+
+
+def _kebab(name: str) -> str:
+    return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")

@@ -1,0 +1,243 @@
+"""``validate(root)``: every schema on every file, then the checks a schema cannot express.
+
+The validator only reads: it never changes a file. Problems with the input become issues in
+the returned :class:`~castcorpus.report.Report`; only a root that is not a corpus folder
+at all raises :class:`~castcorpus.corpus.CorpusError`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .corpus import CorpusError, Layout, default_cache_dir, hydrated_text_path, is_slug
+from .jsonio import MAX_TEXT_BYTES, load_json, read_limited
+from .report import Issue, Report, pointer
+from .schema import schema_issues
+from .texts import decode_canonical, text_sha256
+from .validate_annotations import AnnotationContext, annotation_issues
+from .validate_registries import actor_issues, duplicate_keys, outlet_issues
+
+_TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "texts", "documents", "annotations", "passes"}
+_PASS_FOLDER = "annotator-"
+
+
+class _Run:
+    """State of one validation run."""
+
+    def __init__(self, root: Path, cache_dir: Path | None):
+        self.layout = Layout(root)
+        self.root_resolved = root.resolve()
+        self.cache_dir = cache_dir
+        self.report = Report()
+        self.actors: dict[str, dict] = {}
+        self.outlets: dict[str, dict] = {}
+        self.collections: dict[str, dict] = {}
+        self.documents: dict[str, dict] = {}
+        self.texts: dict[str, str] = {}
+
+    def issue(self, file: str, where: str, code: str, message: str) -> None:
+        self.report.add(Issue(file, where, code, message))
+
+    def load(self, path: Path, kind: str) -> Any:
+        """Parse and schema-check one file; its value when usable, else None."""
+        rel = self.layout.rel(path)
+        self.report.files_checked += 1
+        if path.is_symlink() and not path.resolve().is_relative_to(self.root_resolved):
+            self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
+            return None
+        loaded = load_json(path, rel)
+        self.report.extend(loaded.issues)
+        if loaded.value is None:
+            return None
+        errors = list(schema_issues(kind, loaded.value, rel))
+        self.report.extend(errors)
+        return None if errors else loaded.value
+
+
+def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None) -> Report:
+    """Validate the corpus under ``root`` and return the report of all findings.
+
+    ``cache_dir`` is where hydrated external texts are looked for (default: the user cache);
+    when a hydrated text is there, annotations of its document are checked against it too.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError(f"{root}: not a folder")
+    if not (root / "documents").is_dir() and not (root / "actors.json").exists():
+        raise CorpusError(f"{root}: not a corpus folder (no documents/ and no actors.json)")
+    run = _Run(root, Path(cache_dir) if cache_dir else default_cache_dir())
+    _check_top_level(run)
+    _check_registries(run)
+    _check_documents(run)
+    _check_orphan_texts(run)
+    _check_annotation_folder(run, run.layout.annotations, expected_annotator=None)
+    _check_passes(run)
+    return run.report
+
+
+def _check_top_level(run: _Run) -> None:
+    for entry in sorted(run.layout.root.iterdir()):
+        if entry.name not in _TOP_LEVEL and not entry.name.startswith("."):
+            run.issue(entry.name, "", "file-unexpected", "not part of the corpus layout (a typo?)")
+    for name in ("outlets.json", "actors.json", "collections.json"):
+        if not (run.layout.root / name).exists():
+            run.issue(name, "", "file-missing", "registry file is missing")
+
+
+def _check_registries(run: _Run) -> None:
+    layout = run.layout
+    actors = run.load(layout.actors, "actors") if layout.actors.exists() else None
+    if actors:
+        run.report.extend(actor_issues(actors["actors"], "actors.json"))
+        run.actors = {a["key"]: a for a in actors["actors"]}
+    outlets = run.load(layout.outlets, "outlets") if layout.outlets.exists() else None
+    if outlets:
+        if actors:
+            run.report.extend(outlet_issues(outlets["outlets"], run.actors, "outlets.json"))
+        run.outlets = {o["key"]: o for o in outlets["outlets"]}
+    collections = run.load(layout.collections, "collections") if layout.collections.exists() else None
+    if collections:
+        run.report.extend(duplicate_keys(collections["collections"], "collections.json", "collections"))
+        run.collections = {c["key"]: c for c in collections["collections"]}
+
+
+def _json_files(run: _Run, folder: Path):
+    """The JSON files of a folder with a valid id as name; anything else is reported."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        rel = run.layout.rel(path)
+        if path.suffix != ".json" or path.is_dir():
+            run.issue(rel, "", "file-unexpected", "only <id>.json files belong in this folder")
+        elif not is_slug(path.stem):
+            run.issue(rel, "", "document-id-invalid",
+                      f"file name {path.stem!r} is not a valid id (lowercase slug, at most 64 characters)")
+        else:
+            yield path
+
+
+def _check_documents(run: _Run) -> None:
+    for path in _json_files(run, run.layout.documents):
+        meta = run.load(path, "document")
+        if meta is None:
+            continue
+        rel = run.layout.rel(path)
+        if meta["id"] != path.stem:
+            run.issue(rel, "/id", "document-id-mismatch", f"id {meta['id']!r} differs from the file name {path.stem!r}")
+            continue
+        run.documents[meta["id"]] = meta
+        _check_document_refs(run, meta, rel)
+        _check_document_text(run, meta, rel)
+
+
+def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
+    collection = run.collections.get(meta["collection"])
+    if collection is None and run.collections:
+        run.issue(rel, "/collection", "unknown-collection", f"collection {meta['collection']!r} is not in collections.json")
+    for where, key in (("/outlet", meta["outlet"]),
+                       ("/republication/original_outlet", (meta["republication"] or {}).get("original_outlet"))):
+        if key is not None and run.outlets and key not in run.outlets:
+            run.issue(rel, where, "unknown-outlet", f"outlet {key!r} is not in outlets.json")
+    if collection and not collection["redistributable"]:
+        if meta["title"] is not None:
+            run.issue(rel, "/title", "title-stored-non-redistributable",
+                      "the title of a document that is not redistributable must not be stored (use null)")
+        if "source_record" not in meta:
+            run.issue(rel, "", "source-record-missing", "an external document must give its source_record")
+
+
+def redistributable(run: _Run, meta: dict) -> bool:
+    collection = run.collections.get(meta["collection"])
+    return bool(collection and collection["redistributable"])
+
+
+def _check_document_text(run: _Run, meta: dict, rel: str) -> None:
+    stored = run.layout.texts / f"{meta['id']}.txt"
+    collection = run.collections.get(meta["collection"])
+    if collection is not None and collection["storage"] == "external":
+        if stored.exists():
+            run.issue(run.layout.rel(stored), "", "text-stored-non-redistributable",
+                      f"document {meta['id']} is not redistributable: its text must not be stored in the corpus")
+        hydrated = hydrated_text_path(run.cache_dir, meta["collection"], meta["id"])
+        if hydrated.exists():
+            _check_text_file(run, meta, hydrated, str(hydrated))
+        return
+    if not stored.exists():
+        run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
+        return
+    _check_text_file(run, meta, stored, run.layout.rel(stored))
+
+
+def _check_text_file(run: _Run, meta: dict, path: Path, rel: str) -> None:
+    run.report.files_checked += 1
+    data, issues = read_limited(path, rel, MAX_TEXT_BYTES)
+    run.report.extend(issues)
+    if data is None:
+        return
+    text, problems = decode_canonical(data)
+    for problem in problems:
+        run.issue(rel, "", problem.code, problem.message)
+    if text is None or problems:
+        return
+    if text_sha256(text) != meta["text_sha256"]:
+        run.issue(rel, "", "text-hash-mismatch",
+                  f"SHA-256 of the text is {text_sha256(text)}, document {meta['id']} says {meta['text_sha256']}")
+        return
+    if len(text) != meta["text_length"]:
+        run.issue(rel, "", "text-length-mismatch", f"text has {len(text)} code points, metadata says {meta['text_length']}")
+        return
+    run.texts[meta["id"]] = text
+
+
+def _check_orphan_texts(run: _Run) -> None:
+    if not run.layout.texts.is_dir():
+        return
+    for path in sorted(run.layout.texts.iterdir()):
+        rel = run.layout.rel(path)
+        if path.suffix != ".txt" or not is_slug(path.stem):
+            run.issue(rel, "", "document-id-invalid", "text files must be named <id>.txt with a valid id")
+        elif path.stem not in run.documents and not (run.layout.documents / f"{path.stem}.json").exists():
+            run.issue(rel, "", "text-orphan", f"no document {path.stem!r} in documents/")
+
+
+def _check_passes(run: _Run) -> None:
+    if not run.layout.passes.is_dir():
+        return
+    for folder in sorted(run.layout.passes.iterdir()):
+        name = folder.name
+        if not folder.is_dir() or not name.startswith(_PASS_FOLDER) or not name[len(_PASS_FOLDER):].isdigit():
+            run.issue(run.layout.rel(folder), "", "pass-annotator-invalid",
+                      "passes/ holds one folder per annotator, named annotator-<n>")
+            continue
+        _check_annotation_folder(run, folder, expected_annotator=name)
+
+
+def _check_annotation_folder(run: _Run, folder: Path, expected_annotator: str | None) -> None:
+    for path in _json_files(run, folder):
+        annotation = run.load(path, "annotation")
+        if annotation is None:
+            continue
+        rel = run.layout.rel(path)
+        if expected_annotator and annotation["provenance"]["annotators"] != [expected_annotator]:
+            run.issue(rel, "/provenance/annotators", "pass-annotator-mismatch",
+                      f"a pass in passes/{expected_annotator}/ must name exactly that annotator")
+        _check_annotation(run, annotation, path.stem, rel)
+
+
+def _check_annotation(run: _Run, annotation: dict, stem: str, rel: str) -> None:
+    doc_id = annotation["document"]
+    if doc_id != stem:
+        run.issue(rel, "/document", "annotation-document-mismatch", f"document {doc_id!r} differs from the file name {stem!r}")
+        return
+    meta = run.documents.get(doc_id)
+    if meta is None:
+        run.issue(rel, "/document", "unknown-document", f"there is no document {doc_id!r} in documents/")
+        return
+    if annotation["text_sha256"] != meta["text_sha256"]:
+        run.issue(rel, "/text_sha256", "annotation-hash-mismatch",
+                  f"annotations were made on text {annotation['text_sha256'][:12]}..., "
+                  f"document {doc_id} now has text {meta['text_sha256'][:12]}...")
+        return
+    ctx = AnnotationContext(rel, run.texts.get(doc_id), meta["text_length"], redistributable(run, meta), run.actors)
+    run.report.extend(annotation_issues(annotation, ctx))

@@ -1,0 +1,154 @@
+"""Checks on one annotation file that a schema cannot express: spans against the text,
+unique ids, references that resolve, and attribution chains that hang together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .report import Issue, pointer
+
+
+@dataclass
+class AnnotationContext:
+    """What an annotation file is checked against."""
+
+    file: str
+    text: str | None            # canonical text, or None when not available
+    text_length: int            # from the document metadata
+    redistributable: bool
+    actors: dict[str, dict]     # the actor registry
+
+
+def annotation_issues(annotation: dict[str, Any], ctx: AnnotationContext) -> Iterator[Issue]:
+    """Every semantic finding in one schema-valid annotation file."""
+    for path, span in iter_spans(annotation):
+        yield from span_issues(span, path, ctx)
+    yield from _mention_issues(annotation, ctx)
+    claim_ids = yield from _unique_ids(annotation.get("claims", []), "claims", ctx.file)
+    yield from _unique_ids(annotation.get("stances", []), "stances", ctx.file)
+    in_document = {entry["actor"] for entry in annotation.get("actors", [])}
+    for index, claim in enumerate(annotation.get("claims", [])):
+        yield from _claim_issues(claim, index, in_document, ctx)
+    for index, stance in enumerate(annotation.get("stances", [])):
+        yield from _stance_issues(stance, index, claim_ids, in_document, ctx)
+
+
+def iter_spans(annotation: dict[str, Any]) -> Iterator[tuple[tuple, dict]]:
+    """Every span in an annotation file with its path (for JSON pointers)."""
+    for i, entry in enumerate(annotation.get("actors", [])):
+        for j, span in enumerate(entry.get("mentions", [])):
+            yield ("actors", i, "mentions", j), span
+    for i, claim in enumerate(annotation.get("claims", [])):
+        yield ("claims", i, "span"), claim["span"]
+        if claim.get("cue"):
+            yield ("claims", i, "cue"), claim["cue"]
+        for j, step in enumerate(claim.get("attribution", [])):
+            if step.get("cue"):
+                yield ("claims", i, "attribution", j, "cue"), step["cue"]
+    for i, stance in enumerate(annotation.get("stances", [])):
+        for j, span in enumerate(stance.get("evidence", [])):
+            yield ("stances", i, "evidence", j), span
+
+
+def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> Iterator[Issue]:
+    """Offsets in order and inside the text, not on whitespace; stored text matches or is absent."""
+    start, end, where = span["start"], span["end"], pointer(*path)
+    if end <= start:
+        yield Issue(ctx.file, where, "span-reversed", f"span end {end} is not after its start {start}")
+        return
+    if end > ctx.text_length:
+        yield Issue(ctx.file, where, "span-out-of-range",
+                    f"span [{start}, {end}) ends past the end of the text ({ctx.text_length} code points)")
+        return
+    if "text" in span and not ctx.redistributable:
+        yield Issue(ctx.file, pointer(*path, "text"), "span-text-forbidden",
+                    "span text must not be stored for a document that is not redistributable")
+    if ctx.text is None:
+        return
+    covered = ctx.text[start:end]
+    if covered[0].isspace() or covered[-1].isspace():
+        yield Issue(ctx.file, where, "span-whitespace-edge",
+                    f"span [{start}, {end}) starts or ends on whitespace")
+    if ctx.redistributable and "text" in span and span["text"] != covered:
+        yield Issue(ctx.file, pointer(*path, "text"), "span-text-mismatch",
+                    f"span text {span['text']!r} differs from the text at [{start}, {end}): {covered!r}")
+
+
+def _mention_issues(annotation, ctx) -> Iterator[Issue]:
+    listed: dict[str, int] = {}
+    for i, entry in enumerate(annotation.get("actors", [])):
+        key = entry["actor"]
+        if key not in ctx.actors:
+            yield Issue(ctx.file, pointer("actors", i, "actor"), "unknown-actor",
+                        f"actor {key!r} is not in the actor registry")
+        if key in listed:
+            yield Issue(ctx.file, pointer("actors", i, "actor"), "duplicate-actor",
+                        f"actor {key!r} is already listed at /actors/{listed[key]}")
+        listed.setdefault(key, i)
+        seen = set()
+        for j, span in enumerate(entry["mentions"]):
+            pair = (span["start"], span["end"])
+            if pair in seen:
+                yield Issue(ctx.file, pointer("actors", i, "mentions", j), "duplicate-span",
+                            f"mention [{pair[0]}, {pair[1]}) of {key!r} is listed twice")
+            seen.add(pair)
+
+
+def _unique_ids(items, list_name, file):
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item["id"] in first:
+            yield Issue(file, pointer(list_name, index, "id"), "duplicate-id",
+                        f"id {item['id']!r} is already used at /{list_name}/{first[item['id']]}")
+        else:
+            first[item["id"]] = index
+    return set(first)
+
+
+def _actor_ref(ref, path, in_document, ctx) -> Iterator[Issue]:
+    if ref == "author":
+        return
+    if ref not in ctx.actors:
+        yield Issue(ctx.file, pointer(*path), "unknown-actor", f"actor {ref!r} is not in the actor registry")
+    elif ref not in in_document:
+        yield Issue(ctx.file, pointer(*path), "actor-not-in-document",
+                    f"actor {ref!r} is referred to but has no mention in /actors")
+
+
+def _claim_issues(claim, index, in_document, ctx) -> Iterator[Issue]:
+    base = ("claims", index)
+    yield from _actor_ref(claim["speaker"], (*base, "speaker"), in_document, ctx)
+    for role in ("agents", "patients"):
+        for j, ref in enumerate(claim[role]):
+            yield from _actor_ref(ref, (*base, role, j), in_document, ctx)
+    chain = claim["attribution"]
+    for j, step in enumerate(chain):
+        yield from _actor_ref(step["source"], (*base, "attribution", j, "source"), in_document, ctx)
+    if chain[0]["source"] != "author":
+        yield Issue(ctx.file, pointer(*base, "attribution", 0, "source"), "attribution-not-rooted",
+                    "the attribution chain must begin with 'author'")
+    if chain[-1]["source"] != claim["speaker"]:
+        yield Issue(ctx.file, pointer(*base, "speaker"), "speaker-mismatch",
+                    f"speaker {claim['speaker']!r} is not the last source of the attribution chain "
+                    f"({chain[-1]['source']!r})")
+    if claim["speaker"] != "author" and claim["cue"] is None:
+        yield Issue(ctx.file, pointer(*base, "cue"), "cue-missing",
+                    f"claim attributed to {claim['speaker']!r} has no cue span")
+    if len(chain) > 1 and claim["cue"] != chain[-1]["cue"]:
+        yield Issue(ctx.file, pointer(*base, "cue"), "cue-mismatch",
+                    "the claim's cue differs from the cue of the last attribution step")
+
+
+def _stance_issues(stance, index, claim_ids, in_document, ctx) -> Iterator[Issue]:
+    base = ("stances", index)
+    yield from _actor_ref(stance["holder"], (*base, "holder"), in_document, ctx)
+    target = stance["target"]
+    if "actor" in target:
+        yield from _actor_ref(target["actor"], (*base, "target", "actor"), in_document, ctx)
+        if target["actor"] == stance["holder"]:
+            yield Issue(ctx.file, pointer(*base, "target"), "stance-self-target",
+                        f"stance holder {stance['holder']!r} is also its target")
+    elif target["claim"] not in claim_ids:
+        yield Issue(ctx.file, pointer(*base, "target", "claim"), "unknown-claim",
+                    f"stance target claim {target['claim']!r} is not a claim of this file")
