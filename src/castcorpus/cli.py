@@ -9,13 +9,16 @@ command line is wrong.
 from __future__ import annotations
 
 import argparse
+import pkgutil
 import sys
 from importlib import import_module
 
-from . import __version__
+from . import __version__, commands
 
-#: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS = ["validate", "anchor", "quote"]
+
+def command_names() -> list[str]:
+    """The subcommand modules in ``castcorpus.commands`` (module ``foo_bar`` is ``foo-bar``)."""
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,8 +30,8 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action="version", version=f"castcorpus {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        import_module(f".commands.{name.replace('-', '_')}", __package__).register(sub)
+    for name in command_names():
+        import_module(f".commands.{name}", __package__).register(sub)
     return top
 
 

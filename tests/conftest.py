@@ -1,0 +1,44 @@
+"""Shared fixtures: the repository, the corpus, and the FA-KES copy in ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FAKES_CSV = SHARED / "fa-kes" / "FA-KES-Dataset.csv"
+
+
+def need_shared(path: Path) -> Path:
+    """Return ``path``; when it is missing, fail under CI (CI=true) and skip elsewhere."""
+    if not path.exists():
+        message = f"{path} is missing (tests that read ../shared need it)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def corpus_root() -> Path:
+    return REPO / "corpus"
+
+
+@pytest.fixture
+def fakes_csv() -> Path:
+    """The FA-KES file as published (../shared/fa-kes/FA-KES-Dataset.csv)."""
+    return need_shared(FAKES_CSV)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Keep every test away from the user's real hydration cache."""
+    monkeypatch.setenv("CASTCORPUS_CACHE", str(tmp_path_factory.mktemp("cache")))
