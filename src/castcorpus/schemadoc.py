@@ -1,0 +1,136 @@
+"""Generate docs/schema.md from the JSON Schema files, with examples taken from the corpus.
+
+The reference is generated, never written by hand, so it cannot drift from the schemas:
+``castcorpus schema-doc --out docs/schema.md`` rewrites it and a test checks that the
+committed file equals the generator's output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from .corpus import Layout
+from .jsonio import load_json
+from .schema import KINDS, load_schema
+
+_FILES = {
+    "actors": "corpus/actors.json",
+    "outlets": "corpus/outlets.json",
+    "collections": "corpus/collections.json",
+    "document": "corpus/documents/<id>.json",
+    "annotation": "corpus/annotations/<id>.json, corpus/passes/<annotator>/<id>.json",
+}
+_EXAMPLE_WIDTH = 90
+
+
+def _resolve(node: dict[str, Any], home: str) -> tuple[dict[str, Any], str]:
+    """Follow a ``$ref`` (local or into defs) and return the target and its home schema."""
+    while "$ref" in node:
+        ref = node["$ref"]
+        target_home, _, fragment = ref.partition("#")
+        if target_home:
+            home = target_home.rsplit(":", 1)[-1]
+        target: Any = load_schema(home)
+        for part in filter(None, fragment.split("/")):
+            target = target[part]
+        extra = {k: v for k, v in node.items() if k != "$ref"}
+        node = {**target, **extra}
+    return node, home
+
+
+def _type_of(node: dict[str, Any], home: str) -> str:
+    node, home = _resolve(node, home)
+    for key in ("oneOf", "anyOf"):
+        if key in node:
+            return " or ".join(_type_of(branch, home) for branch in node[key])
+    kind = node.get("type", "any")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "array" in kinds and "items" in node:
+        return "array of " + _type_of(node["items"], home)
+    if "object" in kinds and "properties" in node:
+        kinds = ["object"]
+    return " or ".join(kinds)
+
+
+def _fields(node: dict[str, Any], home: str, path: str) -> Iterator[tuple[str, dict, str, bool]]:
+    """Every property below ``node`` as (path, resolved node, home, required)."""
+    node, home = _resolve(node, home)
+    for branch in node.get("oneOf", []) + node.get("anyOf", []):
+        yield from _fields(branch, home, path)
+    if "items" in node:
+        yield from _fields(node["items"], home, path + "[]")
+    required = set(node.get("required", []))
+    for name, child in node.get("properties", {}).items():
+        child_path = f"{path}.{name}" if path else name
+        resolved, child_home = _resolve(child, home)
+        yield child_path, resolved, child_home, name in required
+        yield from _fields(child, home, child_path)
+
+
+def _examples(kind: str, corpus_root: Path) -> list[Any]:
+    layout = Layout(corpus_root)
+    single = {"actors": layout.actors, "outlets": layout.outlets, "collections": layout.collections}
+    if kind in single:
+        paths = [single[kind]]
+    else:
+        folder = layout.documents if kind == "document" else layout.annotations
+        paths = sorted(folder.glob("*.json"))
+    values = []
+    for path in paths:
+        loaded = load_json(path, str(path))
+        if loaded.value is not None:
+            values.append(loaded.value)
+    return values
+
+
+def _example_at(values: list[Any], path: str) -> Any:
+    """First value found at a dotted path (``[]`` steps into lists) in the example files."""
+    found: list[Any] = values
+    for part in path.split("."):
+        list_step = part.endswith("[]")
+        key = part[:-2] if list_step else part
+        found = [v[key] for v in found if isinstance(v, dict) and key in v]
+        if list_step:
+            found = [item for v in found if isinstance(v, list) for item in v]
+    return next((v for v in found if v not in (None, [], {})), found[0] if found else None)
+
+
+def _format_example(value: Any) -> str:
+    # Objects and lists of objects are shown field by field in their own rows.
+    if value is None or isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)):
+        return ""
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) > _EXAMPLE_WIDTH:
+        text = text[: _EXAMPLE_WIDTH - 3] + "..."
+    return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(corpus_root: str | Path = "corpus") -> str:
+    """The Markdown reference of every file kind, field by field."""
+    lines = [
+        "# CAST-Syria file formats (schema version 1.0)",
+        "",
+        "Generated from `schema/*.schema.json` by `castcorpus schema-doc`; do not edit by hand.",
+        "Examples are the first value found in the corpus (blank when the corpus has none yet).",
+        "Spans are half-open `[start, end)` offsets in Unicode code points into the canonical text.",
+        "",
+    ]
+    for kind in KINDS:
+        schema = load_schema(kind)
+        lines += [f"## {schema['title']}", "", schema["description"], "", f"File: `{_FILES[kind]}`. Schema: `schema/{kind}.schema.json` (`{schema['$id']}`).", ""]
+        lines += ["| field | type | required | description | allowed values | example |", "|---|---|---|---|---|---|"]
+        examples = _examples(kind, Path(corpus_root))
+        for path, node, home, required in _fields(schema, kind, ""):
+            enum = ", ".join(f"`{v}`" for v in node.get("enum", []) if v is not None)
+            lines.append(
+                f"| `{path}` | {_type_of(node, home)} | {'yes' if required else 'no'} | "
+                f"{_cell(node.get('description', ''))} | {enum} | {_format_example(_example_at(examples, path))} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,69 @@
+"""The schema files themselves: well-formed Draft 2020-12, documented, and shipped in the package."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from castcorpus.schema import KINDS, load_schema, validator
+from castcorpus.schemadoc import render
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.schema.json"))
+
+
+def walk_properties(node, path=""):
+    """Yield (path, property schema) for every property declared anywhere in a schema."""
+    if isinstance(node, dict):
+        for name, child in node.get("properties", {}).items():
+            yield f"{path}/{name}", child
+        for key, child in node.items():
+            yield from walk_properties(child, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield from walk_properties(child, f"{path}/{index}")
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_schema_is_valid_draft_2020_12_with_id(path):
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].startswith("urn:cast-syria:schema:1:")
+    assert schema["description"]
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_every_property_has_a_description(path):
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    undocumented = [p for p, child in walk_properties(schema)
+                    if "description" not in child and "$ref" not in child]
+    assert undocumented == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_file_kind_requires_schema_version(kind):
+    schema = load_schema(kind)
+    assert "schema_version" in schema["required"]
+    assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_package_copy_is_the_schema_folder(kind):
+    on_disk = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    assert load_schema(kind) == on_disk
+
+
+def test_a_typo_in_a_field_name_is_caught():
+    meta = json.loads((Path(__file__).resolve().parent.parent / "corpus/documents/duran-2018-04-russian-airstrikes-damascus.json").read_text())
+    meta["titel"] = meta.pop("title")
+    messages = [e.validator for e in validator("document").iter_errors(meta)]
+    assert "additionalProperties" in messages and "required" in messages
+
+
+def test_committed_schema_reference_is_generated(repo):
+    committed = (repo / "docs" / "schema.md").read_text(encoding="utf-8")
+    assert committed == render(repo / "corpus"), "docs/schema.md is stale: run castcorpus schema-doc --out docs/schema.md"
