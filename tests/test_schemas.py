@@ -21,7 +21,8 @@ def walk_properties(node, path=""):
         for name, child in node.get("properties", {}).items():
             yield f"{path}/{name}", child
         for key, child in node.items():
-            yield from walk_properties(child, f"{path}/{key}")
+            if key != "if":  # a condition tests properties declared elsewhere
+                yield from walk_properties(child, f"{path}/{key}")
     elif isinstance(node, list):
         for index, child in enumerate(node):
             yield from walk_properties(child, f"{path}/{index}")
