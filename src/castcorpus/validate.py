@@ -102,11 +102,16 @@ def _check_registries(run: _Run) -> None:
         run.collections = {c["key"]: c for c in collections["collections"]}
 
 
+def _entries(folder: Path) -> list[Path]:
+    """A folder's entries in name order; hidden files (.gitkeep) are not corpus files."""
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def _json_files(run: _Run, folder: Path):
     """The JSON files of a folder with a valid id as name; anything else is reported."""
     if not folder.is_dir():
         return
-    for path in sorted(folder.iterdir()):
+    for path in _entries(folder):
         rel = run.layout.rel(path)
         if path.suffix != ".json" or path.is_dir():
             run.issue(rel, "", "file-unexpected", "only <id>.json files belong in this folder")
@@ -193,7 +198,7 @@ def _check_text_file(run: _Run, meta: dict, path: Path, rel: str) -> None:
 def _check_orphan_texts(run: _Run) -> None:
     if not run.layout.texts.is_dir():
         return
-    for path in sorted(run.layout.texts.iterdir()):
+    for path in _entries(run.layout.texts):
         rel = run.layout.rel(path)
         if path.suffix != ".txt" or not is_slug(path.stem):
             run.issue(rel, "", "document-id-invalid", "text files must be named <id>.txt with a valid id")
@@ -204,7 +209,7 @@ def _check_orphan_texts(run: _Run) -> None:
 def _check_passes(run: _Run) -> None:
     if not run.layout.passes.is_dir():
         return
-    for folder in sorted(run.layout.passes.iterdir()):
+    for folder in _entries(run.layout.passes):
         name = folder.name
         if not folder.is_dir() or not name.startswith(_PASS_FOLDER) or not name[len(_PASS_FOLDER):].isdigit():
             run.issue(run.layout.rel(folder), "", "pass-annotator-invalid",

@@ -1,0 +1,46 @@
+"""The repository keeps its promises: the README's commands are the ones CI runs, and the
+files a user looks for are there."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+
+def fenced_commands(readme: str) -> list[str]:
+    return re.findall(r"```sh\n(.+?)\n```", readme, flags=re.S)
+
+
+def test_ci_runs_exactly_the_readme_test_command(repo):
+    commands = fenced_commands((repo / "README.md").read_text(encoding="utf-8"))
+    test_command = next(c for c in commands if "pytest" in c)
+    ci_lines = (repo / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_command in ci_lines
+
+
+def test_ci_runs_the_redistribution_check(repo):
+    ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 ../shared/tools/redistribution_check.py ." in ci
+    assert "set -euo pipefail" in ci
+    assert "python3 -m venv" in ci
+
+
+def test_main_job_command_runs_castcorpus(repo):
+    commands = fenced_commands((repo / "README.md").read_text(encoding="utf-8"))
+    assert any("castcorpus validate" in c and "pip install" in c for c in commands)
+
+
+def test_top_level_layout(repo):
+    for name in ("corpus", "schema", "scripts", "tests", "pyproject.toml", "DATASHEET.md",
+                 "README.md", "CITATION.cff", "LICENSE", "docs", "src/castcorpus/py.typed"):
+        assert (repo / name).exists(), name
+    for name in ("outlets.json", "actors.json", "collections.json", "texts", "documents", "annotations", "passes"):
+        assert (repo / "corpus" / name).exists(), name
+
+
+def test_citation_file_is_valid_yaml_with_title_and_license(repo):
+    citation = yaml.safe_load((repo / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["cff-version"] == "1.2.0"
+    assert citation["license"] == "CC-BY-4.0"
+    assert "CAST-Syria" in citation["title"]
