@@ -110,7 +110,8 @@ class Corpus:
         if not self.layout.root.is_dir():
             raise CorpusError(f"{self.layout.root}: not a corpus folder")
 
-    def _load(self, path: Path) -> Any:
+    def read(self, path: Path) -> Any:
+        """Parse one JSON file of the corpus; raises :class:`CorpusError` naming it if unusable."""
         loaded = load_json(path, self.layout.rel(path))
         if not loaded.ok:
             raise CorpusError("; ".join(issue.line() for issue in loaded.issues))
@@ -119,17 +120,17 @@ class Corpus:
     @cached_property
     def actors(self) -> dict[str, dict[str, Any]]:
         """Actor registry entries by key."""
-        return {a["key"]: a for a in self._load(self.layout.actors)["actors"]}
+        return {a["key"]: a for a in self.read(self.layout.actors)["actors"]}
 
     @cached_property
     def outlets(self) -> dict[str, dict[str, Any]]:
         """Outlet registry entries by key."""
-        return {o["key"]: o for o in self._load(self.layout.outlets)["outlets"]}
+        return {o["key"]: o for o in self.read(self.layout.outlets)["outlets"]}
 
     @cached_property
     def collections(self) -> dict[str, dict[str, Any]]:
         """Collections by key."""
-        return {c["key"]: c for c in self._load(self.layout.collections)["collections"]}
+        return {c["key"]: c for c in self.read(self.layout.collections)["collections"]}
 
     def document_ids(self) -> list[str]:
         """Ids of all documents, sorted."""
@@ -137,12 +138,12 @@ class Corpus:
 
     def meta(self, doc_id: str) -> dict[str, Any]:
         """Metadata of one document."""
-        return self._load(self._doc_path(self.layout.documents, doc_id, ".json"))
+        return self.read(self._doc_path(self.layout.documents, doc_id, ".json"))
 
     def annotation(self, doc_id: str) -> dict[str, Any] | None:
         """Gold annotation of one document, or None when it has none."""
         path = self._doc_path(self.layout.annotations, doc_id, ".json")
-        return self._load(path) if path.exists() else None
+        return self.read(path) if path.exists() else None
 
     def text(self, meta: dict[str, Any]) -> str | None:
         """Canonical text of a document, or None when it is external and not hydrated.

@@ -1,0 +1,194 @@
+"""Inter-annotator agreement between independent passes (corpus/passes/<annotator>/).
+
+Spans are compared as detection tasks (F1 of one pass against the other, which is symmetric):
+exactly (same offsets) and partially (character overlap, Jaccard >= 0.5, matched one-to-one).
+Labels are compared on the items both passes found, with Krippendorff's alpha (nominal;
+from the ``krippendorff`` package) and raw percentage agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+PARTIAL_THRESHOLD = 0.5
+
+
+def jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Character-overlap Jaccard of two half-open spans."""
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union else 0.0
+
+
+def match_spans(left: list[tuple[int, int]], right: list[tuple[int, int]], exact: bool) -> list[tuple[int, int]]:
+    """One-to-one matches (index pairs) between two span lists: exact, or greedy by overlap."""
+    if exact:
+        where = {span: j for j, span in enumerate(right)}
+        return [(i, where[span]) for i, span in enumerate(left) if span in where]
+    candidates = sorted(
+        ((jaccard(a, b), i, j) for i, a in enumerate(left) for j, b in enumerate(right)),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    used_left, used_right, pairs = set(), set(), []
+    for score, i, j in candidates:
+        if score < PARTIAL_THRESHOLD:
+            break
+        if i not in used_left and j not in used_right:
+            used_left.add(i)
+            used_right.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def f1(matched: int, n_left: int, n_right: int) -> float | None:
+    """Pairwise F1: 2 * matches / (items of both passes); None when both are empty."""
+    total = n_left + n_right
+    return 2 * matched / total if total else None
+
+
+def nominal_alpha(pairs: list[tuple[Any, Any]]) -> float | None:
+    """Krippendorff's alpha (nominal) for two coders over matched units; None if undefined."""
+    import krippendorff
+
+    if len(pairs) < 2:
+        return None
+    values = sorted({str(v) for pair in pairs for v in pair})
+    if len(values) < 2:
+        return 1.0 if all(a == b for a, b in pairs) else None
+    code = {v: float(i) for i, v in enumerate(values)}
+    data = np.array([[code[str(a)] for a, _ in pairs], [code[str(b)] for _, b in pairs]])
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def percent(pairs: list[tuple[Any, Any]]) -> float | None:
+    return sum(a == b for a, b in pairs) / len(pairs) if pairs else None
+
+
+@dataclass
+class LayerAgreement:
+    """Agreement on one layer (mentions, claims or stances) between two passes."""
+
+    n_left: int
+    n_right: int
+    exact_f1: float | None
+    partial_f1: float | None
+    labels: dict[str, dict[str, float | None]] = field(default_factory=dict)
+
+
+def _spans(items, get) -> list[tuple[int, int]]:
+    return [(get(x)["start"], get(x)["end"]) for x in items]
+
+
+def _label_agreement(left, right, pairs, labels: dict[str, Callable[[Any], Any]]):
+    out = {}
+    for name, get in labels.items():
+        values = [(get(left[i]), get(right[j])) for i, j in pairs]
+        out[name] = {"n": len(values), "percent": percent(values), "alpha": nominal_alpha(values)}
+    return out
+
+
+def _layer(left, right, get_span, labels) -> tuple[LayerAgreement, list[tuple[int, int]]]:
+    a, b = _spans(left, get_span), _spans(right, get_span)
+    exact = match_spans(a, b, exact=True)
+    partial = match_spans(a, b, exact=False)
+    layer = LayerAgreement(len(a), len(b), f1(len(exact), len(a), len(b)), f1(len(partial), len(a), len(b)),
+                           _label_agreement(left, right, partial, labels))
+    return layer, partial
+
+
+def _mentions(annotation) -> list[dict]:
+    return [{"span": m, "actor": entry["actor"]} for entry in annotation["actors"] for m in entry["mentions"]]
+
+
+def compare(left: dict[str, Any], right: dict[str, Any]) -> dict[str, LayerAgreement]:
+    """Agreement of two passes over the same document, layer by layer."""
+    mentions, _ = _layer(_mentions(left), _mentions(right), lambda m: m["span"], {"actor": lambda m: m["actor"]})
+    claim_labels = {
+        "type": lambda c: c["type"],
+        "certainty": lambda c: c["certainty"],
+        "check_worthy": lambda c: c["check_worthy"],
+        "speaker": lambda c: c["speaker"],
+        "attribution_depth": lambda c: len(c["attribution"]),
+    }
+    claims, claim_pairs = _layer(left["claims"], right["claims"], lambda c: c["span"], claim_labels)
+    return {"mentions": mentions, "claims": claims, "stances": _stances(left, right, claim_pairs)}
+
+
+def _stances(left, right, claim_pairs) -> LayerAgreement:
+    """Stances match when holder and target agree (claim targets through the claim matching)."""
+    left_to_right = {left["claims"][i]["id"]: right["claims"][j]["id"] for i, j in claim_pairs}
+
+    def key(stance, mapping):
+        target = stance["target"]
+        if "actor" in target:
+            return stance["holder"], ("actor", target["actor"])
+        claim = target["claim"] if mapping is None else mapping.get(target["claim"], "unmatched:" + target["claim"])
+        resolved = ("claim", claim)
+        return stance["holder"], resolved
+
+    right_keys = {}
+    for j, stance in enumerate(right["stances"]):
+        right_keys.setdefault(key(stance, None), j)
+    pairs = []
+    for i, stance in enumerate(left["stances"]):
+        j = right_keys.pop(key(stance, left_to_right), None)
+        if j is not None:
+            pairs.append((i, j))
+    n_l, n_r = len(left["stances"]), len(right["stances"])
+    labels = _label_agreement(left["stances"], right["stances"], pairs,
+                              {"polarity": lambda s: s["polarity"], "explicit": lambda s: s["explicit"]})
+    return LayerAgreement(n_l, n_r, f1(len(pairs), n_l, n_r), f1(len(pairs), n_l, n_r), labels)
+
+
+def corpus_agreement(corpus) -> dict[str, dict[str, dict[str, LayerAgreement]]]:
+    """Pairwise agreement for every document with two or more passes:
+    ``{doc_id: {"annotator-1 vs annotator-2": {layer: LayerAgreement}}}``."""
+    passes_root = corpus.layout.passes
+    annotators = sorted(p.name for p in passes_root.iterdir() if p.is_dir()) if passes_root.is_dir() else []
+    results: dict[str, dict[str, dict[str, LayerAgreement]]] = {}
+    for doc_id in corpus.document_ids():
+        have = [a for a in annotators if (passes_root / a / f"{doc_id}.json").exists()]
+        loaded = {a: corpus.read(passes_root / a / f"{doc_id}.json") for a in have}
+        for x, left in enumerate(have):
+            for right in have[x + 1:]:
+                results.setdefault(doc_id, {})[f"{left} vs {right}"] = compare(loaded[left], loaded[right])
+    return results
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def render_markdown(results) -> str:
+    """The agreement report as Markdown tables (one row per document, pair and layer)."""
+    lines = [
+        "# Inter-annotator agreement",
+        "",
+        "Generated by `castcorpus agreement --out docs/agreement.md` from `corpus/passes/`; do not edit by hand.",
+        "",
+        "Span F1 is symmetric (2 x matches / items of both passes): exact = same offsets, partial = "
+        f"one-to-one matches with character Jaccard >= {PARTIAL_THRESHOLD}. Label agreement is measured on "
+        "partially matched items: raw agreement and Krippendorff's alpha (nominal; n/a when undefined, "
+        "e.g. fewer than two items or a single value). Stances match when holder and target agree "
+        "(claim targets through the claim matching).",
+        "",
+    ]
+    if not results:
+        return "\n".join(lines + ["No document has two independent passes yet.", ""])
+    lines += ["| document | passes | layer | items (a / b) | exact F1 | partial F1 |", "|---|---|---|---|---|---|"]
+    for doc_id, pairs in sorted(results.items()):
+        for pair, layers in sorted(pairs.items()):
+            for name, layer in layers.items():
+                lines.append(f"| {doc_id} | {pair} | {name} | {layer.n_left} / {layer.n_right} | "
+                             f"{_fmt(layer.exact_f1)} | {_fmt(layer.partial_f1)} |")
+    lines += ["", "| document | passes | layer | label | matched items | agreement | alpha |", "|---|---|---|---|---|---|---|"]
+    for doc_id, pairs in sorted(results.items()):
+        for pair, layers in sorted(pairs.items()):
+            for name, layer in layers.items():
+                for label, value in layer.labels.items():
+                    lines.append(f"| {doc_id} | {pair} | {name} | {label} | {value['n']} | "
+                                 f"{_fmt(value['percent'])} | {_fmt(value['alpha'])} |")
+    return "\n".join(lines) + "\n"

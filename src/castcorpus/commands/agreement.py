@@ -1,0 +1,40 @@
+"""``castcorpus agreement``: agreement between independent annotation passes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from . import add_command
+from ..agreement import corpus_agreement, render_markdown
+from ..corpus import Corpus, CorpusError
+from ..jsonio import write_atomic
+
+
+def register(subparsers) -> None:
+    cmd = add_command(subparsers, "agreement",
+                      "Measure agreement between the independent passes in corpus/passes/.",
+                      "castcorpus agreement --out docs/agreement.md")
+    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    cmd.add_argument("--json", action="store_true", help="print the results as JSON")
+    cmd.add_argument("--out", metavar="FILE", help="write the Markdown report here (atomically)")
+    cmd.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        results = corpus_agreement(Corpus(args.corpus))
+    except CorpusError as err:
+        print(f"castcorpus agreement: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        plain = {doc: {pair: {k: asdict(v) for k, v in layers.items()} for pair, layers in pairs.items()}
+                 for doc, pairs in results.items()}
+        print(json.dumps(plain, indent=2))
+    elif args.out:
+        write_atomic(Path(args.out), render_markdown(results))
+    else:
+        sys.stdout.write(render_markdown(results))
+    return 0

@@ -1,0 +1,81 @@
+"""Agreement between passes: hand-computed cases."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from castcorpus.agreement import compare, f1, jaccard, match_spans, nominal_alpha
+
+
+def test_jaccard_of_spans():
+    assert jaccard((0, 10), (5, 15)) == pytest.approx(5 / 15)
+    assert jaccard((0, 4), (4, 8)) == 0.0
+    assert jaccard((2, 6), (2, 6)) == 1.0
+
+
+def test_exact_and_partial_matching_are_one_to_one():
+    left = [(0, 10), (20, 30), (40, 50)]
+    right = [(0, 10), (21, 30), (60, 70)]
+    assert match_spans(left, right, exact=True) == [(0, 0)]
+    assert match_spans(left, right, exact=False) == [(0, 0), (1, 1)]
+    # two left spans competing for one right span: only the better one matches
+    assert match_spans([(0, 10), (1, 10)], [(0, 10)], exact=False) == [(0, 0)]
+
+
+def test_pairwise_f1():
+    assert f1(2, 3, 3) == pytest.approx(4 / 6)
+    assert f1(0, 0, 0) is None
+
+
+def test_alpha_perfect_and_chance():
+    assert nominal_alpha([("a", "a"), ("b", "b"), ("a", "a")]) == pytest.approx(1.0)
+    # Krippendorff's example: 4 units, coders disagree on one of two values each time
+    worst = nominal_alpha([("a", "b"), ("b", "a"), ("a", "b"), ("b", "a")])
+    assert worst < 0
+    assert nominal_alpha([("a", "a")]) is None
+
+
+def span(start, end):
+    return {"start": start, "end": end}
+
+
+def claim(cid, start, end, ctype="event", speaker="author"):
+    return {"id": cid, "span": span(start, end), "type": ctype, "certainty": "asserted", "check_worthy": True,
+            "speaker": speaker, "attribution": [{"source": "author", "cue": None}]}
+
+
+def annotation(claims, stances, mentions):
+    return {"claims": claims, "stances": stances, "actors": mentions}
+
+
+def test_compare_two_passes_by_hand():
+    left = annotation(
+        [claim("c1", 0, 20), claim("c2", 30, 50, "casualties")],
+        [{"holder": "author", "target": {"claim": "c2"}, "polarity": "support", "explicit": True},
+         {"holder": "author", "target": {"actor": "isis"}, "polarity": "oppose", "explicit": False}],
+        [{"actor": "isis", "mentions": [span(0, 4), span(30, 34)]}],
+    )
+    right = annotation(
+        [claim("c7", 0, 20), claim("c9", 32, 50, "event")],
+        [{"holder": "author", "target": {"claim": "c9"}, "polarity": "neutral", "explicit": True},
+         {"holder": "author", "target": {"actor": "isis"}, "polarity": "oppose", "explicit": False}],
+        [{"actor": "isis", "mentions": [span(0, 4)]}, {"actor": "russia", "mentions": [span(30, 34)]}],
+    )
+    result = compare(left, right)
+    assert result["mentions"].exact_f1 == pytest.approx(1.0)
+    assert result["mentions"].labels["actor"]["percent"] == pytest.approx(0.5)
+    assert result["claims"].exact_f1 == pytest.approx(0.5)   # c1 only
+    assert result["claims"].partial_f1 == pytest.approx(1.0)  # c2 ~ c9 (Jaccard 0.9)
+    assert result["claims"].labels["type"]["percent"] == pytest.approx(0.5)
+    # the claim-target stance matches through c2 ~ c9; polarities differ
+    assert result["stances"].exact_f1 == pytest.approx(1.0)
+    assert result["stances"].labels["polarity"]["percent"] == pytest.approx(0.5)
+
+
+def test_unmatched_claim_targets_do_not_match_stances():
+    left = annotation([claim("c1", 0, 10)], [{"holder": "author", "target": {"claim": "c1"}, "polarity": "support", "explicit": True}], [])
+    right = annotation([claim("c1", 40, 50)], [{"holder": "author", "target": {"claim": "c1"}, "polarity": "support", "explicit": True}], [])
+    assert compare(left, right)["stances"].exact_f1 == 0.0
+    assert not math.isnan(compare(left, right)["claims"].exact_f1)
