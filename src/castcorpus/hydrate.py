@@ -75,6 +75,19 @@ def cached_source(cache_dir: Path, spec: dict[str, Any], key: str = COLLECTION) 
     return Path(cache_dir) / key / spec["name"]
 
 
+def local_source(corpus_root: Path, cache_dir: Path, source: str | Path | None = None,
+                 key: str = COLLECTION) -> Path:
+    """The file to read: ``source`` when given, else the copy already in the cache."""
+    if source:
+        return Path(source)
+    spec = collection_file(Path(corpus_root), key)
+    cached = cached_source(cache_dir, spec, key)
+    if not cached.exists():
+        raise HydrateError(f"no copy of {spec['name']} in {cached.parent}; pass --from PATH "
+                           f"(a local copy) or run 'castcorpus hydrate {key} --download' (from {spec['url']})")
+    return cached
+
+
 def read_verified(path: Path, spec: dict[str, Any]) -> bytes:
     """The bytes of ``path`` once its size and SHA-256 equal ``spec``'s; else HydrateError."""
     try:

@@ -16,7 +16,7 @@ from . import add_command
 from ..corpus import default_cache_dir
 from ..download import DownloadError, download
 from ..fakes import FakesFormatError
-from ..hydrate import HydrateError, cached_source, collection_file, hydrate_fakes, read_verified
+from ..hydrate import HydrateError, cached_source, collection_file, hydrate_fakes, local_source, read_verified
 
 
 def register(subparsers) -> None:
@@ -59,19 +59,14 @@ def run(args) -> int:
 
 def _source(args, cache: Path) -> Path:
     """The file to hydrate from, downloading it first when asked."""
+    if not args.download:
+        return local_source(Path(args.corpus), cache, args.source, args.collection)
     spec = collection_file(Path(args.corpus), args.collection)
-    if args.source:
-        return Path(args.source)
     cached = cached_source(cache, spec, args.collection)
-    if args.download:
-        if cached.exists():
-            try:
-                read_verified(cached, spec)
-                return cached  # already downloaded and intact: nothing to fetch
-            except HydrateError:
-                pass
-        return download(spec["url"], cached, spec["sha256"], spec["bytes"], progress=not args.quiet)
-    if not cached.exists():
-        raise HydrateError(f"no copy of {spec['name']} in {cached.parent}; pass --from PATH "
-                           f"(a local copy) or --download (from {spec['url']})")
-    return cached
+    if cached.exists():
+        try:
+            read_verified(cached, spec)
+            return cached  # already downloaded and intact: nothing to fetch
+        except HydrateError:
+            pass
+    return download(spec["url"], cached, spec["sha256"], spec["bytes"], progress=not args.quiet)
