@@ -1,0 +1,179 @@
+"""``build_release``: validate the corpus and write a self-contained release folder.
+
+The release (by default ``dist/cast-syria/``) holds the dataset card ``README.md``,
+``data/<config>/<split>-NNNNN-of-NNNNN.parquet``, the licenses, ``DATASHEET.md`` and
+``CITATION.cff`` when the repository has them, whatever the extra writers add (Croissant,
+charts) and ``SHA256SUMS``. Documents are streamed: rows go to Parquet in row groups as they
+are derived. Everything is written into a staging folder beside the target, which replaces
+the previous release only when the build has succeeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from tqdm import tqdm
+
+from . import __version__
+from .card import CardInput, SplitStats, render
+from .corpus import Corpus, default_cache_dir
+from .features import CONFIGS, OUTLET_SUFFIX, features
+from .parquet import SplitWriter
+from .release import copy_repository_files, replace_atomically, sha256sums, staging_folder
+from .report import Issue, Report
+from .rowcache import RowCache, registry_hash, row_key
+from .splits import anchors, assign, outlet_split
+from .validate import validate
+from .views import Registries, document_rows
+
+#: Writers of extra release files (e.g. croissant.json, charts), called as
+#: ``writer(staging_folder, summary)`` after the data and card are written and before
+#: SHA256SUMS, so that their files are checksummed too. Append to add one.
+EXTRA_WRITERS: list[Callable[[Path, "BuildSummary"], None]] = []
+
+
+class BuildError(Exception):
+    """The corpus cannot be built; ``report`` holds the validation findings (if any)."""
+
+    def __init__(self, message: str, report: Report | None = None):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class BuildSummary:
+    """What a build wrote: rows per config and split, documents left out, issues met."""
+
+    out_dir: Path
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (document id, reason)
+    issues: list[Issue] = field(default_factory=list)
+    splits: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc id -> (split, outlet_split)
+    fingerprint: str = ""
+    files: list[str] = field(default_factory=list)  # release-relative paths, sorted
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+
+def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dist/cast-syria", *,
+                  cache_dir: str | Path | None = None, progress: bool = False,
+                  repo_root: str | Path | None = None, row_cache: bool = True,
+                  extra_writers: list[Callable[[Path, BuildSummary], None]] | None = None) -> BuildSummary:
+    """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
+
+    ``cache_dir`` is the castcorpus cache (hydrated texts; derived rows under ``rows/``), by
+    default :func:`castcorpus.corpus.default_cache_dir`. ``repo_root`` is where LICENSE,
+    licenses/, DATASHEET.md and CITATION.cff are taken from (default: the corpus's parent).
+    Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.
+    """
+    corpus_root, out_dir = Path(corpus_root), Path(out_dir)
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    report = validate(corpus_root, cache_dir=cache)
+    if not report.valid:
+        raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
+    corpus = Corpus(corpus_root, cache_dir=cache)
+    summary = BuildSummary(out_dir=out_dir)
+    staging = staging_folder(out_dir)
+    try:
+        _build_into(staging, corpus, summary, RowCache(cache / "rows" if row_cache else None), progress)
+        copy_repository_files(Path(repo_root) if repo_root else corpus_root.resolve().parent, staging)
+        for writer in [*EXTRA_WRITERS, *(extra_writers or [])]:
+            writer(staging, summary)
+        summary.files = sha256sums(staging)
+        replace_atomically(staging, out_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+def _assign_splits(corpus: Corpus) -> dict[str, tuple[str, str]]:
+    """Both splits of every document, from a first light pass over metadata and annotations."""
+    metas = {}
+    pairs = []
+    for doc_id in corpus.document_ids():
+        meta = corpus.meta(doc_id)
+        metas[doc_id] = outlet_split(meta)
+        pairs.append((doc_id, anchors(meta, corpus.annotation(doc_id))))
+    standard = assign(pairs)
+    return {doc_id: (standard[doc_id], metas[doc_id]) for doc_id in standard}
+
+
+def _build_into(staging: Path, corpus: Corpus, summary: BuildSummary, rows_cache: RowCache, progress: bool) -> None:
+    summary.splits = _assign_splits(corpus)
+    reg = Registries(corpus.actors, corpus.outlets)
+    registries = registry_hash(corpus.actors, corpus.outlets)
+    writers: dict[tuple[str, str], SplitWriter] = {}
+    documents = annotated = 0
+    try:
+        for record in tqdm(corpus.iter_documents(), total=len(summary.splits), disable=not progress,
+                           desc="build", unit="doc"):
+            if record.text is None:
+                summary.left_out.append((record.id, "text not available (external and not hydrated)"))
+                continue
+            rows, issues = _rows(record, reg, registries, rows_cache)
+            summary.issues.extend(issues)
+            documents += 1
+            annotated += record.annotation is not None
+            _write_rows(staging, writers, rows, summary.splits[record.id])
+        stats = _close(staging, writers, summary)
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
+    summary.fingerprint = _fingerprint(staging)
+    card = CardInput(stats, summary.fingerprint, __version__, documents, annotated, len(summary.left_out))
+    (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
+
+
+def _rows(record, reg: Registries, registries: str, rows_cache: RowCache):
+    key = row_key(record.meta, record.annotation, record.text, registries)
+    cached = rows_cache.get(key)
+    if cached is not None:
+        return cached
+    file = f"annotations/{record.id}.json"
+    rows, issues = document_rows(record.meta, record.annotation, record.text, reg, file)
+    rows_cache.put(key, rows, issues)
+    return rows, issues
+
+
+def _write_rows(staging: Path, writers: dict, rows: dict[str, list[dict]], splits: tuple[str, str]) -> None:
+    split, by_outlet = splits
+    for base in CONFIGS:
+        for row in rows.get(base, []):
+            if base in ("documents", "raw"):
+                row = {**row, "split": split, "outlet_split": by_outlet}
+            for config, which in ((base, split), (base + OUTLET_SUFFIX, by_outlet)):
+                writer = writers.get((config, which))
+                if writer is None:
+                    writer = writers[(config, which)] = SplitWriter(staging / "data" / config, which, features(config))
+                writer.add(row)
+
+
+def _close(staging: Path, writers: dict, summary: BuildSummary) -> dict[str, dict[str, SplitStats]]:
+    stats: dict[str, dict[str, SplitStats]] = {}
+    for (config, split), writer in sorted(writers.items()):
+        paths = writer.close()
+        if not writer.num_rows:
+            continue
+        stats.setdefault(config, {})[split] = SplitStats(
+            writer.num_rows, writer.num_bytes, sum(p.stat().st_size for p in paths),
+            f"data/{config}/{split}-*.parquet")
+        summary.rows.setdefault(config, {})[split] = writer.num_rows
+    return stats
+
+
+def _fingerprint(staging: Path) -> str:
+    """SHA-256 over the Parquet files' relative paths and bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted((staging / "data").rglob("*.parquet")):
+        digest.update(path.relative_to(staging).as_posix().encode() + b"\0")
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()

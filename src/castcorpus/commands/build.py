@@ -1,0 +1,45 @@
+"""``castcorpus build``: validate the corpus and write the Parquet release folder."""
+
+from __future__ import annotations
+
+import sys
+
+from . import add_command
+from ..build import BuildError, build_release
+from ..corpus import CorpusError
+
+
+def register(subparsers) -> None:
+    cmd = add_command(subparsers, "build",
+                      "Validate the corpus and build the release folder (dataset card, Parquet configs, checksums).",
+                      "castcorpus build corpus --out dist/cast-syria")
+    cmd.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: ./corpus)")
+    cmd.add_argument("--out", metavar="DIR", default="dist/cast-syria", help="release folder (default: dist/cast-syria)")
+    cmd.add_argument("--cache", metavar="DIR",
+                     help="castcorpus cache: hydrated texts and derived rows (default: the user cache)")
+    cmd.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    cmd.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        summary = build_release(args.path, args.out, cache_dir=args.cache,
+                                progress=not args.no_progress and sys.stderr.isatty())
+    except BuildError as err:
+        for line in err.report.lines() if err.report else []:
+            print(line)
+        print(f"castcorpus build: {err}", file=sys.stderr)
+        return 1
+    except CorpusError as err:
+        print(f"castcorpus build: {err}", file=sys.stderr)
+        return 2
+    for issue in sorted(summary.issues):
+        print(issue.line())
+    for doc_id, reason in summary.left_out:
+        print(f"left out {doc_id}: {reason}", file=sys.stderr)
+    for config, splits in summary.rows.items():
+        counts = ", ".join(f"{split} {n}" for split, n in splits.items())
+        print(f"{config}: {counts}", file=sys.stderr)
+    print(f"{args.out}: built, fingerprint {summary.fingerprint[:16]}, "
+          f"{len(summary.left_out)} document(s) left out, {len(summary.issues)} issue(s)", file=sys.stderr)
+    return 0

@@ -1,0 +1,79 @@
+"""The release folder as files: staging beside the target, atomic replacement, the
+repository files a release carries, and the checksum manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+#: Repository files copied into a release when present (licenses/ is copied whole).
+REPOSITORY_FILES = ("LICENSE", "DATASHEET.md", "CITATION.cff")
+
+
+def staging_folder(out_dir: Path) -> Path:
+    """A fresh, empty folder beside ``out_dir`` (same file system, so the final rename is atomic)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    return staging
+
+
+def replace_atomically(staging: Path, out_dir: Path) -> None:
+    """Put ``staging`` in the place of ``out_dir``.
+
+    The previous release is first renamed aside, then the new one renamed in, then the old
+    one deleted: at no point is a half-written release at ``out_dir``. (Between the two
+    renames ``out_dir`` is briefly absent; POSIX has no atomic exchange of folders.)
+    """
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    if out_dir.exists():
+        os.rename(out_dir, old)
+    try:
+        os.rename(staging, out_dir)
+    except OSError:
+        if old.exists():
+            os.rename(old, out_dir)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def copy_repository_files(repo_root: Path, staging: Path) -> list[str]:
+    """Copy LICENSE, licenses/, DATASHEET.md and CITATION.cff when present; the names copied."""
+    copied = []
+    for name in REPOSITORY_FILES:
+        source = repo_root / name
+        if source.is_file():
+            shutil.copyfile(source, staging / name)
+            copied.append(name)
+    licenses = repo_root / "licenses"
+    if licenses.is_dir():
+        for source in sorted(licenses.iterdir()):
+            if source.is_file() and not source.name.startswith("."):
+                (staging / "licenses").mkdir(exist_ok=True)
+                shutil.copyfile(source, staging / "licenses" / source.name)
+                copied.append(f"licenses/{source.name}")
+    return copied
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256sums(staging: Path) -> list[str]:
+    """Write ``SHA256SUMS`` (``sha256sum -c`` format) over every other file; the paths listed."""
+    files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
+                   if p.is_file() and p.name != "SHA256SUMS")
+    lines = [f"{_sha256(staging / name)}  {name}\n" for name in files]
+    (staging / "SHA256SUMS").write_text("".join(lines), encoding="utf-8", newline="\n")
+    return files

@@ -1,0 +1,86 @@
+"""Cache of derived per-document rows, keyed by the hash of everything the rows depend on.
+
+The key covers the document's metadata, annotation and text, the registries (names and
+types of actors, outlet actors) and the code that derives rows (the source of the modules
+involved and the segmenter version). A cache entry can therefore never be stale: anything
+that could change the rows changes the key. Entries are JSON files written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .jsonio import write_atomic
+from .report import Issue
+from .segment import SEGMENTER
+
+#: Modules whose source decides the rows.
+_ROW_MODULES = ("views.py", "ner.py", "segment.py", "rowcache.py")
+
+
+@cache
+def code_version() -> str:
+    """Hash of the row-deriving code and the segmenter version."""
+    digest = hashlib.sha256(f"{__version__}\0{SEGMENTER}".encode())
+    package = resources.files("castcorpus")
+    for name in _ROW_MODULES:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def registry_hash(actors: dict, outlets: dict) -> str:
+    """Hash of the registries as the rows use them."""
+    return hashlib.sha256(_canonical({"actors": actors, "outlets": outlets})).hexdigest()
+
+
+def row_key(meta: dict, annotation: dict | None, text: str, registries: str) -> str:
+    """The cache key of one document's rows."""
+    digest = hashlib.sha256(code_version().encode())
+    for part in (_canonical(meta), _canonical(annotation), text.encode("utf-8"), registries.encode()):
+        digest.update(len(part).to_bytes(8, "big"))  # length-prefixed: no ambiguous joins
+        digest.update(part)
+    return digest.hexdigest()
+
+
+class RowCache:
+    """Rows by key under ``folder`` (``None``: no caching)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.hits = self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> tuple[dict, list[Issue]] | None:
+        """Cached rows and issues, or None (an unreadable entry counts as a miss)."""
+        if self.folder is None:
+            return None
+        try:
+            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+            result = entry["rows"], [Issue(*issue) for issue in entry["issues"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, rows: dict, issues: list[Issue]) -> None:
+        """Store rows and issues (best effort: a cache that cannot be written is skipped)."""
+        if self.folder is None:
+            return
+        entry = {"rows": rows, "issues": [[i.file, i.pointer, i.code, i.message] for i in issues]}
+        try:
+            write_atomic(self._path(key), json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+        except OSError:
+            pass
