@@ -1,0 +1,123 @@
+"""Bad FA-KES inputs: clear errors naming the row or document, nothing half-written.
+
+Bad files are made at run time, from invented text or by mutating a temporary copy of the
+real file; none is committed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+
+from castcorpus.cli import main
+from castcorpus.corpus import hydrated_text_path
+from castcorpus.fakes import FakesFormatError, document_ids, read_fakes
+from castcorpus.hydrate import HydrateError, collection_file, hydrate_fakes, read_verified
+
+HEADER = b"unit_id,article_title,article_content,source,date,location,labels,,,,\r\n"
+
+
+def invented(*records: bytes) -> bytes:
+    return HEADER + b"".join(records)
+
+
+GOOD = b'101,Invented headline,"Invented body, with a comma.",sana,4/5/2017,idlib,1,,,,\r\n'
+
+
+def test_invented_file_reads():
+    rows = read_fakes(invented(GOOD, GOOD.replace(b"101", b"102")))
+    assert [r.unit_id for r in rows] == ["101", "102"]
+    assert rows[0].date.isoformat() == "2017-04-05" and rows[0].label == 1
+    assert document_ids(rows) == ["fa-kes-101", "fa-kes-102"]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"\r\n\r\n", "empty"),
+    (b"name,age\r\nx,1\r\n", "row 0 (header): column(s) unit_id"),
+    (HEADER.replace(b"location,", b""), "column(s) location missing"),
+    (HEADER, "no data rows"),
+    (invented(GOOD, b'102,Headline,"Body cut off in the mid'), "row 2: not valid CSV"),
+    (invented(GOOD, b"102,Headline,Body,sana"), "row 2: has 4 columns"),
+    (invented(GOOD[:-2]), "row 1: the last record has no line end"),
+    (invented(GOOD.replace(b",1,,,,", b",yes,,,,")), "row 1 (unit_id 101): label 'yes'"),
+    (invented(GOOD.replace(b"4/5/2017", b"2017-04-05")), "row 1 (unit_id 101): date"),
+    (invented(GOOD.replace(b"101", b"1a")), "row 1: unit_id '1a'"),
+    (invented(GOOD.replace(b"sana", b"Al Sana")), "row 1 (unit_id 101): source"),
+])
+def test_unusable_files_name_the_row(data, message):
+    with pytest.raises(FakesFormatError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_fakes(data)
+
+
+def test_missing_column_in_a_copy_of_the_real_file(fakes_csv):
+    records = list(csv.reader(io.StringIO(fakes_csv.read_bytes().decode("latin-1"), newline="")))
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows([r[:5] + r[6:] for r in records])
+    with pytest.raises(FakesFormatError, match="location missing"):
+        read_fakes(out.getvalue().encode("latin-1"))
+
+
+def test_truncated_real_file_is_refused_before_anything_is_written(fakes_csv, corpus_root, tmp_path, capsys):
+    bad = tmp_path / "FA-KES-Dataset.csv"
+    bad.write_bytes(fakes_csv.read_bytes()[:700_000])
+    cache = tmp_path / "cache"
+    assert main(["hydrate", "fa-kes", "--from", str(bad), "--corpus", str(corpus_root), "--cache", str(cache)]) == 2
+    err = capsys.readouterr().err
+    assert "not the published FA-KES-Dataset.csv" in err and "700000 bytes" in err
+    assert not cache.exists()
+    with pytest.raises(FakesFormatError, match=r"row \d+: "):
+        read_fakes(bad.read_bytes())
+
+
+def test_empty_file_is_refused(corpus_root, tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(HydrateError, match="0 bytes"):
+        read_verified(empty, collection_file(corpus_root))
+    assert main(["hydrate", "fa-kes", "--from", str(empty), "--corpus", str(corpus_root),
+                 "--cache", str(tmp_path / "cache")]) == 2
+    assert "empty.csv" in capsys.readouterr().err
+
+
+def test_changed_text_is_reported_by_document_and_not_written(fakes_csv, corpus_root, tmp_path):
+    data = fakes_csv.read_bytes()
+    rows = read_fakes(data)
+    target = 10  # row 10: change one letter of its text, keep every other byte
+    ids = document_ids(rows)
+    records = data.split(b"\r\n")
+    line = records[target]
+    at = line.index(b",", line.index(b",") + 1) + 5  # inside article_content
+    changed = line[:at] + (b"Q" if line[at:at + 1] != b"Q" else b"R") + line[at + 1:]
+    records[target] = changed
+    bad = tmp_path / "changed.csv"
+    bad.write_bytes(b"\r\n".join(records))
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_root, corpus)
+    cache = tmp_path / "cache"
+    with pytest.raises(HydrateError):  # the checksum catches it first
+        hydrate_fakes(bad, corpus, cache)
+    result = hydrate_fakes(bad, corpus, cache, verify=False)  # later stage: per-document check
+    assert [(e.code, e.file) for e in result.errors] == [("text-hash-mismatch", f"documents/{ids[target - 1]}.json")]
+    assert ids[target - 1] in result.errors[0].message and "row 10" in result.errors[0].message
+    assert not hydrated_text_path(cache, "fa-kes", ids[target - 1]).exists()
+    assert len(result.written) == 803
+
+
+def test_mismatching_document_fails_the_cli(fakes_csv, corpus_root, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_root, corpus)
+    doc = corpus / "documents" / "fa-kes-1914947530.json"
+    doc.write_text(doc.read_text(encoding="utf-8").replace('"text_length": ', '"text_length": 1'), encoding="utf-8")
+    extra = corpus / "documents" / "fa-kes-1.json"
+    extra.write_text(doc.read_text(encoding="utf-8").replace("fa-kes-1914947530", "fa-kes-1"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert main(["hydrate", "fa-kes", "--from", str(fakes_csv), "--corpus", str(corpus), "--cache", str(cache),
+                 "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "documents/fa-kes-1914947530.json:/text_length: text-length-mismatch" in out
+    assert "documents/fa-kes-1.json:: document-not-in-source" in out
+    assert not hydrated_text_path(cache, "fa-kes", "fa-kes-1914947530").exists()
