@@ -62,12 +62,15 @@ class BuildSummary:
 def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dist/cast-syria", *,
                   cache_dir: str | Path | None = None, progress: bool = False,
                   repo_root: str | Path | None = None, row_cache: bool = True,
+                  row_cache_dir: str | Path | None = None,
                   extra_writers: list[Callable[[Path, BuildSummary], None]] | None = None) -> BuildSummary:
     """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
 
-    ``cache_dir`` is the castcorpus cache (hydrated texts; derived rows under ``rows/``), by
-    default :func:`castcorpus.corpus.default_cache_dir`. ``repo_root`` is where LICENSE,
-    licenses/, DATASHEET.md and CITATION.cff are taken from (default: the corpus's parent).
+    ``cache_dir`` is where hydrated external texts are (as for ``validate``; default
+    :func:`castcorpus.corpus.default_cache_dir`). Derived rows are cached in ``row_cache_dir``
+    (default ``<cache_dir>/rows``; ``row_cache=False`` turns caching off).
+    ``repo_root`` holds LICENSE, licenses/, DATASHEET.md and CITATION.cff (default: the
+    corpus's parent).
     Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.
     """
     corpus_root, out_dir = Path(corpus_root), Path(out_dir)
@@ -79,7 +82,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     summary = BuildSummary(out_dir=out_dir)
     staging = staging_folder(out_dir)
     try:
-        _build_into(staging, corpus, summary, RowCache(cache / "rows" if row_cache else None), progress)
+        _build_into(staging, corpus, summary, _row_cache(row_cache, row_cache_dir or cache / "rows"), progress)
         copy_repository_files(Path(repo_root) if repo_root else corpus_root.resolve().parent, staging)
         for writer in [*EXTRA_WRITERS, *(extra_writers or [])]:
             writer(staging, summary)
@@ -89,6 +92,12 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return summary
+
+
+def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
+    if not enabled:
+        return RowCache(None)
+    return RowCache(Path(folder))
 
 
 def _assign_splits(corpus: Corpus) -> dict[str, tuple[str, str]]:
@@ -132,6 +141,8 @@ def _build_into(staging: Path, corpus: Corpus, summary: BuildSummary, rows_cache
 
 
 def _rows(record, reg: Registries, registries: str, rows_cache: RowCache):
+    if record.annotation is None:  # a raw row is cheap: caching it would only copy the text
+        return document_rows(record.meta, None, record.text, reg, "")
     key = row_key(record.meta, record.annotation, record.text, registries)
     cached = rows_cache.get(key)
     if cached is not None:

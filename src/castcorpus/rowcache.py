@@ -3,20 +3,20 @@
 The key covers the document's metadata, annotation and text, the registries (names and
 types of actors, outlet actors) and the code that derives rows (the source of the modules
 involved and the segmenter version). A cache entry can therefore never be stale: anything
-that could change the rows changes the key. Entries are JSON files written atomically.
+that could change the rows changes the key. Entries are JSON files renamed into place.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .jsonio import write_atomic
 from .report import Issue
 from .segment import SEGMENTER
 
@@ -80,7 +80,13 @@ class RowCache:
         if self.folder is None:
             return
         entry = {"rows": rows, "issues": [[i.file, i.pointer, i.code, i.message] for i in issues]}
+        path = self._path(key)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            write_atomic(self._path(key), json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            # Renamed into place, not fsynced: a torn entry after a crash is invalid JSON,
+            # which get() treats as a miss, and a cache does not need durability.
+            os.replace(tmp, path)
         except OSError:
-            pass
+            tmp.unlink(missing_ok=True)

@@ -17,6 +17,8 @@ def register(subparsers) -> None:
     cmd.add_argument("--out", metavar="DIR", default="dist/cast-syria", help="release folder (default: dist/cast-syria)")
     cmd.add_argument("--cache", metavar="DIR",
                      help="castcorpus cache: hydrated texts and derived rows (default: the user cache)")
+    cmd.add_argument("--no-row-cache", action="store_true",
+                     help="derive every row afresh and write no cache entries (default: cache under <cache>/rows)")
     cmd.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     cmd.set_defaults(func=run)
 
@@ -24,7 +26,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     try:
         summary = build_release(args.path, args.out, cache_dir=args.cache,
-                                progress=not args.no_progress and sys.stderr.isatty())
+                                progress=not args.no_progress and sys.stderr.isatty(),
+                                row_cache=not args.no_row_cache)
     except BuildError as err:
         for line in err.report.lines() if err.report else []:
             print(line)
@@ -35,11 +38,19 @@ def run(args) -> int:
         return 2
     for issue in sorted(summary.issues):
         print(issue.line())
-    for doc_id, reason in summary.left_out:
-        print(f"left out {doc_id}: {reason}", file=sys.stderr)
+    for reason, ids in _by_reason(summary.left_out).items():
+        shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        print(f"left out {len(ids)} document(s), {reason}: {shown}", file=sys.stderr)
     for config, splits in summary.rows.items():
         counts = ", ".join(f"{split} {n}" for split, n in splits.items())
         print(f"{config}: {counts}", file=sys.stderr)
     print(f"{args.out}: built, fingerprint {summary.fingerprint[:16]}, "
           f"{len(summary.left_out)} document(s) left out, {len(summary.issues)} issue(s)", file=sys.stderr)
     return 0
+
+
+def _by_reason(left_out: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for doc_id, reason in left_out:
+        grouped.setdefault(reason, []).append(doc_id)
+    return grouped
