@@ -79,3 +79,13 @@ def test_unmatched_claim_targets_do_not_match_stances():
     right = annotation([claim("c1", 40, 50)], [{"holder": "author", "target": {"claim": "c1"}, "polarity": "support", "explicit": True}], [])
     assert compare(left, right)["stances"].exact_f1 == 0.0
     assert not math.isnan(compare(left, right)["claims"].exact_f1)
+
+
+def test_committed_agreement_report_is_current(repo):
+    from castcorpus.agreement import corpus_agreement, render_markdown
+    from castcorpus.corpus import Corpus
+
+    preface = (repo / "docs" / "agreement-notes.md").read_text(encoding="utf-8")
+    expected = render_markdown(corpus_agreement(Corpus(repo / "corpus")), preface)
+    assert (repo / "docs" / "agreement.md").read_text(encoding="utf-8") == expected, \
+        "run: castcorpus agreement --preface docs/agreement-notes.md --out docs/agreement.md"

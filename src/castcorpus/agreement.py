@@ -111,7 +111,10 @@ def compare(left: dict[str, Any], right: dict[str, Any]) -> dict[str, LayerAgree
         "certainty": lambda c: c["certainty"],
         "check_worthy": lambda c: c["check_worthy"],
         "speaker": lambda c: c["speaker"],
-        "attribution_depth": lambda c: len(c["attribution"]),
+        "attribution": lambda c: " > ".join(step["source"] for step in c["attribution"]),
+        "agents": lambda c: " ".join(sorted(c["agents"])),
+        "patients": lambda c: " ".join(sorted(c["patients"])),
+        "cluster": lambda c: c["cluster"] or "-",
     }
     claims, claim_pairs = _layer(left["claims"], right["claims"], lambda c: c["span"], claim_labels)
     return {"mentions": mentions, "claims": claims, "stances": _stances(left, right, claim_pairs)}
@@ -162,8 +165,9 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def render_markdown(results) -> str:
-    """The agreement report as Markdown tables (one row per document, pair and layer)."""
+def render_markdown(results, preface: str = "") -> str:
+    """The agreement report as Markdown tables (one row per document, pair and layer).
+    ``preface`` is Markdown placed before the tables (context a reader needs)."""
     lines = [
         "# Inter-annotator agreement",
         "",
@@ -173,9 +177,12 @@ def render_markdown(results) -> str:
         f"one-to-one matches with character Jaccard >= {PARTIAL_THRESHOLD}. Label agreement is measured on "
         "partially matched items: raw agreement and Krippendorff's alpha (nominal; n/a when undefined, "
         "e.g. fewer than two items or a single value). Stances match when holder and target agree "
-        "(claim targets through the claim matching).",
+        "(claim targets through the claim matching). Agents, patients and attribution chains are compared "
+        "as whole values (the same set of actors, the same chain).",
         "",
     ]
+    if preface:
+        lines += [preface.strip(), ""]
     if not results:
         return "\n".join(lines + ["No document has two independent passes yet.", ""])
     lines += ["| document | passes | layer | items (a / b) | exact F1 | partial F1 |", "|---|---|---|---|---|---|"]

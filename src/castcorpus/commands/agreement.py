@@ -20,6 +20,7 @@ def register(subparsers) -> None:
     cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
     cmd.add_argument("--json", action="store_true", help="print the results as JSON")
     cmd.add_argument("--out", metavar="FILE", help="write the Markdown report here (atomically)")
+    cmd.add_argument("--preface", metavar="FILE", help="Markdown file whose text goes before the tables")
     cmd.set_defaults(func=run)
 
 
@@ -34,7 +35,11 @@ def run(args) -> int:
                  for doc, pairs in results.items()}
         print(json.dumps(plain, indent=2))
     elif args.out:
-        write_atomic(Path(args.out), render_markdown(results))
+        write_atomic(Path(args.out), render_markdown(results, _preface(args)))
     else:
-        sys.stdout.write(render_markdown(results))
+        sys.stdout.write(render_markdown(results, _preface(args)))
     return 0
+
+
+def _preface(args) -> str:
+    return Path(args.preface).read_text(encoding="utf-8") if args.preface else ""
