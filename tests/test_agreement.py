@@ -43,7 +43,8 @@ def span(start, end):
 
 def claim(cid, start, end, ctype="event", speaker="author"):
     return {"id": cid, "span": span(start, end), "type": ctype, "certainty": "asserted", "check_worthy": True,
-            "speaker": speaker, "attribution": [{"source": "author", "cue": None}]}
+            "speaker": speaker, "attribution": [{"source": "author", "cue": None}],
+            "agents": [], "patients": [], "cluster": None}
 
 
 def annotation(claims, stances, mentions):
