@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .corpus import Corpus
+from .splits import voice_outlet
 
 #: Concept granularities: claim clusters (unclustered claims stand alone) or single claims.
 BY = ("cluster", "claim")
@@ -70,8 +71,7 @@ class Concept:
 
 def voice_actor(meta: dict[str, Any], outlets: dict[str, dict[str, Any]]) -> str:
     """Actor key of a document's voice: the original outlet's actor, else the outlet's."""
-    outlet = (meta.get("republication") or {}).get("original_outlet") or meta["outlet"]
-    return outlets[outlet]["actor"]
+    return outlets[voice_outlet(meta)]["actor"]
 
 
 def concept_key(doc_id: str, claim: dict[str, Any], by: str = "cluster") -> str:
