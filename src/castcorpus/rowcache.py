@@ -2,7 +2,7 @@
 
 The key covers the document's metadata, annotation and text, the registries (names and
 types of actors, outlet actors) and the code that derives rows (the source of the modules
-involved and the segmenter version). A cache entry can therefore never be stale: anything
+involved, the JSON Schemas and the segmenter version). A cache entry can therefore never be stale: anything
 that could change the rows changes the key. Entries are JSON files renamed into place.
 """
 
@@ -21,16 +21,21 @@ from .report import Issue
 from .segment import SEGMENTER
 
 #: Modules whose source decides the rows.
-_ROW_MODULES = ("views.py", "ner.py", "segment.py", "rowcache.py")
+_ROW_MODULES = ("views.py", "ner.py", "segment.py", "features.py", "rowcache.py")
 
 
 @cache
 def code_version() -> str:
-    """Hash of the row-deriving code and the segmenter version."""
+    """Hash of the row-deriving code, the schemas and the segmenter version."""
     digest = hashlib.sha256(f"{__version__}\0{SEGMENTER}".encode())
     package = resources.files("castcorpus")
     for name in _ROW_MODULES:
         digest.update((package / name).read_bytes())
+    # Label orders come from the schemas.
+    schemas = resources.files("castcorpus.schemas")
+    for entry in sorted(schemas.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".schema.json"):
+            digest.update(entry.name.encode() + entry.read_bytes())
     return digest.hexdigest()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .features import claim_types
 from .ner import ner_rows
 from .report import Issue
 from .segment import Sentence, overlapping, segment
@@ -118,7 +119,9 @@ def _sentence_rows(annotation, text, sentences) -> list[dict]:
         rows.append({
             "sentence_index": si, "start": sentence.start, "end": sentence.end,
             "text": text[sentence.start:sentence.end], "label": "claim" if inside else "no_claim",
-            "claim_types": sorted({c["type"] for c in inside}), "claim_ids": [c["id"] for c in inside],
+            # In the schema's order, so equal sets give equal lists.
+            "claim_types": [t for t in claim_types() if any(c["type"] == t for c in inside)],
+            "claim_ids": [c["id"] for c in inside],
         })
     return rows
 

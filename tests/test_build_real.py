@@ -1,0 +1,51 @@
+"""Building the real corpus (FA-KES hydrated from ../shared into a temporary cache).
+
+One test, because hydrating and building the real corpus is the expensive part."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from datasets import load_dataset
+
+from castcorpus.build import build_release
+from castcorpus.hydrate import hydrate_fakes
+
+
+def _metas(corpus_root):
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((corpus_root / "documents").glob("*.json"))]
+
+
+def test_real_corpus_builds_and_loads(fakes_csv, corpus_root, tmp_path):
+    hydrate_fakes(fakes_csv, corpus_root, tmp_path / "cache")
+    summary = build_release(corpus_root, tmp_path / "cast-syria", cache_dir=tmp_path / "cache")
+    release, metas = tmp_path / "cast-syria", _metas(corpus_root)
+    assert summary.left_out == []
+
+    # raw: every document, FA-KES labels only for FA-KES, split column = split.
+    raw = load_dataset(str(release), "raw", cache_dir=str(tmp_path / "hf-raw"))
+    rows = [row for split in raw.values() for row in split]
+    assert sorted(r["id"] for r in rows) == sorted(m["id"] for m in metas)
+    fakes = [r for r in rows if r["collection"] == "fa-kes"]
+    assert fakes and all(r["fakes_label"] in (0, 1) for r in fakes)
+    assert all(r["fakes_label"] is None for r in rows if r["collection"] != "fa-kes")
+    assert all(r["split"] == split for split, ds in raw.items() for r in ds)
+
+    # Identical texts and repeated FA-KES unit_ids share a split.
+    groups = defaultdict(set)
+    for meta in metas:
+        split = summary.splits[meta["id"]][0]
+        groups[("text", meta["text_sha256"])].add(split)
+        if meta.get("source_record"):
+            groups[("unit", meta["source_record"]["unit_id"])].add(split)
+    assert all(len(splits) == 1 for splits in groups.values())
+    assert len({key for key in groups if key[0] == "unit"}) < len(fakes)  # some unit_ids do repeat
+
+    # The annotated configs hold exactly the annotated documents.
+    annotated = sorted(p.stem for p in (corpus_root / "annotations").glob("*.json"))
+    if annotated:
+        docs = load_dataset(str(release), "documents", cache_dir=str(tmp_path / "hf-docs"))
+        assert sorted(r["id"] for split in docs.values() for r in split) == annotated
+    else:
+        assert "documents" not in summary.rows

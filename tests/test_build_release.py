@@ -1,0 +1,153 @@
+"""The release as files: byte-identical rebuilds, atomic replacement, a cache that cannot be
+stale, issues for mentions off token boundaries, the CLI and the extra-writer hook."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pyarrow.parquet as pq
+import pytest
+from datasets import load_dataset
+from datasets.info import DatasetInfosDict
+from huggingface_hub import DatasetCard
+
+from build_helpers import HYDRATED, MINIMAL, build, copy_minimal, sums
+from castcorpus import parquet
+from castcorpus.build import BuildError
+from castcorpus.cli import main
+
+
+def _read(release, config):
+    return pq.read_table(sorted((release / "data" / config).glob("*.parquet"))).to_pylist()
+
+
+def _edit_annotation(corpus, doc_id, change):
+    path = corpus / "annotations" / f"{doc_id}.json"
+    annotation = json.loads(path.read_text(encoding="utf-8"))
+    change(annotation)
+    path.write_text(json.dumps(annotation, indent=2), encoding="utf-8")
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first = build(MINIMAL, tmp_path / "a", tmp_path / "rows")
+    second = build(MINIMAL, tmp_path / "b", tmp_path / "rows")       # warm row cache
+    third = build(MINIMAL, tmp_path / "c", tmp_path / "rows", row_cache=False)
+    assert first.cache_misses > 0 and second.cache_hits == first.cache_misses and second.cache_misses == 0
+    assert sums(tmp_path / "a") == sums(tmp_path / "b") == sums(tmp_path / "c")
+    assert first.fingerprint == second.fingerprint == third.fingerprint
+    listed = [line.split("  ", 1)[1] for line in sums(tmp_path / "a").splitlines()]
+    assert "README.md" in listed and any(name.startswith("data/documents/train-") for name in listed)
+
+
+def test_failed_build_leaves_previous_release_untouched(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(MINIMAL, out, tmp_path / "rows")
+    before = sums(out)
+    calls = {"n": 0}
+    original = parquet.SplitWriter.add
+
+    def failing_add(self, row):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("injected failure")
+        original(self, row)
+
+    monkeypatch.setattr(parquet.SplitWriter, "add", failing_add)
+    with pytest.raises(RuntimeError, match="injected"):
+        build(MINIMAL, out, tmp_path / "rows")
+    assert sums(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "rows"]  # no staging folder left
+
+
+def test_invalid_corpus_is_refused_with_its_report(tmp_path):
+    out = tmp_path / "out"
+    corpus = copy_minimal(tmp_path / "corpus")
+    build(corpus, out, tmp_path / "rows")
+    before = sums(out)
+    _edit_annotation(corpus, "alpha-shelling-report", lambda a: a["claims"][0].update(type="rumour"))
+    with pytest.raises(BuildError) as caught:
+        build(corpus, out, tmp_path / "rows")
+    assert not caught.value.report.valid
+    assert any(i.file == "annotations/alpha-shelling-report.json" for i in caught.value.report.issues)
+    assert sums(out) == before
+
+
+def test_changed_annotation_changes_output_through_the_cache(tmp_path):
+    corpus = copy_minimal(tmp_path / "corpus")
+    build(corpus, tmp_path / "out", tmp_path / "rows")
+    _edit_annotation(corpus, "alpha-shelling-report",
+                     lambda a: a["claims"][0].update(proposition="An invented, edited proposition."))
+    summary = build(corpus, tmp_path / "out", tmp_path / "rows")
+    assert summary.cache_misses == 1  # only the edited document was derived again
+    propositions = [r["proposition"] for r in _read(tmp_path / "out", "claims")]
+    assert "An invented, edited proposition." in propositions
+
+
+def test_rebuilt_release_never_loads_stale_from_a_warm_datasets_cache(tmp_path):
+    corpus = copy_minimal(tmp_path / "corpus")
+    out, hf_cache = tmp_path / "out", str(tmp_path / "hf")
+    build(corpus, out, tmp_path / "rows")
+    first = load_dataset(str(out), "claims", cache_dir=hf_cache)
+    times = {p: (p.stat().st_atime_ns, p.stat().st_mtime_ns) for p in (out / "data").rglob("*.parquet")}
+    # Same length, so that row counts and Arrow sizes in the card stay the same.
+    _edit_annotation(corpus, "alpha-shelling-report",
+                     lambda a: a["claims"][0].update(proposition=a["claims"][0]["proposition"].upper()))
+    build(corpus, out, tmp_path / "rows")
+    # Same paths and modification times, as after `cp -p`, `rsync -t` or unpacking an archive:
+    # only the card's fingerprint tells datasets that the bytes changed.
+    for path, (atime, mtime) in times.items():
+        os.utime(path, ns=(atime, mtime))
+    again = load_dataset(str(out), "claims", cache_dir=hf_cache)
+    propositions = [r["proposition"] for split in again.values() for r in split]
+    assert "SHELLING KILLED" in " ".join(propositions)
+    assert first["train"].cache_files != again["train"].cache_files
+
+
+def test_fingerprint_is_in_what_datasets_hashes(tmp_path):
+    # datasets keys a local folder's cache on the card's dataset_info (and file mtimes), not
+    # on the Parquet bytes; the fingerprint must survive datasets' own parsing of the card.
+    summary = build(MINIMAL, tmp_path / "out", tmp_path / "rows")
+    card = DatasetCard.load(tmp_path / "out" / "README.md")
+    infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    assert set(infos) == set(summary.rows)
+    assert all(summary.fingerprint in info.description for info in infos.values())
+
+
+def test_mention_off_token_boundaries_is_reported_not_shifted(tmp_path):
+    corpus = copy_minimal(tmp_path / "corpus")
+
+    def cut(annotation):  # "Opposition Council" -> "Opposition Counci": ends inside a token
+        mention = annotation["actors"][2]["mentions"][0]
+        mention["end"] -= 1
+        mention["text"] = mention["text"][:-1]
+
+    _edit_annotation(corpus, "beta-ceasefire-talks", cut)
+    summary = build(corpus, tmp_path / "out", tmp_path / "rows")
+    [issue] = [i for i in summary.issues if i.code == "mention-not-on-tokens"]
+    assert issue.file == "annotations/beta-ceasefire-talks.json" and issue.pointer == "/actors/2/mentions/0"
+    rows = [r for r in _read(tmp_path / "out", "actor_ner") if r["doc_id"] == "beta-ceasefire-talks"]
+    keys = [k for r in rows for k in r["actor_keys"]]
+    assert keys.count("opposition-council") == 3  # only the untouched mention, "The Opposition Council"
+
+
+def test_extra_writer_files_are_checksummed(tmp_path):
+    def croissant(staging, summary):
+        (staging / "croissant.json").write_text(json.dumps({"fingerprint": summary.fingerprint}), encoding="utf-8")
+
+    summary = build(MINIMAL, tmp_path / "out", tmp_path / "rows", extra_writers=[croissant])
+    assert "croissant.json" in summary.files
+    assert any(line.endswith("  croissant.json") for line in sums(tmp_path / "out").splitlines())
+
+
+def test_cli_exit_codes(tmp_path, capsys):
+    out, rows = str(tmp_path / "out"), str(tmp_path / "rows")
+    args = ["--out", out, "--cache", str(HYDRATED), "--no-progress"]
+    corpus = copy_minimal(tmp_path / "corpus")
+    assert main(["build", str(corpus), *args, "--no-row-cache"]) == 0
+    assert "documents: train" in capsys.readouterr().err
+    (corpus / "texts" / "alpha-shelling-report.txt").unlink()
+    assert main(["build", str(corpus), *args, "--no-row-cache"]) == 1
+    assert "text-missing" in capsys.readouterr().out
+    assert main(["build", str(tmp_path / "nowhere"), *args]) == 2
+    assert not (tmp_path / "rows").exists() and not (HYDRATED / "rows").exists()
