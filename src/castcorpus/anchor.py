@@ -76,9 +76,12 @@ def anchor_draft(draft: Any, text: str, keep_text: bool, file: str = "<draft>") 
 
     def _span(value: dict, path: tuple) -> Any:
         extra = set(value) - {"quote", "occurrence"}
-        if extra or not isinstance(value["quote"], str):
+        occurrence = value.get("occurrence")
+        # bool is an int in Python; "occurrence": true or "2" is a mistake, not a number.
+        bad_occurrence = occurrence is not None and (type(occurrence) is not int)
+        if extra or not isinstance(value["quote"], str) or bad_occurrence:
             issues.append(Issue(file, pointer(*path), "quote-malformed",
-                                "a quote object has a string \"quote\" and optionally \"occurrence\", nothing else"))
+                                "a quote object has a string \"quote\" and optionally an integer \"occurrence\", nothing else"))
             return value
         try:
             start, end = anchor_quote(text, value["quote"], value.get("occurrence"))

@@ -29,11 +29,21 @@ class Loaded:
 
     @property
     def ok(self) -> bool:
-        return self.value is not None and not self.issues
+        """True when the file parsed. (A file holding ``null`` parses: its value is None.)"""
+        return not self.issues
 
 
 class _DuplicateKey(ValueError):
     pass
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _no_constants(name: str):
+    # json.loads accepts NaN, Infinity and -Infinity, which JSON (RFC 8259) does not.
+    raise _NotJson(f"{name} is not a JSON value")
 
 
 def _no_duplicates(pairs):
@@ -75,13 +85,16 @@ def load_json(path: Path, rel: str) -> Loaded:
     if text.startswith("\ufeff"):
         return Loaded(None, [Issue(rel, "", "json-bom", "file starts with a byte-order mark")])
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except _DuplicateKey as err:
         return Loaded(None, [Issue(rel, "", "json-duplicate-key", f"key {str(err)!r} occurs twice in one object")])
     except json.JSONDecodeError as err:
         return Loaded(None, [Issue(rel, "", "json-malformed", f"line {err.lineno} column {err.colno}: {err.msg}")])
     except RecursionError:
         return Loaded(None, [Issue(rel, "", "json-malformed", "nesting is too deep")])
+    except ValueError as err:
+        # NaN/Infinity, or an integer longer than Python converts (sys.get_int_max_str_digits).
+        return Loaded(None, [Issue(rel, "", "json-malformed", str(err).split(";")[0])])
     return Loaded(value, [])
 
 

@@ -16,9 +16,31 @@ class Issue:
     code: str
     message: str
 
+    def __post_init__(self):
+        # A file name that is not UTF-8 reaches Python with lone surrogates, which cannot be
+        # printed or written as JSON; show their bytes as escapes instead.
+        for name in ("file", "pointer", "message"):
+            value = getattr(self, name)
+            if any("\ud800" <= c <= "\udfff" for c in value):
+                object.__setattr__(self, name, _printable(value))
+
     def line(self) -> str:
         """The finding as ``file:pointer: code: message``."""
         return f"{self.file}:{self.pointer}: {self.code}: {self.message}"
+
+
+def _order(issue: Issue) -> tuple:
+    tokens = tuple((0, int(t), "") if t.isascii() and t.isdigit() else (1, 0, t) for t in issue.pointer.split("/")[1:])
+    return issue.file, tokens, issue.code, issue.message
+
+
+def _printable(value: str) -> str:
+    """``value`` with lone surrogates shown as escapes: the original byte (``\\xff``) for
+    those that stand for undecodable bytes of a file name, the code point otherwise."""
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
@@ -40,8 +62,9 @@ class Report:
         self.issues.extend(issues)
 
     def sorted(self) -> list[Issue]:
-        """Findings in a stable order: by file, then pointer, then code."""
-        return sorted(set(self.issues))
+        """Findings in a stable order: by file, then pointer (list indices in numeric order,
+        so /actors/5 comes before /actors/11), then code and message."""
+        return sorted(set(self.issues), key=_order)
 
     def lines(self) -> list[str]:
         return [issue.line() for issue in self.sorted()]

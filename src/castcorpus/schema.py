@@ -8,11 +8,12 @@ validation errors into :class:`~castcorpus.report.Issue` records.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 
 from .report import Issue, pointer
@@ -42,11 +43,44 @@ def _registry() -> Registry:
 
 
 @cache
+def _ecma_regex(pattern: str) -> re.Pattern:
+    """Compile a schema pattern with ECMA-262 semantics for ``$``: the end of the string.
+
+    Python's ``$`` also matches before a final newline, so ``"isis\\n"`` would pass
+    ``^[a-z]+$``; JSON Schema patterns are ECMA-262, where it does not. Every unescaped ``$``
+    outside a character class becomes ``\\Z``.
+    """
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
+
+
+def _pattern(validator_, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    if validator_.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+#: Draft 2020-12 with ECMA-262 ``$`` in ``pattern``.
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+@cache
 def validator(kind: str) -> Draft202012Validator:
     """A Draft 2020-12 validator for one file kind, with the shared definitions resolvable."""
     if kind not in KINDS:
         raise ValueError(f"unknown file kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return Draft202012Validator(load_schema(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _Validator(load_schema(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def schema_issues(kind: str, instance: Any, file: str) -> Iterator[Issue]:

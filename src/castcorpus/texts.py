@@ -17,10 +17,10 @@ BOM = "\ufeff"
 def canonicalize(text: str) -> str:
     """Return the canonical form of ``text``: no leading BOM, CRLF and CR turned into LF, NFC.
 
-    Idempotent: ``canonicalize(canonicalize(t)) == canonicalize(t)``.
+    Idempotent: ``canonicalize(canonicalize(t)) == canonicalize(t)``. Every leading U+FEFF is
+    removed, not only the first: removing one would leave the next at the start.
     """
-    if text.startswith(BOM):
-        text = text[1:]
+    text = text.lstrip(BOM)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 

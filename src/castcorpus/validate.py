@@ -30,10 +30,15 @@ class _Run:
         self.root_resolved = root.resolve()
         self.cache_dir = cache_dir
         self.report = Report()
-        self.actors: dict[str, dict] = {}
-        self.outlets: dict[str, dict] = {}
-        self.collections: dict[str, dict] = {}
+        # A registry that cannot be used stays None, so that references into it are not
+        # all reported as dangling: the registry's own findings say what is wrong.
+        self.actors: dict[str, dict] | None = None
+        self.outlets: dict[str, dict] | None = None
+        self.collections: dict[str, dict] | None = None
         self.documents: dict[str, dict] = {}
+        # Documents whose metadata file exists but cannot be used: their annotations are not
+        # cross-checked (reporting them as "unknown-document" would blame the wrong file).
+        self.unusable_documents: set[str] = set()
         self.texts: dict[str, str] = {}
 
     def issue(self, file: str, where: str, code: str, message: str) -> None:
@@ -43,16 +48,23 @@ class _Run:
         """Parse and schema-check one file; its value when usable, else None."""
         rel = self.layout.rel(path)
         self.report.files_checked += 1
-        if path.is_symlink() and not path.resolve().is_relative_to(self.root_resolved):
-            self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
+        if self.outside(path, rel):
             return None
         loaded = load_json(path, rel)
         self.report.extend(loaded.issues)
-        if loaded.value is None:
+        if loaded.issues:
             return None
         errors = list(schema_issues(kind, loaded.value, rel))
         self.report.extend(errors)
         return None if errors else loaded.value
+
+    def outside(self, path: Path, rel: str) -> bool:
+        """Report and return True when ``path`` resolves outside the corpus folder (through a
+        symbolic link to the file or to any folder above it): the validator reads only the corpus."""
+        if path.resolve().is_relative_to(self.root_resolved):
+            return False
+        self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
+        return True
 
 
 def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None) -> Report:
@@ -93,8 +105,7 @@ def _check_registries(run: _Run) -> None:
         run.actors = {a["key"]: a for a in actors["actors"]}
     outlets = run.load(layout.outlets, "outlets") if layout.outlets.exists() else None
     if outlets:
-        if actors:
-            run.report.extend(outlet_issues(outlets["outlets"], run.actors, "outlets.json"))
+        run.report.extend(outlet_issues(outlets["outlets"], run.actors, "outlets.json"))
         run.outlets = {o["key"]: o for o in outlets["outlets"]}
     collections = run.load(layout.collections, "collections") if layout.collections.exists() else None
     if collections:
@@ -116,8 +127,9 @@ def _json_files(run: _Run, folder: Path):
         if path.suffix != ".json" or path.is_dir():
             run.issue(rel, "", "file-unexpected", "only <id>.json files belong in this folder")
         elif not is_slug(path.stem):
+            # ascii() shows look-alikes (a Cyrillic 'е' prints as \u0435) that repr() would hide.
             run.issue(rel, "", "document-id-invalid",
-                      f"file name {path.stem!r} is not a valid id (lowercase slug, at most 64 characters)")
+                      f"file name {ascii(path.stem)} is not a valid id (lowercase ASCII slug, at most 64 characters)")
         else:
             yield path
 
@@ -126,10 +138,12 @@ def _check_documents(run: _Run) -> None:
     for path in _json_files(run, run.layout.documents):
         meta = run.load(path, "document")
         if meta is None:
+            run.unusable_documents.add(path.stem)
             continue
         rel = run.layout.rel(path)
         if meta["id"] != path.stem:
             run.issue(rel, "/id", "document-id-mismatch", f"id {meta['id']!r} differs from the file name {path.stem!r}")
+            run.unusable_documents.add(path.stem)
             continue
         run.documents[meta["id"]] = meta
         _check_document_refs(run, meta, rel)
@@ -137,12 +151,12 @@ def _check_documents(run: _Run) -> None:
 
 
 def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
-    collection = run.collections.get(meta["collection"])
-    if collection is None and run.collections:
+    collection = _collection(run, meta)
+    if collection is None and run.collections is not None:
         run.issue(rel, "/collection", "unknown-collection", f"collection {meta['collection']!r} is not in collections.json")
     for where, key in (("/outlet", meta["outlet"]),
                        ("/republication/original_outlet", (meta["republication"] or {}).get("original_outlet"))):
-        if key is not None and run.outlets and key not in run.outlets:
+        if key is not None and run.outlets is not None and key not in run.outlets:
             run.issue(rel, where, "unknown-outlet", f"outlet {key!r} is not in outlets.json")
     if collection and not collection["redistributable"]:
         if meta["title"] is not None:
@@ -152,26 +166,36 @@ def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
             run.issue(rel, "", "source-record-missing", "an external document must give its source_record")
 
 
-def redistributable(run: _Run, meta: dict) -> bool:
-    collection = run.collections.get(meta["collection"])
-    return bool(collection and collection["redistributable"])
+def _collection(run: _Run, meta: dict) -> dict | None:
+    """The document's collection, or None when it is unknown or collections.json is unusable."""
+    return (run.collections or {}).get(meta["collection"])
+
+
+def redistributable(run: _Run, meta: dict) -> bool | None:
+    """Whether the document's text may be stored; None when its collection is not known."""
+    collection = _collection(run, meta)
+    return None if collection is None else bool(collection["redistributable"])
 
 
 def _check_document_text(run: _Run, meta: dict, rel: str) -> None:
     stored = run.layout.texts / f"{meta['id']}.txt"
-    collection = run.collections.get(meta["collection"])
+    collection = _collection(run, meta)
     if collection is not None and collection["storage"] == "external":
-        if stored.exists():
+        if stored.exists() or stored.is_symlink():
             run.issue(run.layout.rel(stored), "", "text-stored-non-redistributable",
                       f"document {meta['id']} is not redistributable: its text must not be stored in the corpus")
         hydrated = hydrated_text_path(run.cache_dir, meta["collection"], meta["id"])
         if hydrated.exists():
             _check_text_file(run, meta, hydrated, str(hydrated))
         return
-    if not stored.exists():
-        run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
+    if not stored.exists() and not stored.is_symlink():
+        # Without a known collection, a missing text may be an external one: not reported.
+        if collection is not None:
+            run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
         return
-    _check_text_file(run, meta, stored, run.layout.rel(stored))
+    stored_rel = run.layout.rel(stored)
+    if not run.outside(stored, stored_rel):
+        _check_text_file(run, meta, stored, stored_rel)
 
 
 def _check_text_file(run: _Run, meta: dict, path: Path, rel: str) -> None:
@@ -190,7 +214,9 @@ def _check_text_file(run: _Run, meta: dict, path: Path, rel: str) -> None:
                   f"SHA-256 of the text is {text_sha256(text)}, document {meta['id']} says {meta['text_sha256']}")
         return
     if len(text) != meta["text_length"]:
-        run.issue(rel, "", "text-length-mismatch", f"text has {len(text)} code points, metadata says {meta['text_length']}")
+        # The hash matched, so the text is the right one: the metadata is what is wrong.
+        run.issue(f"documents/{meta['id']}.json", "/text_length", "text-length-mismatch",
+                  f"{rel} has {len(text)} code points, text_length says {meta['text_length']}")
         return
     run.texts[meta["id"]] = text
 
@@ -236,6 +262,8 @@ def _check_annotation(run: _Run, annotation: dict, stem: str, rel: str) -> None:
         run.issue(rel, "/document", "annotation-document-mismatch", f"document {doc_id!r} differs from the file name {stem!r}")
         return
     meta = run.documents.get(doc_id)
+    if meta is None and doc_id in run.unusable_documents:
+        return
     if meta is None:
         run.issue(rel, "/document", "unknown-document", f"there is no document {doc_id!r} in documents/")
         return

@@ -16,8 +16,8 @@ class AnnotationContext:
     file: str
     text: str | None            # canonical text, or None when not available
     text_length: int            # from the document metadata
-    redistributable: bool
-    actors: dict[str, dict]     # the actor registry
+    redistributable: bool | None  # None when the document's collection is not known
+    actors: dict[str, dict] | None  # the actor registry; None when it is unusable
 
 
 def annotation_issues(annotation: dict[str, Any], ctx: AnnotationContext) -> Iterator[Issue]:
@@ -25,6 +25,7 @@ def annotation_issues(annotation: dict[str, Any], ctx: AnnotationContext) -> Ite
     for path, span in iter_spans(annotation):
         yield from span_issues(span, path, ctx)
     yield from _mention_issues(annotation, ctx)
+    yield from _mention_layout_issues(annotation, ctx)
     claim_ids = yield from _unique_ids(annotation.get("claims", []), "claims", ctx.file)
     yield from _unique_ids(annotation.get("stances", []), "stances", ctx.file)
     in_document = {entry["actor"] for entry in annotation.get("actors", [])}
@@ -61,7 +62,7 @@ def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> It
         yield Issue(ctx.file, where, "span-out-of-range",
                     f"span [{start}, {end}) ends past the end of the text ({ctx.text_length} code points)")
         return
-    if "text" in span and not ctx.redistributable:
+    if "text" in span and ctx.redistributable is False:
         yield Issue(ctx.file, pointer(*path, "text"), "span-text-forbidden",
                     "span text must not be stored for a document that is not redistributable")
     if ctx.text is None:
@@ -79,7 +80,7 @@ def _mention_issues(annotation, ctx) -> Iterator[Issue]:
     listed: dict[str, int] = {}
     for i, entry in enumerate(annotation.get("actors", [])):
         key = entry["actor"]
-        if key not in ctx.actors:
+        if ctx.actors is not None and key not in ctx.actors:
             yield Issue(ctx.file, pointer("actors", i, "actor"), "unknown-actor",
                         f"actor {key!r} is not in the actor registry")
         if key in listed:
@@ -93,6 +94,31 @@ def _mention_issues(annotation, ctx) -> Iterator[Issue]:
                 yield Issue(ctx.file, pointer("actors", i, "mentions", j), "duplicate-span",
                             f"mention [{pair[0]}, {pair[1]}) of {key!r} is listed twice")
             seen.add(pair)
+
+
+def _mention_layout_issues(annotation, ctx) -> Iterator[Issue]:
+    """The schema's rules on mentions: each actor's in text order; different actors' never overlap.
+
+    Spans already reported as reversed or out of range are left out, so that one bad span is
+    one finding, not one per mention it would seem to overlap."""
+    file, spans = ctx.file, []
+    for i, entry in enumerate(annotation.get("actors", [])):
+        sound = [(j, m) for j, m in enumerate(entry["mentions"]) if m["start"] < m["end"] <= ctx.text_length]
+        starts = [(m["start"], m["end"]) for _, m in sound]
+        if starts != sorted(starts):
+            yield Issue(file, pointer("actors", i, "mentions"), "mentions-unordered",
+                        f"mentions of {entry['actor']!r} are not in text order")
+        spans.extend((m["start"], m["end"], entry["actor"], (i, j)) for j, m in sound)
+    spans.sort()
+    for k, (start, end, actor, _) in enumerate(spans):
+        # Spans are in start order: only those that start before this one ends can overlap it.
+        for later in spans[k + 1:]:
+            if later[0] >= end:
+                break
+            if later[2] != actor:
+                i, j = later[3]
+                yield Issue(file, pointer("actors", i, "mentions", j), "mention-overlap",
+                            f"mention [{later[0]}, {later[1]}) of {later[2]!r} overlaps mention [{start}, {end}) of {actor!r}")
 
 
 def _unique_ids(items, list_name, file):
@@ -109,7 +135,7 @@ def _unique_ids(items, list_name, file):
 def _actor_ref(ref, path, in_document, ctx) -> Iterator[Issue]:
     if ref == "author":
         return
-    if ref not in ctx.actors:
+    if ctx.actors is not None and ref not in ctx.actors:
         yield Issue(ctx.file, pointer(*path), "unknown-actor", f"actor {ref!r} is not in the actor registry")
     elif ref not in in_document:
         yield Issue(ctx.file, pointer(*path), "actor-not-in-document",

@@ -78,9 +78,12 @@ def _ambiguous_aliases(actors, file) -> Iterator[Issue]:
                             f"alias {alias!r} also names {', '.join(others)}")
 
 
-def outlet_issues(outlets: list[dict[str, Any]], actors: dict[str, dict], file: str) -> Iterator[Issue]:
-    """Outlets: unique keys; each outlet's actor exists and is of type media."""
+def outlet_issues(outlets: list[dict[str, Any]], actors: dict[str, dict] | None, file: str) -> Iterator[Issue]:
+    """Outlets: unique keys; each outlet's actor exists and is of type media (checked only
+    when the actor registry is usable, ``actors`` not None)."""
     yield from duplicate_keys(outlets, file, "outlets")
+    if actors is None:
+        return
     for index, outlet in enumerate(outlets):
         actor = actors.get(outlet.get("actor"))
         where = pointer("outlets", index, "actor")
