@@ -62,6 +62,10 @@ class Layout:
         return self.root / "collections.json"
 
     @property
+    def clusters(self) -> Path:
+        return self.root / "clusters.json"
+
+    @property
     def texts(self) -> Path:
         return self.root / "texts"
 
@@ -131,6 +135,13 @@ class Corpus:
     def collections(self) -> dict[str, dict[str, Any]]:
         """Collections by key."""
         return {c["key"]: c for c in self.read(self.layout.collections)["collections"]}
+
+    @cached_property
+    def clusters(self) -> dict[str, dict[str, Any]]:
+        """Claim clusters by key (empty when the corpus has no clusters.json)."""
+        if not self.layout.clusters.exists():
+            return {}
+        return {c["key"]: c for c in self.read(self.layout.clusters)["clusters"]}
 
     def document_ids(self) -> list[str]:
         """Ids of all documents, sorted."""

@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 from .report import Issue, pointer
 
 #: File kinds and the schema file that describes each.
-KINDS = ("actors", "outlets", "collections", "document", "annotation")
+KINDS = ("actors", "outlets", "collections", "clusters", "document", "annotation")
 _DEFS = "defs"
 
 

@@ -19,6 +19,7 @@ _FILES = {
     "actors": "corpus/actors.json",
     "outlets": "corpus/outlets.json",
     "collections": "corpus/collections.json",
+    "clusters": "corpus/clusters.json",
     "document": "corpus/documents/<id>.json",
     "annotation": "corpus/annotations/<id>.json, corpus/passes/<annotator>/<id>.json",
 }
@@ -71,7 +72,8 @@ def _fields(node: dict[str, Any], home: str, path: str) -> Iterator[tuple[str, d
 
 def _examples(kind: str, corpus_root: Path) -> list[Any]:
     layout = Layout(corpus_root)
-    single = {"actors": layout.actors, "outlets": layout.outlets, "collections": layout.collections}
+    single = {"actors": layout.actors, "outlets": layout.outlets, "collections": layout.collections,
+              "clusters": layout.clusters}
     if kind in single:
         paths = [single[kind]]
     else:

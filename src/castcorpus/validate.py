@@ -18,8 +18,11 @@ from .texts import decode_canonical, text_sha256
 from .validate_annotations import AnnotationContext, annotation_issues
 from .validate_registries import actor_issues, duplicate_keys, outlet_issues
 
-_TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "texts", "documents", "annotations", "passes"}
+_TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "clusters.json", "texts", "documents", "annotations", "passes"}
 _PASS_FOLDER = "annotator-"
+
+
+_NO_CLUSTERS: frozenset[str] = frozenset()
 
 
 class _Run:
@@ -35,6 +38,9 @@ class _Run:
         self.actors: dict[str, dict] | None = None
         self.outlets: dict[str, dict] | None = None
         self.collections: dict[str, dict] | None = None
+        # clusters.json is optional; without it (EMPTY) every cluster key is dangling.
+        self.clusters: set[str] | None = _NO_CLUSTERS
+        self.merged_clusters: dict[str, str] = {}
         self.documents: dict[str, dict] = {}
         # Documents whose metadata file exists but cannot be used: their annotations are not
         # cross-checked (reporting them as "unknown-document" would blame the wrong file).
@@ -111,6 +117,13 @@ def _check_registries(run: _Run) -> None:
     if collections:
         run.report.extend(duplicate_keys(collections["collections"], "collections.json", "collections"))
         run.collections = {c["key"]: c for c in collections["collections"]}
+    if layout.clusters.exists():
+        clusters = run.load(layout.clusters, "clusters")
+        run.clusters = None
+        if clusters:
+            run.report.extend(duplicate_keys(clusters["clusters"], "clusters.json", "clusters"))
+            run.clusters = {c["key"] for c in clusters["clusters"]}
+            run.merged_clusters = {c["key"]: c["merged_into"] for c in clusters["clusters"] if c.get("merged_into")}
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -253,7 +266,17 @@ def _check_annotation_folder(run: _Run, folder: Path, expected_annotator: str | 
         if expected_annotator and annotation["provenance"]["annotators"] != [expected_annotator]:
             run.issue(rel, "/provenance/annotators", "pass-annotator-mismatch",
                       f"a pass in passes/{expected_annotator}/ must name exactly that annotator")
+        if expected_annotator is None:
+            _check_merged_clusters(run, annotation, rel)
         _check_annotation(run, annotation, path.stem, rel)
+
+
+def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:
+    """Gold annotations use the key a merged cluster key was merged into (passes may keep it)."""
+    for index, claim in enumerate(annotation["claims"]):
+        if claim.get("cluster") in run.merged_clusters:
+            run.issue(rel, pointer("claims", index, "cluster"), "cluster-merged",
+                      f"cluster {claim['cluster']!r} was merged into {run.merged_clusters[claim['cluster']]!r}; use that key")
 
 
 def _check_annotation(run: _Run, annotation: dict, stem: str, rel: str) -> None:
@@ -272,5 +295,6 @@ def _check_annotation(run: _Run, annotation: dict, stem: str, rel: str) -> None:
                   f"annotations were made on text {annotation['text_sha256'][:12]}..., "
                   f"document {doc_id} now has text {meta['text_sha256'][:12]}...")
         return
-    ctx = AnnotationContext(rel, run.texts.get(doc_id), meta["text_length"], redistributable(run, meta), run.actors)
+    ctx = AnnotationContext(rel, run.texts.get(doc_id), meta["text_length"], redistributable(run, meta), run.actors, run.clusters)
     run.report.extend(annotation_issues(annotation, ctx))
+

@@ -18,6 +18,7 @@ class AnnotationContext:
     text_length: int            # from the document metadata
     redistributable: bool | None  # None when the document's collection is not known
     actors: dict[str, dict] | None  # the actor registry; None when it is unusable
+    clusters: set[str] | None = None  # keys of clusters.json; None when it is unusable
 
 
 def annotation_issues(annotation: dict[str, Any], ctx: AnnotationContext) -> Iterator[Issue]:
@@ -144,6 +145,10 @@ def _actor_ref(ref, path, in_document, ctx) -> Iterator[Issue]:
 
 def _claim_issues(claim, index, in_document, ctx) -> Iterator[Issue]:
     base = ("claims", index)
+    cluster = claim.get("cluster")
+    if cluster is not None and ctx.clusters is not None and cluster not in ctx.clusters:
+        yield Issue(ctx.file, pointer(*base, "cluster"), "unknown-cluster",
+                    f"cluster {cluster!r} is not in clusters.json")
     yield from _actor_ref(claim["speaker"], (*base, "speaker"), in_document, ctx)
     for role in ("agents", "patients"):
         for j, ref in enumerate(claim[role]):
