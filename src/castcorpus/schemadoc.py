@@ -70,21 +70,33 @@ def _fields(node: dict[str, Any], home: str, path: str) -> Iterator[tuple[str, d
         yield from _fields(child, home, child_path)
 
 
+#: The document whose files supply the examples: the seed, whose annotations are gold and
+#: whose text we may quote. Registry examples are the entries it refers to, so that the
+#: reference changes only when the seed's own files do.
+EXAMPLE_DOCUMENT = "duran-2018-04-russian-airstrikes-damascus"
+
+
+def _read(path: Path) -> Any:
+    return load_json(path, str(path)).value if path.exists() else None
+
+
 def _examples(kind: str, corpus_root: Path) -> list[Any]:
     layout = Layout(corpus_root)
-    single = {"actors": layout.actors, "outlets": layout.outlets, "collections": layout.collections,
-              "clusters": layout.clusters}
-    if kind in single:
-        paths = [single[kind]]
-    else:
-        folder = layout.documents if kind == "document" else layout.annotations
-        paths = sorted(folder.glob("*.json"))
-    values = []
-    for path in paths:
-        loaded = load_json(path, str(path))
-        if loaded.value is not None:
-            values.append(loaded.value)
-    return values
+    meta = _read(layout.documents / f"{EXAMPLE_DOCUMENT}.json") or {}
+    annotation = _read(layout.annotations / f"{EXAMPLE_DOCUMENT}.json") or {}
+    if kind == "document":
+        return [meta]
+    if kind == "annotation":
+        return [annotation]
+    registry = _read(getattr(layout, kind)) or {}
+    used = {
+        "actors": {a.get("actor") for a in annotation.get("actors", [])},
+        "outlets": {meta.get("outlet"), (meta.get("republication") or {}).get("original_outlet")},
+        "collections": {meta.get("collection")},
+        "clusters": {c.get("cluster") for c in annotation.get("claims", [])},
+    }[kind]
+    entries = [e for e in registry.get(kind, []) if e.get("key") in used]
+    return [{**registry, kind: entries}]
 
 
 def _example_at(values: list[Any], path: str) -> Any:
@@ -119,7 +131,7 @@ def render(corpus_root: str | Path = "corpus") -> str:
         "# CAST-Syria file formats (schema version 1.0)",
         "",
         "Generated from `schema/*.schema.json` by `castcorpus schema-doc`; do not edit by hand.",
-        "Examples are the first value found in the corpus (blank when the corpus has none yet).",
+        f"Examples come from the files of the seed document `{EXAMPLE_DOCUMENT}` and the registry entries it uses.",
         "Spans are half-open `[start, end)` offsets in Unicode code points into the canonical text.",
         "",
     ]
