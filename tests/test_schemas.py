@@ -68,3 +68,33 @@ def test_a_typo_in_a_field_name_is_caught():
 def test_committed_schema_reference_is_generated(repo):
     committed = (repo / "docs" / "schema.md").read_text(encoding="utf-8")
     assert committed == render(repo / "corpus"), "docs/schema.md is stale: run castcorpus schema-doc --out docs/schema.md"
+
+
+def _corpus_instances(repo):
+    corpus = repo / "corpus"
+    for kind, paths in (("actors", [corpus / "actors.json"]), ("outlets", [corpus / "outlets.json"]),
+                        ("collections", [corpus / "collections.json"]), ("clusters", [corpus / "clusters.json"]),
+                        ("document", sorted(corpus.glob("documents/*.json"))[:50]),
+                        ("annotation", sorted(corpus.glob("annotations/*.json")) + sorted(corpus.glob("passes/*/*.json")))):
+        for path in paths:
+            yield kind, json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_fast_path_agrees_with_jsonschema_on_valid_and_broken_files(repo):
+    from castcorpus.schema import is_valid
+
+    checked = 0
+    for kind, instance in _corpus_instances(repo):
+        assert is_valid(kind, instance) == (not list(validator(kind).iter_errors(instance)))
+        broken = dict(instance, schema_version="9.9")
+        assert not is_valid(kind, broken) and list(validator(kind).iter_errors(broken))
+        checked += 1
+    assert checked > 10
+
+
+def test_fast_path_uses_ecma_end_of_string():
+    from castcorpus.schema import is_valid
+
+    meta = json.loads((Path(__file__).resolve().parent.parent / "corpus/documents/duran-2018-04-russian-airstrikes-damascus.json").read_text())
+    assert is_valid("document", meta)
+    assert not is_valid("document", dict(meta, id=meta["id"] + "\n"))
