@@ -427,8 +427,10 @@ def write_corpus(n: int, out: str | Path, seed: int = 0, passes_every: int = 20,
     registry = make_registry(seed, vocab)
     write_registries(out, registry)
     started = time.perf_counter()
+    clusters: set[str] = set()   # one short key per few claims: small even for N=100,000
     for index in range(n):
         doc_id, text, meta, annotation = make_document(index, seed, vocab, registry)
+        clusters.update(c["cluster"] for c in annotation["claims"] if c["cluster"])
         _write(out / "texts" / f"{doc_id}.txt", text)
         _write(out / "documents" / f"{doc_id}.json", _dump(meta))
         _write(out / "annotations" / f"{doc_id}.json", _dump(annotation))
@@ -437,7 +439,16 @@ def write_corpus(n: int, out: str | Path, seed: int = 0, passes_every: int = 20,
         if progress and (index + 1) % 10000 == 0:
             rate = (index + 1) / (time.perf_counter() - started)
             print(f"{index + 1} documents ({rate:.0f}/s)", file=sys.stderr)
+    write_clusters(out, clusters)
     return out
+
+
+def write_clusters(out: Path, keys: set[str]) -> None:
+    """The cluster registry, written last: it lists the keys the claims ended up citing."""
+    entries = [{"key": key, "event": f"invented event {key.split('-')[1]}", "date": "2018-04",
+                "question": f"Invented question {key.split('-')[2]} about it?", "event_wikidata": None}
+               for key in sorted(keys)]
+    _write(out / "clusters.json", _dump({"schema_version": SCHEMA_VERSION, "license": "CC-BY-4.0", "clusters": entries}))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,244 @@
+"""Benchmark the release build against a floor and a naive reference, on a synthetic corpus.
+
+    python scripts/bench_build.py --docs 20000 [--variants ours,floor,naive,rebuild,micro]
+                                  [--work DIR] [--seed S] [--json out.json]
+
+One run generates (or reuses) a synthetic corpus of ``--docs`` documents under ``--work``
+(scripts/synth_corpus.py) and measures, each variant in its own child process so that its
+peak RSS (VmHWM, read by the child at its end) is its own:
+
+ours     castcorpus.build.build_release with an empty row cache: validate, parse, segment,
+         views, write; stages timed by wrapping the build's functions (bench_stages.py)
+floor    the same final rows (read back from ours' Parquet, untimed) written again with
+         pyarrow alone: Table.from_pylist + ParquetWriter, same schema, zstd, same row groups
+naive    what a user would write by hand (bench_naive.py): json.load, jsonschema per file,
+         pysbd, rows as dicts, datasets.Dataset.from_list(rows).to_parquet per config
+rebuild  build_release again with nothing changed (the derived-row cache is warm)
+micro    per-file and per-document costs of the candidate libraries (bench_micro.py)
+
+Results are printed as a Markdown table (and saved as JSON with ``--json``); see
+docs/benchmarks.md. Timings are wall clock; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_stages import Stages  # noqa: E402
+
+VARIANTS = ("ours", "floor", "naive", "rebuild", "micro")
+#: The brief's stage names, and which measured stages fall under each.
+GROUPS = {"parse": "parse", "validate": "validate", "segment": "segment", "views": "views",
+          "splits": "views", "row cache": "views", "write": "write", "finish": "finish", "other": "other"}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (VmHWM), in MiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# --- variants (each runs in a child process) ----------------------------------------------
+
+def instrument_build(stages: Stages) -> None:
+    """Wrap the build's functions so that each stage's time is recorded."""
+    import castcorpus.build as build
+    import castcorpus.corpus as corpus
+    import castcorpus.parquet as parquet
+    import castcorpus.rowcache as rowcache
+    import castcorpus.validate as validate
+    import castcorpus.views as views
+
+    stages.wrap(build, "build_release", "other")
+    stages.wrap(build, "validate", "validate: checks, texts")
+    stages.wrap(validate, "load_json", "validate: parse JSON")
+    stages.wrap(validate, "schema_issues", "validate: JSON Schema", consume=True)
+    stages.wrap(corpus, "load_json", "parse: JSON")
+    stages.wrap(corpus.Corpus, "text", "parse: texts")
+    stages.wrap(build, "_assign_splits", "splits")
+    stages.wrap(views, "segment", "segment")
+    stages.wrap(build, "_rows", "views")
+    stages.wrap(build, "row_key", "row cache")
+    stages.wrap(rowcache.RowCache, "get", "row cache")
+    stages.wrap(rowcache.RowCache, "put", "row cache")
+    stages.wrap(build, "_write_rows", "write: encode rows")
+    stages.wrap(parquet.SplitWriter, "_flush", "write: Arrow + Parquet")
+    stages.wrap(build, "_close", "write: Arrow + Parquet")
+    for name in ("_fingerprint", "copy_repository_files", "sha256sums", "replace_atomically", "render"):
+        stages.wrap(build, name, "finish")
+
+
+def run_ours(corpus: Path, out: Path, cache: Path) -> dict:
+    """One build_release with its stages timed."""
+    stages = Stages()
+    instrument_build(stages)
+    import castcorpus.build as build
+
+    started, started_cpu = time.perf_counter(), time.process_time()
+    summary = build.build_release(corpus, out, cache_dir=cache, repo_root=HERE.parent)
+    total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    rows = sum(n for splits in summary.rows.values() for n in splits.values())
+    return {"total_s": total, "total_cpu_s": total_cpu, "stages": stages.as_dict(),
+            "cpu_stages": stages.cpu_dict(), "missing_hooks": stages.missing, "rows": rows,
+            "cache_hits": summary.cache_hits, "cache_misses": summary.cache_misses}
+
+
+def run_floor(source: Path, out: Path) -> dict:
+    """Write ours' final rows again with pyarrow alone; only the writing is timed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    stages, rows = Stages(), 0
+    for path in sorted((source / "data").rglob("*.parquet")):
+        reader = pq.ParquetFile(path)
+        target = out / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        group = reader.metadata.row_group(0).num_rows if reader.metadata.num_row_groups else 1
+        with stages.timed("write: Arrow + Parquet"):
+            writer = pq.ParquetWriter(target, reader.schema_arrow, compression="zstd")
+        for batch in reader.iter_batches(batch_size=group):
+            python_rows = batch.to_pylist()   # not timed: the floor starts from Python rows
+            with stages.timed("write: Arrow + Parquet"):
+                writer.write_table(pa.Table.from_pylist(python_rows, schema=reader.schema_arrow))
+            rows += len(python_rows)
+        with stages.timed("write: Arrow + Parquet"):
+            writer.close()
+    return stages.result(rows=rows)
+
+
+def run_child(variant: str, work: Path, corpus: Path) -> dict:
+    out, cache = work / "out-ours", work / "cache-ours"
+    if variant == "ours":
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        result = run_ours(corpus, out, cache)
+    elif variant == "rebuild":
+        result = run_ours(corpus, out, cache)
+    elif variant == "floor":
+        shutil.rmtree(work / "out-floor", ignore_errors=True)
+        result = run_floor(out, work / "out-floor")
+    elif variant == "naive":
+        from bench_naive import run_naive
+        shutil.rmtree(work / "out-naive", ignore_errors=True)
+        result = run_naive(corpus, work / "out-naive")
+    elif variant == "micro":
+        from bench_micro import run_micro
+        result = run_micro(corpus, HERE.parent)
+    else:
+        raise SystemExit(f"unknown variant {variant!r}")
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return result
+
+
+# --- the parent: corpus, children, table --------------------------------------------------
+
+def ensure_corpus(work: Path, docs: int, seed: int) -> tuple[Path, float | None]:
+    """The synthetic corpus for (docs, seed), generated unless already there."""
+    corpus = work / f"corpus-{docs}-seed{seed}"
+    done = corpus / ".complete"
+    if done.exists():
+        return corpus, None
+    shutil.rmtree(corpus, ignore_errors=True)
+    from synth_corpus import write_corpus
+    started = time.perf_counter()
+    write_corpus(docs, corpus, seed=seed, progress=True)
+    done.write_text("ok\n")
+    return corpus, time.perf_counter() - started
+
+
+def spawn(variant: str, work: Path, corpus: Path) -> dict:
+    """Run one variant in a child process and return what it reports."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", variant,
+               "--work", str(work), "--corpus", str(corpus)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr[-3000:], "wall_s": time.perf_counter() - started}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def grouped(stages: dict[str, float]) -> dict[str, float]:
+    """Measured stages summed into the brief's groups (parse, validate, segment, views, write)."""
+    groups: dict[str, float] = {}
+    for stage, seconds in stages.items():
+        group = GROUPS.get(stage.split(":")[0], "other")
+        groups[group] = groups.get(group, 0.0) + seconds
+    return groups
+
+
+def table(results: dict, docs: int) -> str:
+    """Markdown table of the variants: totals (wall and CPU), docs/s, CPU seconds per stage group."""
+    columns = ("parse", "validate", "segment", "views", "write", "finish", "other")
+    lines = ["| variant | wall s | CPU s | docs/s (wall) | " + " | ".join(f"{c} (CPU s)" for c in columns)
+             + " | peak RSS MiB |", "|---|---:|---:|---:|" + "---:|" * len(columns) + "---:|"]
+    for variant, result in results.items():
+        if not result.get("total_s"):
+            continue
+        groups = grouped(result["cpu_stages"])
+        cells = [f"{groups[c]:.2f}" if c in groups else "" for c in columns]
+        lines.append(f"| {variant} | {result['total_s']:.2f} | {result['total_cpu_s']:.2f} | "
+                     f"{docs / result['total_s']:.0f} | " + " | ".join(cells) + f" | {result['peak_rss_mb']:.0f} |")
+    return "\n".join(lines)
+
+
+def ratios(results: dict) -> dict[str, float]:
+    """naive / ours (speed-up), ours / floor (distance to the floor), rebuild / ours; wall and CPU."""
+    pairs = (("naive / ours", "naive", "ours"), ("ours / floor", "ours", "floor"),
+             ("rebuild / ours", "rebuild", "ours"))
+    out = {}
+    for clock in ("total_s", "total_cpu_s"):
+        for name, top, bottom in pairs:
+            a, b = results.get(top, {}).get(clock), results.get(bottom, {}).get(clock)
+            if a and b:
+                out[f"{name} ({'wall' if clock == 'total_s' else 'CPU'})"] = round(a / b, 3)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=2000, help="documents in the synthetic corpus")
+    parser.add_argument("--variants", default="ours,floor,naive,rebuild,micro",
+                        help=f"comma-separated, in order (of {', '.join(VARIANTS)})")
+    parser.add_argument("--work", default="/tmp/castcorpus-bench", help="folder for corpus and outputs")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    work = Path(args.work)
+    if args.child:
+        print(json.dumps(run_child(args.child, work, Path(args.corpus))))
+        return 0
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, generated = ensure_corpus(work, args.docs, args.seed)
+    results: dict = {"docs": args.docs, "seed": args.seed, "generate_s": generated, "nproc": os.cpu_count()}
+    variants = {}
+    for variant in args.variants.split(","):
+        print(f"running {variant} on {args.docs} documents...", file=sys.stderr, flush=True)
+        variants[variant] = spawn(variant, work, corpus)
+        print(json.dumps(variants[variant]), file=sys.stderr, flush=True)
+    results["variants"], results["ratios"] = variants, ratios(variants)
+    print(table(variants, args.docs))
+    print(json.dumps(results["ratios"]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
