@@ -81,14 +81,14 @@ def instrument_build(stages: Stages) -> None:
         stages.wrap(build, name, "finish")
 
 
-def run_ours(corpus: Path, out: Path, cache: Path) -> dict:
+def run_ours(corpus: Path, out: Path, cache: Path, repo: Path) -> dict:
     """One build_release with its stages timed."""
     stages = Stages()
     instrument_build(stages)
     import castcorpus.build as build
 
     started, started_cpu = time.perf_counter(), time.process_time()
-    summary = build.build_release(corpus, out, cache_dir=cache, repo_root=HERE.parent)
+    summary = build.build_release(corpus, out, cache_dir=cache, repo_root=repo)
     total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     rows = sum(n for splits in summary.rows.values() for n in splits.values())
     return {"total_s": total, "total_cpu_s": total_cpu, "stages": stages.as_dict(),
@@ -119,24 +119,24 @@ def run_floor(source: Path, out: Path) -> dict:
     return stages.result(rows=rows)
 
 
-def run_child(variant: str, work: Path, corpus: Path) -> dict:
+def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
     out, cache = work / "out-ours", work / "cache-ours"
     if variant == "ours":
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        result = run_ours(corpus, out, cache)
+        result = run_ours(corpus, out, cache, repo)
     elif variant == "rebuild":
-        result = run_ours(corpus, out, cache)
+        result = run_ours(corpus, out, cache, repo)
     elif variant == "floor":
         shutil.rmtree(work / "out-floor", ignore_errors=True)
         result = run_floor(out, work / "out-floor")
     elif variant == "naive":
         from bench_naive import run_naive
         shutil.rmtree(work / "out-naive", ignore_errors=True)
-        result = run_naive(corpus, work / "out-naive")
+        result = run_naive(corpus, work / "out-naive", repo / "schema")
     elif variant == "micro":
         from bench_micro import run_micro
-        result = run_micro(corpus, HERE.parent)
+        result = run_micro(corpus, repo)
     else:
         raise SystemExit(f"unknown variant {variant!r}")
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
@@ -159,10 +159,10 @@ def ensure_corpus(work: Path, docs: int, seed: int) -> tuple[Path, float | None]
     return corpus, time.perf_counter() - started
 
 
-def spawn(variant: str, work: Path, corpus: Path) -> dict:
+def spawn(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
     """Run one variant in a child process and return what it reports."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", variant,
-               "--work", str(work), "--corpus", str(corpus)]
+               "--work", str(work), "--corpus", str(corpus), "--repo", str(repo)]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
@@ -217,12 +217,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default="/tmp/castcorpus-bench", help="folder for corpus and outputs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--repo", default=str(HERE.parent),
+                        help="repository whose schema/, licenses and seed text are used (default: this one)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     work = Path(args.work)
     if args.child:
-        print(json.dumps(run_child(args.child, work, Path(args.corpus))))
+        print(json.dumps(run_child(args.child, work, Path(args.corpus), Path(args.repo))))
         return 0
     work.mkdir(parents=True, exist_ok=True)
     corpus, generated = ensure_corpus(work, args.docs, args.seed)
@@ -230,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     variants = {}
     for variant in args.variants.split(","):
         print(f"running {variant} on {args.docs} documents...", file=sys.stderr, flush=True)
-        variants[variant] = spawn(variant, work, corpus)
+        variants[variant] = spawn(variant, work, corpus, Path(args.repo))
         print(json.dumps(variants[variant]), file=sys.stderr, flush=True)
     results["variants"], results["ratios"] = variants, ratios(variants)
     print(table(variants, args.docs))

@@ -47,13 +47,13 @@ def outlet_split_of(outlet: str) -> str:
     return "validation" if _bucket(outlet) < 20 else "train"
 
 
-def run_naive(corpus: Path, out: Path) -> dict:
+def run_naive(corpus: Path, out: Path, schema_dir: Path) -> dict:
     """Run the whole naive pipeline; returns total time, stages and row count."""
     import pysbd
 
     stages = Stages()
     with stages.timed("validate"):
-        check = validators(Path(__file__).resolve().parent.parent / "schema")
+        check = validators(schema_dir)
     registries = {}
     for kind, name in (("actors", "actors"), ("outlets", "outlets"), ("collections", "collections")):
         with stages.timed("parse"):
