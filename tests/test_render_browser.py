@@ -25,6 +25,8 @@ from castcorpus.render import render
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
+# Hydrated FA-KES texts of the user's cache are not used: the pages must not depend on it.
+NO_CACHE = Path(tempfile.gettempdir()) / "castcorpus-browser-tests-no-cache"
 CORPORA = {  # name: (corpus root, cache of hydrated texts or None)
     "repository": (REPO / "corpus", None),
     "discourse": (DATA / "discourse" / "corpus", None),
@@ -36,7 +38,7 @@ def cases() -> list[tuple[str, str]]:
     """(corpus name, document id) of every annotated document whose text can be read."""
     found = []
     for name, (root, cache) in CORPORA.items():
-        corpus = Corpus(root, cache_dir=cache or Path(tempfile.mkdtemp(prefix="castcorpus-nocache-")))
+        corpus = Corpus(root, cache_dir=cache or NO_CACHE)
         found += [(name, r.id) for r in corpus.iter_documents(annotated_only=True) if r.text is not None]
     return found
 
