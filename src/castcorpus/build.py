@@ -21,7 +21,7 @@ from tqdm import tqdm
 from . import __version__
 from .card import CardInput, SplitStats, render
 from .corpus import Corpus, default_cache_dir
-from .features import CONFIGS, OUTLET_SUFFIX, features
+from .features import CONFIGS, OUTLET_SUFFIX, encode_labels, features
 from .parquet import SplitWriter
 from .release import copy_repository_files, replace_atomically, sha256sums, staging_folder
 from .report import Issue, Report
@@ -159,6 +159,7 @@ def _write_rows(staging: Path, writers: dict, rows: dict[str, list[dict]], split
         for row in rows.get(base, []):
             if base in ("documents", "raw"):
                 row = {**row, "split": split, "outlet_split": by_outlet}
+            row = encode_labels(base, row)
             for config, which in ((base, split), (base + OUTLET_SUFFIX, by_outlet)):
                 writer = writers.get((config, which))
                 if writer is None:

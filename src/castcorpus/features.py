@@ -165,3 +165,33 @@ def arrow_schema(config: str) -> pa.Schema:
     """The Arrow schema the config's Parquet files are written with (it also carries the
     features as ``huggingface`` metadata, so the files load with labels even without a card)."""
     return features(config).arrow_schema
+
+
+@cache
+def _label_maps(config: str) -> dict[str, tuple[bool, dict[str, int]]]:
+    """ClassLabel columns of a config: name -> (is a list, label name -> id)."""
+    maps = {}
+    for column, feature in features(config).items():
+        is_list = isinstance(feature, List)
+        label = feature.feature if is_list else feature
+        if isinstance(label, ClassLabel):
+            maps[column] = (is_list, {name: i for i, name in enumerate(label.names)})
+    return maps
+
+
+def encode_labels(config: str, row: dict) -> dict:
+    """``row`` with its ClassLabel columns turned from names into ids.
+
+    Does what ``Features.encode_example`` does for these flat label columns, without its
+    generic recursion over every value (which dominated build time). Unknown names raise
+    KeyError: the corpus is validated, so one means a bug.
+    """
+    maps = _label_maps(config)
+    if not maps:
+        return row
+    row = dict(row)
+    for column, (is_list, ids) in maps.items():
+        value = row[column]
+        if value is not None:
+            row[column] = [ids[v] for v in value] if is_list else ids[value]
+    return row

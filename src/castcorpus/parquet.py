@@ -36,8 +36,8 @@ class SplitWriter:
         self.num_bytes = 0  # Arrow (in-memory) size, as datasets reports it
 
     def add(self, row: dict[str, Any]) -> None:
-        """Queue one row (labels as names; they are encoded to ClassLabel ids here)."""
-        self.buffer.append(self.features.encode_example(row))
+        """Queue one row, ClassLabel columns already as ids (see ``features.encode_labels``)."""
+        self.buffer.append(row)
         if len(self.buffer) >= self.rows_per_group:
             self._flush()
 
