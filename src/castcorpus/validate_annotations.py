@@ -156,6 +156,10 @@ def _claim_issues(claim, index, in_document, ctx) -> Iterator[Issue]:
     chain = claim["attribution"]
     for j, step in enumerate(chain):
         yield from _actor_ref(step["source"], (*base, "attribution", j, "source"), in_document, ctx)
+    for j, step in enumerate(chain[1:], start=1):
+        if step["cue"] is None:
+            yield Issue(ctx.file, pointer(*base, "attribution", j, "cue"), "cue-missing",
+                        f"attribution step {j} ({step['source']!r}) has no cue span")
     if chain[0]["source"] != "author":
         yield Issue(ctx.file, pointer(*base, "attribution", 0, "source"), "attribution-not-rooted",
                     "the attribution chain must begin with 'author'")
