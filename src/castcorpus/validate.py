@@ -15,7 +15,7 @@ from .jsonio import MAX_TEXT_BYTES, load_json, read_limited
 from .report import Issue, Report, pointer
 from .schema import schema_issues
 from .texts import decode_canonical, text_sha256
-from .validate_annotations import AnnotationContext, annotation_issues
+from .validate_annotations import AnnotationContext, annotation_issues, cluster_refs
 from .validate_registries import actor_issues, duplicate_keys, outlet_issues
 
 _TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "clusters.json", "texts", "documents", "annotations", "passes"}
@@ -274,9 +274,10 @@ def _check_annotation_folder(run: _Run, folder: Path, expected_annotator: str | 
 def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:
     """Gold annotations use the key a merged cluster key was merged into (passes may keep it)."""
     for index, claim in enumerate(annotation["claims"]):
-        if claim.get("cluster") in run.merged_clusters:
-            run.issue(rel, pointer("claims", index, "cluster"), "cluster-merged",
-                      f"cluster {claim['cluster']!r} was merged into {run.merged_clusters[claim['cluster']]!r}; use that key")
+        for path, key in cluster_refs(claim, ("claims", index)):
+            if key in run.merged_clusters:
+                run.issue(rel, pointer(*path), "cluster-merged",
+                          f"cluster {key!r} was merged into {run.merged_clusters[key]!r}; use that key")
 
 
 def _check_annotation(run: _Run, annotation: dict, stem: str, rel: str) -> None:

@@ -143,12 +143,22 @@ def _actor_ref(ref, path, in_document, ctx) -> Iterator[Issue]:
                     f"actor {ref!r} is referred to but has no mention in /actors")
 
 
+def cluster_refs(claim, base) -> Iterator[tuple[tuple, str]]:
+    """Every cluster key a claim cites, with its path."""
+    if claim.get("cluster") is not None:
+        yield (*base, "cluster"), claim["cluster"]
+    for j, key in enumerate(claim.get("other_clusters", [])):
+        yield (*base, "other_clusters", j), key
+
+
 def _claim_issues(claim, index, in_document, ctx) -> Iterator[Issue]:
     base = ("claims", index)
-    cluster = claim.get("cluster")
-    if cluster is not None and ctx.clusters is not None and cluster not in ctx.clusters:
-        yield Issue(ctx.file, pointer(*base, "cluster"), "unknown-cluster",
-                    f"cluster {cluster!r} is not in clusters.json")
+    for path, key in cluster_refs(claim, base):
+        if ctx.clusters is not None and key not in ctx.clusters:
+            yield Issue(ctx.file, pointer(*path), "unknown-cluster", f"cluster {key!r} is not in clusters.json")
+    if claim.get("cluster") is not None and claim["cluster"] in claim.get("other_clusters", []):
+        yield Issue(ctx.file, pointer(*base, "other_clusters"), "cluster-repeated",
+                    f"cluster {claim['cluster']!r} is already the claim's cluster")
     yield from _actor_ref(claim["speaker"], (*base, "speaker"), in_document, ctx)
     for role in ("agents", "patients"):
         for j, ref in enumerate(claim[role]):
