@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from castcorpus.cli import main
+from castcorpus.discourse import Statement, document_statements
 
 CORPUS = Path(__file__).parent / "data" / "discourse" / "corpus"
 D1, D2, D3 = "np-market-strike", "rt-market-account", "np-convoy-republished"
@@ -87,6 +88,8 @@ def test_two_mode_node_attributes(tmp_path):
     assert "wikidata" in graph.nodes["peace-mission"]
     # A cluster is named by its key and lists its documents; a lone claim by its proposition.
     assert graph.nodes["market-strike"]["documents"] == f"{D1};{D2}"
+    assert graph.nodes["market-strike"]["name"] == "Did the army shell the Old Market?"  # clusters.json question
+    assert graph.nodes["market-strike"]["event"] == "Invented event: shelling of the Old Market"
     assert graph.nodes["market-strike"]["claims"] == 2
     assert graph.nodes[f"{D3}#c2"]["name"] == "The crossing was closed for safety reasons."
     assert graph.nodes[f"{D3}#c2"]["type"] == "causal"
@@ -143,3 +146,20 @@ def test_stdout_and_unusable_corpus(tmp_path, capsys):
     assert main(["network", "--corpus", str(CORPUS), "--out", "-", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("actor,concept,agreement,count,documents\n")
     assert main(["network", "--corpus", str(tmp_path / "missing"), "--out", str(tmp_path / "x.graphml")]) == 2
+
+
+def test_a_claim_with_other_clusters_is_a_statement_about_each():
+    meta = {"id": "d", "outlet": "north-post", "republication": None}
+    claim = {"id": "c1", "speaker": "author", "cluster": "toll", "other_clusters": ["children-toll"]}
+    annotation = {"claims": [claim], "stances": [
+        {"id": "s1", "holder": "aid-watch", "target": {"claim": "c1"}, "polarity": "oppose"},
+        {"id": "s2", "holder": "aid-watch", "target": {"actor": "rebel-front"}, "polarity": "oppose"}]}
+    outlets = {"north-post": {"actor": "north-post"}}
+    assert list(document_statements("d", meta, annotation, outlets)) == [
+        Statement("north-post", "toll", "support", "d", "claim:c1"),
+        Statement("north-post", "children-toll", "support", "d", "claim:c1"),
+        Statement("aid-watch", "toll", "oppose", "d", "stance:s1"),
+        Statement("aid-watch", "children-toll", "oppose", "d", "stance:s1"),
+    ]
+    by_claim = list(document_statements("d", meta, annotation, outlets, by="claim"))
+    assert [s.concept for s in by_claim] == ["d#c1", "d#c1"]

@@ -157,6 +157,7 @@ def test_render_discourse_corpus(tmp_path):
     # Crossing claims c4/c5: c5 is cut into two fragments.
     assert 'data-uid="claim-c5" data-frag="1"' in page
     assert "author (North Post)" in page
+    assert "Did the army shell the Old Market?" in page  # the cluster's question from clusters.json
     republished = result.pages["np-convoy-republished"].read_text()
     assert "author (River Times)" in republished and "republishing River Times" in republished
 

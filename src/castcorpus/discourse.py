@@ -4,8 +4,9 @@ This is the coding step of Discourse Network Analysis (Leifeld 2016): every stat
 actor, a *concept* and an *agreement* qualifier. In CAST-Syria
 
 * a concept is a claim cluster (the same claim about the same event, across documents); a
-  claim without a cluster is its own concept, keyed ``doc-id#claim-id``. With ``by="claim"``
-  every claim is its own concept, clusters or not;
+  claim without a cluster is its own concept, keyed ``doc-id#claim-id``; a claim that also
+  answers ``other_clusters`` belongs to each of them. With ``by="claim"`` every claim is its
+  own concept, clusters or not;
 * a claim is a statement of its speaker: the speaker supports what it claims;
 * a stance whose target is a claim is a statement of its holder with the stance's polarity
   (support / oppose / neutral). Stances toward actors are not statements about concepts and
@@ -46,13 +47,14 @@ class Concept:
 
     key: str
     claims: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (doc id, claim)
+    cluster: dict[str, Any] = field(default_factory=dict)  # its clusters.json entry, if any
 
     @property
     def name(self) -> str:
-        """The cluster key, or the proposition of a claim that stands alone."""
-        if len(self.claims) == 1 and "#" in self.key:
+        """The cluster's question (else its key), or the proposition of a lone claim."""
+        if "#" in self.key and self.claims:
             return self.claims[0][1]["proposition"]
-        return self.key
+        return self.cluster.get("question") or self.key
 
     @property
     def types(self) -> list[str]:
@@ -74,13 +76,15 @@ def voice_actor(meta: dict[str, Any], outlets: dict[str, dict[str, Any]]) -> str
     return outlets[voice_outlet(meta)]["actor"]
 
 
-def concept_key(doc_id: str, claim: dict[str, Any], by: str = "cluster") -> str:
-    """The concept a claim belongs to: its cluster, or ``doc-id#claim-id``."""
+def concept_keys(doc_id: str, claim: dict[str, Any], by: str = "cluster") -> list[str]:
+    """The concepts a claim belongs to: its cluster and other clusters, or ``doc-id#claim-id``."""
     if by not in BY:
         raise ValueError(f"unknown concept granularity {by!r}; expected one of {', '.join(BY)}")
-    if by == "cluster" and claim.get("cluster"):
-        return claim["cluster"]
-    return f"{doc_id}#{claim['id']}"
+    clusters = [claim["cluster"]] if claim.get("cluster") else []
+    clusters += [c for c in claim.get("other_clusters", []) if c not in clusters]
+    if by == "cluster" and clusters:
+        return clusters
+    return [f"{doc_id}#{claim['id']}"]
 
 
 def document_statements(doc_id: str, meta: dict[str, Any], annotation: dict[str, Any],
@@ -91,14 +95,14 @@ def document_statements(doc_id: str, meta: dict[str, Any], annotation: dict[str,
     def resolve(ref: str) -> str:
         return voice if ref == AUTHOR else ref
 
-    concepts = {claim["id"]: concept_key(doc_id, claim, by) for claim in annotation["claims"]}
+    concepts = {claim["id"]: concept_keys(doc_id, claim, by) for claim in annotation["claims"]}
     for claim in annotation["claims"]:
-        yield Statement(resolve(claim["speaker"]), concepts[claim["id"]], "support", doc_id, f"claim:{claim['id']}")
+        for concept in concepts[claim["id"]]:
+            yield Statement(resolve(claim["speaker"]), concept, "support", doc_id, f"claim:{claim['id']}")
     for stance in annotation["stances"]:
         target = stance["target"].get("claim")
-        if target is not None:
-            yield Statement(resolve(stance["holder"]), concepts[target], stance["polarity"], doc_id,
-                            f"stance:{stance['id']}")
+        for concept in concepts.get(target, []) if target is not None else []:
+            yield Statement(resolve(stance["holder"]), concept, stance["polarity"], doc_id, f"stance:{stance['id']}")
 
 
 @dataclass
@@ -113,10 +117,12 @@ def collect(corpus: Corpus, by: str = "cluster") -> Discourse:
     """Statements and concepts of every annotated document, in document order."""
     statements: list[Statement] = []
     concepts: dict[str, Concept] = {}
+    registry = corpus.clusters
     for record in corpus.iter_documents(annotated_only=True):
         annotation = record.annotation
         for claim in annotation["claims"]:
-            key = concept_key(record.id, claim, by)
-            concepts.setdefault(key, Concept(key)).claims.append((record.id, claim))
+            for key in concept_keys(record.id, claim, by):
+                concept = concepts.setdefault(key, Concept(key, cluster=registry.get(key, {})))
+                concept.claims.append((record.id, claim))
         statements.extend(document_statements(record.id, record.meta, annotation, corpus.outlets, by))
     return Discourse(statements, concepts)

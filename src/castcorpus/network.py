@@ -11,8 +11,8 @@
 
 Node ids are actor keys and concept keys (see :mod:`castcorpus.discourse`). Node attributes
 are GraphML-safe (no None): ``kind`` (actor / concept), ``bipartite`` (0 / 1), ``name``,
-``type``, ``wikidata`` ("" when none); concepts also carry ``propositions``, ``claims`` and
-``documents``.
+``type``, ``wikidata`` ("" when none; for a cluster, its event's item); concepts also carry
+``event`` (from clusters.json), ``propositions``, ``claims`` and ``documents``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def two_mode(discourse: Discourse, actors: dict[str, dict[str, Any]]) -> nx.Mult
         if key in graph:
             raise NetworkError(f"concept {key!r} has the key of an actor; rename the claim cluster")
         graph.add_node(key, kind="concept", bipartite=1, name=concept.name, type=";".join(concept.types),
-                       wikidata="", propositions=" | ".join(concept.propositions),
+                       wikidata=concept.cluster.get("event_wikidata") or "", event=concept.cluster.get("event") or "",
+                       propositions=" | ".join(concept.propositions),
                        claims=len(concept.claims), documents=";".join(concept.documents))
     for (actor, concept, agreement), docs in sorted(ties.items()):
         graph.add_edge(actor, concept, key=agreement, agreement=agreement, count=len(docs),

@@ -45,7 +45,9 @@ def claim_entry(corpus: Corpus, meta: dict[str, Any], text: str | None, claim: d
                         for step in claim["attribution"]],
         "agents": [actor_label(corpus, meta, a) for a in claim.get("agents", [])],
         "patients": [actor_label(corpus, meta, a) for a in claim.get("patients", [])],
-        "cluster": claim.get("cluster"), "note": claim.get("note"),
+        "clusters": [{"key": key, "question": corpus.clusters.get(key, {}).get("question", "")}
+                     for key in ([claim["cluster"]] if claim.get("cluster") else []) + claim.get("other_clusters", [])],
+        "note": claim.get("note"),
         "start": claim["span"]["start"], "end": claim["span"]["end"],
     }
 
