@@ -1,0 +1,88 @@
+"""Reference rows read from a release folder: the same Parquet files ``load_dataset`` reads.
+
+ClassLabel columns are turned back into label names with the features stored in the files
+themselves, so scoring uses exactly the label set of the release it scores against.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from datasets import ClassLabel, Features, List
+
+from .build import _fingerprint
+from .features import OUTLET_SUFFIX
+from .splits import SPLITS
+
+#: The split schemes of ``baseline --split-scheme``: scheme -> config suffix.
+SCHEMES = {"random": "", "outlet": OUTLET_SUFFIX}
+
+
+class ReleaseError(Exception):
+    """The release folder cannot be used (no such config or split)."""
+
+
+def task_of(config: str) -> str:
+    """The base config (task) of a config name: ``claims_by_outlet`` -> ``claims``."""
+    return config.removesuffix(OUTLET_SUFFIX)
+
+
+def _files(release: Path, config: str, split: str) -> list[Path]:
+    return sorted((Path(release) / "data" / config).glob(f"{split}-*.parquet"))
+
+
+def available_splits(release: str | Path, config: str) -> list[str]:
+    """The splits a config has in the release (empty splits are not written)."""
+    return [split for split in SPLITS if _files(Path(release), config, split)]
+
+
+def _label_maps(features: Features) -> dict[str, tuple[bool, list[str]]]:
+    maps = {}
+    for column, feature in features.items():
+        inner = feature.feature if isinstance(feature, List) else feature
+        if isinstance(inner, ClassLabel):
+            maps[column] = (isinstance(feature, List), list(inner.names))
+    return maps
+
+
+def label_names(release: str | Path, config: str) -> dict[str, list[str]]:
+    """ClassLabel names of every label column of a config, from the release's own files."""
+    files = [f for split in SPLITS for f in _files(Path(release), config, split)]
+    if not files:
+        raise ReleaseError(f"{release}: no Parquet files for config {config!r}")
+    features = Features.from_arrow_schema(pq.read_schema(files[0]))
+    return {column: names for column, (_, names) in _label_maps(features).items()}
+
+
+def read_rows(release: str | Path, config: str, split: str, columns: list[str] | None = None) -> list[dict]:
+    """The rows of one split of a config, label columns as names."""
+    files = _files(Path(release), config, split)
+    if not files:
+        have = available_splits(release, config)
+        raise ReleaseError(f"{release}: config {config!r} has no {split!r} split"
+                           + (f" (it has: {', '.join(have)})" if have else " (no such config in this release)"))
+    rows: list[dict] = []
+    for path in files:
+        table = pq.read_table(path, columns=columns)
+        maps = _label_maps(Features.from_arrow_schema(pq.read_schema(path)))
+        for row in table.to_pylist():
+            for column, (is_list, names) in maps.items():
+                value = row.get(column)
+                if value is not None and column in row:
+                    row[column] = [names[v] for v in value] if is_list else names[value]
+            rows.append(row)
+    return rows
+
+
+def documents(release: str | Path, config: str, split: str) -> set[str]:
+    """The annotated documents of a split: those with sentence rows in the same scheme."""
+    suffix = OUTLET_SUFFIX if config.endswith(OUTLET_SUFFIX) else ""
+    if not _files(Path(release), f"sentences{suffix}", split):
+        return set()
+    return {row["doc_id"] for row in read_rows(release, f"sentences{suffix}", split, ["doc_id"])}
+
+
+def fingerprint(release: str | Path) -> str:
+    """The release's content fingerprint (as the build computes it: SHA-256 over the Parquet files)."""
+    return _fingerprint(Path(release))
