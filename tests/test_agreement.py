@@ -90,3 +90,16 @@ def test_committed_agreement_report_is_current(repo):
     expected = render_markdown(corpus_agreement(Corpus(repo / "corpus")), preface)
     assert (repo / "docs" / "agreement.md").read_text(encoding="utf-8") == expected, \
         "run: castcorpus agreement --preface docs/agreement-notes.md --out docs/agreement.md"
+
+
+def test_pooling_adds_counts_not_averages():
+    from castcorpus.agreement import pool
+
+    one = annotation([claim("c1", 0, 10)], [], [])
+    two = annotation([claim("c1", 0, 10), claim("c2", 20, 30), claim("c3", 40, 50)], [], [])
+    small = compare(one, one)["claims"]            # 1 of 1 matched
+    large = compare(two, annotation([claim("c1", 0, 10)], [], []))["claims"]  # 1 of 3 vs 1
+    pooled = pool([small, large])
+    assert pooled.n_left == 4 and pooled.n_right == 2
+    assert pooled.exact_f1 == pytest.approx(2 * 2 / 6)   # not the mean of 1.0 and 0.5
+    assert pooled.labels["type"]["n"] == 2

@@ -31,7 +31,8 @@ def run(args) -> int:
         print(f"castcorpus agreement: {err}", file=sys.stderr)
         return 2
     if args.json:
-        plain = {doc: {pair: {k: asdict(v) for k, v in layers.items()} for pair, layers in pairs.items()}
+        plain = {doc: {pair: {k: {f: v for f, v in asdict(layer).items() if f != "label_pairs"}
+                              for k, layer in layers.items()} for pair, layers in pairs.items()}
                  for doc, pairs in results.items()}
         print(json.dumps(plain, indent=2))
     elif args.out:
