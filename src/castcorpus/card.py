@@ -153,3 +153,9 @@ def _body(info: CardInput) -> str:
         *info.extra_sections,
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def append_section(readme, markdown: str) -> None:
+    """Append a section to a written card (used by extra writers, e.g. the charts)."""
+    with open(readme, "a", encoding="utf-8", newline="\n") as handle:
+        handle.write("\n" + markdown.rstrip("\n") + "\n")
