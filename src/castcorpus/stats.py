@@ -43,6 +43,8 @@ class Stats:
     outlet_split: Counter = field(default_factory=Counter)  # (outlet, split) -> documents
     split: Counter = field(default_factory=Counter)  # (scheme, split, "all"|"annotated") -> documents
     annotated_by_outlet: Counter = field(default_factory=Counter)
+    passes: dict = field(default_factory=dict)  # doc id -> annotators of independent passes (corpus only)
+    gold_ids: set = field(default_factory=set)  # ids of the annotated documents
 
 
 def _add_annotation(stats: Stats, annotation: dict, actor_type, seen_actors: set) -> None:
@@ -107,7 +109,10 @@ def corpus_stats(corpus_root: str | Path) -> Stats:
         meta, annotation = corpus.meta(doc_id), corpus.annotation(doc_id)
         _add_document(stats, meta["collection"], meta["outlet"], splits[doc_id], annotation is not None)
         if annotation is not None:
+            stats.gold_ids.add(doc_id)
             _add_annotation(stats, annotation, lambda a: types.get(a["actor"], "unknown"), seen)
+    for path in sorted(corpus.layout.passes.glob("*/*.json")):
+        stats.passes.setdefault(path.stem, []).append(path.parent.name)
     return stats
 
 
