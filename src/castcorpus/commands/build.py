@@ -41,6 +41,9 @@ def run(args) -> int:
     for reason, ids in _by_reason(summary.left_out).items():
         shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
         print(f"left out {len(ids)} document(s), {reason}: {shown}", file=sys.stderr)
+    if summary.left_out:
+        print("to include them, hydrate the external texts first: castcorpus hydrate fa-kes "
+              "--from FA-KES-Dataset.csv (a local copy) or --download, then build again", file=sys.stderr)
     for config, splits in summary.rows.items():
         counts = ", ".join(f"{split} {n}" for split, n in splits.items())
         print(f"{config}: {counts}", file=sys.stderr)
