@@ -32,15 +32,18 @@ class Evaluation:
         return not self.issues
 
 
-def evaluate(release: str | Path, config: str, split: str, predictions: str | Path) -> Evaluation:
+def evaluate(release: str | Path, config: str, split: str, predictions: str | Path,
+             release_fingerprint: str | None = None) -> Evaluation:
     """Score the predictions file against ``split`` of ``config`` in ``release``.
+
+    ``release_fingerprint`` saves hashing the release again when the caller knows it.
 
     Raises :class:`castcorpus.references.ReleaseError` when the release has no such config
     or split, and ``OSError`` when the file cannot be read.
     """
     file = str(predictions)
     references = read_rows(release, config, split)
-    outcome = Evaluation(config, split, file, fingerprint(release))
+    outcome = Evaluation(config, split, file, release_fingerprint or fingerprint(release))
     try:
         text = Path(predictions).read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
