@@ -31,8 +31,29 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"castcorpus {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_names():
-        import_module(f".commands.{name}", __package__).register(sub)
+        try:
+            module = import_module(f".commands.{name}", __package__)
+        except ImportError as err:
+            # A command whose optional dependencies are not installed must not break the others.
+            _register_unavailable(sub, name, err)
+            continue
+        module.register(sub)
     return top
+
+
+def _register_unavailable(subparsers, name: str, err: ImportError) -> None:
+    command = name.replace("_", "-")
+    missing = err.name or str(err)
+    # Options of the real command are unknown here: take every argument as it comes.
+    cmd = subparsers.add_parser(command, help=f"(unavailable: needs {missing})", add_help=False, prefix_chars="\0")
+    cmd.add_argument("args", nargs="*")
+
+    def run(_args) -> int:
+        print(f"castcorpus {command}: needs the Python package {missing!r}, which is not installed; "
+              f"install the extra that provides it (see README.md)", file=sys.stderr)
+        return 2
+
+    cmd.set_defaults(func=run)
 
 
 def main(argv: list[str] | None = None) -> int:

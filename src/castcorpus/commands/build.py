@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from . import add_command
-from ..build import BuildError, build_release
 from ..corpus import CorpusError
 
 
@@ -24,6 +23,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    # Imported here: the build pulls in datasets and pyarrow, which other commands do not need.
+    from ..build import BuildError, build_release
+
     try:
         summary = build_release(args.path, args.out, cache_dir=args.cache,
                                 progress=not args.no_progress and sys.stderr.isatty(),
