@@ -1,0 +1,129 @@
+"""Baselines end to end on a small synthetic release (invented sentences written straight to
+Parquet with the release's features), scored by the official scorer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from castcorpus import embeddings
+from castcorpus.baselines import run_config
+from castcorpus.cli import main
+from castcorpus.evaluation import evaluate
+from castcorpus.features import encode_labels, features
+
+WORDS = {"claim": "officials said the strike killed civilians", "no_claim": "the weather was mild today"}
+TYPES = {"casualties": "killed wounded dead civilians", "event": "convoy arrived shelling began"}
+POLES = {"support": "praised welcomed backed", "oppose": "condemned denounced rejected"}
+
+
+def _write(release: Path, config: str, split: str, rows: list[dict]) -> None:
+    folder = release / "data" / config
+    folder.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pylist([encode_labels(config, r) for r in rows], schema=features(config).arrow_schema)
+    pq.write_table(table, folder / f"{split}-00000-of-00001.parquet")
+
+
+def _sentence(doc, i, label):
+    return {"doc_id": doc, "outlet": "o", "sentence_index": i, "start": 0, "end": 5,
+            "text": f"{WORDS[label]} number {i}", "label": label, "claim_types": [], "claim_ids": []}
+
+
+def _claim(doc, i, kind):
+    return {"doc_id": doc, "outlet": "o", "claim_id": f"c{i}", "text": f"{TYPES[kind]} {i}", "start": 0, "end": 5,
+            "context": "", "context_start": 0, "proposition": "p", "type": kind, "check_worthy": True,
+            "certainty": "asserted", "speaker": "author", "speaker_actor": "o", "speaker_name": "O",
+            "speaker_type": "media", "cue": None, "attribution": [], "agents": [], "patients": [], "cluster": None}
+
+
+def _stance(doc, i, polarity):
+    return {"doc_id": doc, "outlet": "o", "stance_id": f"s{i}", "holder": "author", "holder_actor": "o",
+            "holder_name": "O", "holder_type": "media", "target_kind": "actor", "target_actor": "un",
+            "target_name": "UN", "target_type": "international_organization", "target_claim": None,
+            "target_proposition": None, "target_claim_text": None, "polarity": polarity, "explicit": True,
+            "evidence": [], "context": f"the outlet {POLES[polarity]} the plan {i}"}
+
+
+def _rows(make, labels, split, n):
+    return [make(f"{split}-doc", i, labels[i % len(labels)]) for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic-release")
+    for config, make, labels in (("sentences", _sentence, ["claim", "claim", "no_claim"]),
+                                 ("claims", _claim, ["casualties", "event", "event"]),
+                                 ("stances", _stance, ["support", "oppose", "oppose"])):
+        for split, n in (("train", 12), ("validation", 6), ("test", 6)):
+            _write(root, config, split, _rows(make, labels, split, n))
+        # The cross-outlet twin: train has one class only, and there is no test split.
+        _write(root, config + "_by_outlet", "train", _rows(make, labels[:1], "train", 4))
+        _write(root, config + "_by_outlet", "validation", _rows(make, labels, "validation", 3))
+    return root
+
+
+@pytest.mark.parametrize("task", ["sentences", "claims", "stances"])
+def test_baselines_run_end_to_end_and_write_valid_predictions(release, tmp_path, task):
+    results = run_config(release, task, "random", tmp_path, ("majority", "tfidf-lr"))
+    by_name = {r.baseline: r for r in results}
+    assert [r.status for r in results] == ["ok", "ok"]
+    learned, majority = by_name["tfidf-lr"], by_name["majority"]
+    headline = (lambda s: s["type"]["macro_f1"]) if task == "claims" else (lambda s: s["macro_f1"])
+    assert headline(learned.scores) == 1.0  # the invented classes are separable by their words
+    assert headline(majority.scores) < 1.0
+    assert learned.params["C"] in (0.1, 1.0, 10.0) and len(learned.params["validation_macro_f1"]) == 3
+    outcome = evaluate(release, task, "test", learned.predictions)  # the file is in the official format
+    assert outcome.valid and outcome.result["missing"] == []
+
+
+def test_baselines_are_deterministic(release, tmp_path):
+    first = run_config(release, "stances", "random", tmp_path / "a", ("tfidf-lr",))
+    second = run_config(release, "stances", "random", tmp_path / "b", ("tfidf-lr",))
+    assert first[0].scores == second[0].scores and first[0].params == second[0].params
+    assert Path(first[0].predictions).read_text() == Path(second[0].predictions).read_text()
+
+
+def test_missing_test_split_is_skipped_with_a_reason(release):
+    results = run_config(release, "sentences", "outlet", None, ("majority", "tfidf-lr"))
+    assert {r.status for r in results} == {"skipped"}
+    assert all(r.reason == "no test rows in sentences_by_outlet" for r in results)
+
+
+def test_single_class_train_skips_the_classifier(release, tmp_path):
+    _write(tmp_path, "claims", "train", _rows(_claim, ["event"], "train", 5))
+    _write(tmp_path, "claims", "test", _rows(_claim, ["event", "casualties"], "test", 4))
+    majority, learned = run_config(tmp_path, "claims", "random", None, ("majority", "tfidf-lr"))
+    assert majority.status == "ok" and majority.params == {"label": "event"}
+    assert learned.status == "skipped" and "single class (event)" in learned.reason
+
+
+def test_cli_report_has_fingerprint_numbers_and_reasons(release, tmp_path, capsys):
+    report = tmp_path / "baselines.md"
+    code = main(["baseline", "--all", "--release", str(release), "--baselines", "majority", "tfidf-lr",
+                 "--out", str(tmp_path / "out"), "--report", str(report)])
+    assert code == 0
+    text = report.read_text(encoding="utf-8")
+    from castcorpus.references import fingerprint
+    assert f"sha256:{fingerprint(release)}" in text
+    assert "| tfidf-lr | 100.0 | 100.0 | n/a | n/a |" in text
+    assert "no test rows in stances_by_outlet" in text
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert len(results) == 12
+    assert "skipped: no test rows" in capsys.readouterr().out
+
+
+def test_cli_refuses_a_folder_that_is_no_release(tmp_path, capsys):
+    assert main(["baseline", "--config", "claims", "--release", str(tmp_path)]) == 2
+    assert "no release folder" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not embeddings.available(), reason="the embeddings extra is not installed")
+def test_minilm_baseline_runs_offline(release, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    (result,) = run_config(release, "stances", "random", tmp_path, ("minilm-lr",))
+    assert result.status == "ok"
+    assert evaluate(release, "stances", "test", result.predictions).valid
