@@ -58,10 +58,11 @@ def _annotation_process(stats: Stats) -> str:
         "`provenance`, and nothing else about the annotators (background, pay, demographics) is recorded "
         "in the corpus.\n"
         f"- **Guidelines.** docs/guidelines.md (the codebook). Gold files by guideline version: {versions}. "
-        "The seed was annotated under 1.0, the FA-KES pilot under 1.1; the guidelines have moved on since "
-        "(see their version line), and older files are not re-annotated automatically.\n"
+        "The seed was annotated under 1.0 and the FA-KES pilot under 1.1; each pilot finding changed the "
+        "guidelines (see their changelog), files adjudicated later follow the version they cite, and older "
+        "files are not re-annotated automatically.\n"
         f"- **Status.** {status}. `adjudicated` files were merged from two independent passes by a third "
-        "person; `gold` files are a single annotator's work, checked by the validator but not by a second person.\n"
+        "person, the adjudicator (named in the file's `provenance`); `gold` files are a single annotator's work, checked by the validator but not by a second person.\n"
         f"- **Double annotation.** {len(double)} documents have two or more independent passes in "
         f"`corpus/passes/` ({len(adjudicated)} of them already adjudicated into the gold files); "
         f"the other {stats.annotated - len(adjudicated)} gold documents are single-annotated.\n"
@@ -157,7 +158,7 @@ def render(stats: Stats, outlet_names: dict[str, str]) -> str:
         "this datasheet, CITATION.cff, the licenses and SHA256SUMS.\n"
         "- **Licenses per source:** annotations, registries, metadata and documentation CC BY 4.0; code MIT; "
         "FA-KES texts CC BY 4.0 by their authors but third-party articles, so the repository never ships them "
-        "(they are hydrated from the published file; cite FA-KES); the seed text keeps the rights statement "
+        "(they are hydrated from the published file; cite FA-KES); the seed text keeps the rights "
         "statement recorded in its metadata (no license is stated by the publisher). "
         "See licenses/README.md.",
         "## Maintenance",
