@@ -63,6 +63,7 @@ class Result:
     reason: str = ""
     params: dict = field(default_factory=dict)
     rows: dict = field(default_factory=dict)  # split -> number of rows
+    test_seen_in_train: int = 0  # test inputs whose text also occurs in train (leakage hint)
     scores: dict = field(default_factory=dict)
     predictions: str = ""
 
@@ -141,8 +142,9 @@ class _Run:
         return [r[self.label] for r in self.rows.get(split, [])]
 
     def result(self, baseline: str, **kwargs) -> Result:
-        return Result(self.config, self.scheme, baseline,
-                      rows={s: len(r) for s, r in self.rows.items()}, **kwargs)
+        seen = set(self.texts("train"))
+        return Result(self.config, self.scheme, baseline, rows={s: len(r) for s, r in self.rows.items()},
+                      test_seen_in_train=sum(t in seen for t in self.texts("test")), **kwargs)
 
     def score(self, split: str, labels: list[str], name: str) -> tuple[dict, str]:
         path = self.out_dir / f"{name}-{split}.jsonl"
