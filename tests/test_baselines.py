@@ -127,3 +127,13 @@ def test_minilm_baseline_runs_offline(release, tmp_path, monkeypatch):
     (result,) = run_config(release, "stances", "random", tmp_path, ("minilm-lr",))
     assert result.status == "ok"
     assert evaluate(release, "stances", "test", result.predictions).valid
+
+
+def test_light_task_names_agree_with_the_heavy_modules():
+    from castcorpus import tasks
+    from castcorpus.baselines import TASKS
+    from castcorpus.features import OUTLET_SUFFIX
+    from castcorpus.predictions import TASKS as SCORED
+
+    assert tasks.SCHEMES["outlet"] == OUTLET_SUFFIX
+    assert tasks.SCORED == SCORED and tasks.BASELINE_TASKS == tuple(TASKS)

@@ -23,17 +23,17 @@ from functools import cache
 from pathlib import Path
 from typing import Callable
 
-from . import embeddings
+from . import embeddings, tasks
 from .evaluation import evaluate
 from .references import SCHEMES, available_splits, fingerprint, read_rows
 
-#: Tasks with baselines -> (id columns, label column, prediction field).
+#: Tasks with baselines (``castcorpus.tasks.BASELINE_TASKS``) -> (id columns, label column, prediction field).
 TASKS = {
     "sentences": (("doc_id", "sentence_index"), "label", "label"),
     "claims": (("doc_id", "claim_id"), "type", "type"),
     "stances": (("doc_id", "stance_id"), "polarity", "polarity"),
 }
-BASELINES = ("majority", "tfidf-lr", "minilm-lr")
+BASELINES = tasks.BASELINES
 #: Inverse regularization strengths tried on validation (the smallest wins ties).
 C_GRID = (0.1, 1.0, 10.0)
 SEED = 0

@@ -15,8 +15,7 @@ from .build import _fingerprint
 from .features import OUTLET_SUFFIX
 from .splits import SPLITS
 
-#: The split schemes of ``baseline --split-scheme``: scheme -> config suffix.
-SCHEMES = {"random": "", "outlet": OUTLET_SUFFIX}
+from .tasks import SCHEMES  # noqa: F401  (re-exported: scheme -> config suffix)
 
 
 class ReleaseError(Exception):

@@ -8,12 +8,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import add_command
-from ..references import SCHEMES, ReleaseError, fingerprint
+from ..tasks import BASELINE_TASKS as TASKS
+from ..tasks import BASELINES, SCHEMES
 
 
 def register(subparsers) -> None:
-    from ..baselines import BASELINES, TASKS
-
     cmd = add_command(subparsers, "baseline",
                       "Train baselines on train, tune on validation, write test predictions and score them.",
                       "castcorpus baseline --all --release dist/cast-syria --report docs/baselines.md")
@@ -37,7 +36,7 @@ def _command_line(args) -> str:
     parts = ["castcorpus baseline", "--all" if args.all else f"--config {args.config}"]
     if not args.all:
         parts.append(f"--split-scheme {args.split_scheme}")
-    if args.baselines != ["majority", "tfidf-lr", "minilm-lr"]:
+    if args.baselines != list(BASELINES):
         parts.append("--baselines " + " ".join(args.baselines))
     return " ".join(parts)
 
@@ -45,6 +44,7 @@ def _command_line(args) -> str:
 def run(args) -> int:
     from ..baselines import headline, run_all, run_config
     from ..baselines_report import markdown
+    from ..references import ReleaseError, fingerprint
 
     if not (Path(args.release) / "data").is_dir():
         print(f"castcorpus baseline: {args.release} is no release folder (build one with 'castcorpus build')",

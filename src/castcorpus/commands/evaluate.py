@@ -5,9 +5,7 @@ from __future__ import annotations
 import sys
 
 from . import add_command
-from ..evaluation import as_json, evaluate, table
-from ..predictions import TASKS
-from ..references import ReleaseError, task_of
+from ..tasks import SCORED as TASKS
 
 
 def register(subparsers) -> None:
@@ -25,6 +23,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..evaluation import as_json, evaluate, table
+    from ..references import ReleaseError, task_of
+
     if task_of(args.config) not in TASKS:
         print(f"castcorpus evaluate: config {args.config!r} has no scorer; choose one of "
               f"{', '.join(TASKS)} (or a *_by_outlet twin)", file=sys.stderr)
