@@ -151,3 +151,13 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert "text-missing" in capsys.readouterr().out
     assert main(["build", str(tmp_path / "nowhere"), *args]) == 2
     assert not (tmp_path / "rows").exists() and not (HYDRATED / "rows").exists()
+
+
+def test_card_reports_baselines_with_the_release_fingerprint(tmp_path):
+    from castcorpus.build import build_release
+
+    out = tmp_path / "rel"
+    summary = build_release(MINIMAL, out, cache_dir=HYDRATED, row_cache=False)
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "## Baselines" in card
+    assert summary.fingerprint[:16] in card.split("## Baselines", 1)[1]

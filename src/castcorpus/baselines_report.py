@@ -97,3 +97,4 @@ def card_section(results: list[Result], fingerprint: str) -> str:
         "treat them as a sanity check, not as a benchmark.",
         table(results).replace("### ", "#### "),
     ])
+

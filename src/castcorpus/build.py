@@ -21,6 +21,7 @@ from tqdm import tqdm
 from . import __version__
 from .card import CardInput, SplitStats, render
 from .charts import write_charts
+from .card_baselines import write_card_section
 from .corpus import Corpus, default_cache_dir
 from .croissant import write_croissant
 from .features import CONFIGS, OUTLET_SUFFIX, encode_labels, features
@@ -35,7 +36,7 @@ from .views import Registries, document_rows
 #: Writers of extra release files (e.g. croissant.json, charts), called as
 #: ``writer(staging_folder, summary)`` after the data and card are written and before
 #: SHA256SUMS, so that their files are checksummed too. Append to add one.
-EXTRA_WRITERS: list[Callable[[Path, "BuildSummary"], None]] = [write_croissant, write_charts]
+EXTRA_WRITERS: list[Callable[[Path, "BuildSummary"], None]] = [write_croissant, write_charts, write_card_section]
 
 
 class BuildError(Exception):
