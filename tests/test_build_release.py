@@ -161,3 +161,20 @@ def test_card_reports_baselines_with_the_release_fingerprint(tmp_path):
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "## Baselines" in card
     assert summary.fingerprint[:16] in card.split("## Baselines", 1)[1]
+
+
+def test_a_changed_hydrated_text_is_left_out_by_id_not_built(tmp_path):
+    import shutil
+
+    from castcorpus.build import build_release
+
+    cache = tmp_path / "cache"
+    shutil.copytree(HYDRATED, cache)
+    text = next(cache.glob("*/texts/*.txt"))
+    text.write_text(text.read_text(encoding="utf-8") + " Changed.", encoding="utf-8")
+    summary = build_release(MINIMAL, tmp_path / "rel", cache_dir=cache, row_cache=False)
+    reasons = dict(summary.left_out)
+    assert text.stem in reasons and "text_sha256" in reasons[text.stem]
+    assert any(issue.code == "text-hash-mismatch" for issue in summary.issues)
+    raw = pq.read_table(tmp_path / "rel" / "data" / "raw").column("id").to_pylist()
+    assert text.stem not in raw and len(raw) > 0

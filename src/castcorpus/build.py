@@ -79,10 +79,14 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     corpus_root, out_dir = Path(corpus_root), Path(out_dir)
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     report = validate(corpus_root, cache_dir=cache)
-    if not report.valid:
+    # Findings about hydrated copies in the cache do not make the corpus invalid: those
+    # documents are left out of the release, with the finding as the reason.
+    cache_findings = [issue for issue in report.issues if Path(issue.file).is_relative_to(cache)]
+    if len(cache_findings) < len(report.issues):
         raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
     corpus = Corpus(corpus_root, cache_dir=cache)
     summary = BuildSummary(out_dir=out_dir)
+    summary.issues.extend(cache_findings)
     staging = staging_folder(out_dir)
     try:
         _build_into(staging, corpus, summary, _row_cache(row_cache, row_cache_dir or cache / "rows"), progress)
@@ -125,7 +129,8 @@ def _build_into(staging: Path, corpus: Corpus, summary: BuildSummary, rows_cache
         for record in tqdm(corpus.iter_documents(), total=len(summary.splits), disable=not progress,
                            desc="build", unit="doc"):
             if record.text is None:
-                summary.left_out.append((record.id, "text not available (external and not hydrated)"))
+                reason = record.text_problem or "text not available (external and not hydrated)"
+                summary.left_out.append((record.id, reason))
                 continue
             rows, issues = _rows(record, reg, registries, rows_cache)
             summary.issues.extend(issues)

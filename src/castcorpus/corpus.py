@@ -98,6 +98,8 @@ class DocumentRecord:
     meta: dict[str, Any]
     annotation: dict[str, Any] | None
     text: str | None
+    #: Why ``text`` is None although a hydrated copy exists (e.g. its hash does not match).
+    text_problem: str | None = None
 
 
 def hydrated_text_path(cache_dir: Path, collection: str, doc_id: str) -> Path:
@@ -187,7 +189,17 @@ class Corpus:
             if annotated_only and annotation is None:
                 continue
             meta = self.meta(doc_id)
-            yield DocumentRecord(doc_id, meta, annotation, self.text(meta))
+            yield self._record(doc_id, meta, annotation)
+
+    def _record(self, doc_id: str, meta: dict[str, Any], annotation: dict[str, Any] | None) -> DocumentRecord:
+        try:
+            return DocumentRecord(doc_id, meta, annotation, self.text(meta))
+        except CorpusError as err:
+            # A bad hydrated copy is a problem of the cache, not of the corpus: the document is
+            # left without text (and so out of a build), and the reason travels with it.
+            if self.collections.get(meta["collection"], {}).get("storage") != "external":
+                raise
+            return DocumentRecord(doc_id, meta, annotation, None, str(err))
 
     def documents(self, annotated_only: bool = False) -> list[DocumentRecord]:
         """All documents, eagerly."""
