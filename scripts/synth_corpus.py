@@ -292,8 +292,10 @@ class DocumentMaker:
             "type": rng.choice(_CLAIM_TYPES), "check_worthy": rng.random() < 0.7,
             "certainty": certainty, "speaker": speaker, "cue": chain[-1]["cue"], "attribution": chain,
             "agents": [agent], "patients": [patient] if patient else [],
-            # Clusters join claims of a few neighbouring documents only, so that split groups stay small.
-            "cluster": f"event-{self.index // 8}-{number}" if rng.random() < 0.3 else None,
+            # Clusters join claims of neighbouring documents only (blocks of 50), so that split
+            # groups stay small; four per block keep clusters.json far under the 5 MB file limit
+            # even for N=100,000.
+            "cluster": f"event-{self.index // 50}-{rng.randint(1, 4)}" if rng.random() < 0.3 else None,
         })
 
     def stance(self) -> None:
