@@ -55,7 +55,7 @@ def test_failed_build_leaves_previous_release_untouched(tmp_path, monkeypatch):
 
     monkeypatch.setattr(parquet.SplitWriter, "add", failing_add)
     with pytest.raises(RuntimeError, match="injected"):
-        build(MINIMAL, out, tmp_path / "rows")
+        build(MINIMAL, out, tmp_path / "rows", force=True)
     assert sums(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "rows"]  # no staging folder left
 
@@ -178,3 +178,22 @@ def test_a_changed_hydrated_text_is_left_out_by_id_not_built(tmp_path):
     assert any(issue.code == "text-hash-mismatch" for issue in summary.issues)
     raw = pq.read_table(tmp_path / "rel" / "data" / "raw").column("id").to_pylist()
     assert text.stem not in raw and len(raw) > 0
+
+
+def test_a_rebuild_with_nothing_changed_is_skipped_and_any_change_rebuilds(tmp_path):
+    corpus = copy_minimal(tmp_path / "corpus")
+    out = tmp_path / "out"
+    first = build(corpus, out, tmp_path / "rows")
+    assert not first.up_to_date
+    again = build(corpus, out, tmp_path / "rows")
+    assert again.up_to_date and again.fingerprint == first.fingerprint and again.rows == first.rows
+    # a damaged release is rebuilt even with the same inputs
+    damaged = next((out / "data" / "claims").glob("*.parquet"))
+    damaged.write_bytes(b"not parquet")
+    repaired = build(corpus, out, tmp_path / "rows")
+    assert not repaired.up_to_date and repaired.fingerprint == first.fingerprint
+    # a changed annotation is never served from the old release
+    _edit_annotation(corpus, "alpha-shelling-report",
+                     lambda a: a["claims"][0].update(proposition="A changed proposition."))
+    changed = build(corpus, out, tmp_path / "rows")
+    assert not changed.up_to_date and changed.fingerprint != first.fingerprint

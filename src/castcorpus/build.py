@@ -11,6 +11,7 @@ the previous release only when the build has succeeded.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from .release import copy_repository_files, replace_atomically, sha256sums, stag
 from .report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
 from .splits import anchors, assign, outlet_split
+from .uptodate import RECORD, inputs_digest, is_up_to_date, record
 from .validate import validate
 from .views import Registries, document_rows
 
@@ -60,13 +62,26 @@ class BuildSummary:
     files: list[str] = field(default_factory=list)  # release-relative paths, sorted
     cache_hits: int = 0
     cache_misses: int = 0
+    up_to_date: bool = False  # True when the release was already built from the same inputs
+
+    def essentials(self) -> dict:
+        """What an up-to-date check needs to report the release again without rebuilding it."""
+        return {"rows": self.rows, "left_out": [list(x) for x in self.left_out],
+                "issues": [[i.file, i.pointer, i.code, i.message] for i in self.issues],
+                "fingerprint": self.fingerprint}
+
+    @classmethod
+    def from_essentials(cls, out_dir: Path, data: dict) -> "BuildSummary":
+        return cls(out_dir=out_dir, rows=data["rows"], left_out=[tuple(x) for x in data["left_out"]],
+                   issues=[Issue(*x) for x in data["issues"]], fingerprint=data["fingerprint"], up_to_date=True)
 
 
 def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dist/cast-syria", *,
                   cache_dir: str | Path | None = None, progress: bool = False,
                   repo_root: str | Path | None = None, row_cache: bool = True,
                   row_cache_dir: str | Path | None = None,
-                  extra_writers: list[Callable[[Path, BuildSummary], None]] | None = None) -> BuildSummary:
+                  extra_writers: list[Callable[[Path, BuildSummary], None]] | None = None,
+                  force: bool = False) -> BuildSummary:
     """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
 
     ``cache_dir`` is where hydrated external texts are (as for ``validate``; default
@@ -78,6 +93,11 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     """
     corpus_root, out_dir = Path(corpus_root), Path(out_dir)
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    repo = Path(repo_root) if repo_root else corpus_root.resolve().parent
+    # Custom writers are not part of the inputs' digest: a build with them always runs.
+    digest = None if extra_writers else inputs_digest(corpus_root, cache, repo)
+    if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
+        return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
     report = validate(corpus_root, cache_dir=cache)
     # Findings about hydrated copies in the cache do not make the corpus invalid: those
     # documents are left out of the release, with the finding as the reason.
@@ -90,9 +110,11 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     staging = staging_folder(out_dir)
     try:
         _build_into(staging, corpus, summary, _row_cache(row_cache, row_cache_dir or cache / "rows"), progress)
-        copy_repository_files(Path(repo_root) if repo_root else corpus_root.resolve().parent, staging)
+        copy_repository_files(repo, staging)
         for writer in [*EXTRA_WRITERS, *(extra_writers or [])]:
             writer(staging, summary)
+        if digest:
+            (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
         summary.files = sha256sums(staging)
         replace_atomically(staging, out_dir)
     finally:

@@ -19,6 +19,8 @@ def register(subparsers) -> None:
     cmd.add_argument("--no-row-cache", action="store_true",
                      help="derive every row afresh and write no cache entries (default: cache under <cache>/rows)")
     cmd.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    cmd.add_argument("--force", action="store_true",
+                     help="build even when the release is up to date (same inputs, intact files)")
     cmd.set_defaults(func=run)
 
 
@@ -29,7 +31,7 @@ def run(args) -> int:
     try:
         summary = build_release(args.path, args.out, cache_dir=args.cache,
                                 progress=not args.no_progress and sys.stderr.isatty(),
-                                row_cache=not args.no_row_cache)
+                                row_cache=not args.no_row_cache, force=args.force)
     except BuildError as err:
         for line in err.report.lines() if err.report else []:
             print(line)
@@ -49,7 +51,8 @@ def run(args) -> int:
     for config, splits in summary.rows.items():
         counts = ", ".join(f"{split} {n}" for split, n in splits.items())
         print(f"{config}: {counts}", file=sys.stderr)
-    print(f"{args.out}: built, fingerprint {summary.fingerprint[:16]}, "
+    state = "up to date (same inputs; use --force to rebuild)" if summary.up_to_date else "built"
+    print(f"{args.out}: {state}, fingerprint {summary.fingerprint[:16]}, "
           f"{len(summary.left_out)} document(s) left out, {len(summary.issues)} issue(s)", file=sys.stderr)
     return 0
 

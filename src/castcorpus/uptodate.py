@@ -1,0 +1,100 @@
+"""Is a release already built from exactly these inputs? A digest of everything a build reads.
+
+A rebuild with nothing changed should cost next to nothing. The build records a digest of its
+inputs in the release (``build-inputs.json``): every corpus file's bytes, the hydrated copy of
+every external document (or its absence), the repository files it copies, the package's own
+source and schemas, and the versions of the libraries that shape the output. When the digest
+matches and the release's files still match its SHA256SUMS, the release is up to date and the
+build does nothing. Any change anywhere gives a new digest and a full build (which reuses the
+derived-row cache); so the shortcut can never serve a stale release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata, resources
+from pathlib import Path
+
+from .corpus import hydrated_text_path
+from .jsonio import load_json
+from .release import REPOSITORY_FILES
+
+#: The file the digest is recorded in, inside the release.
+RECORD = "build-inputs.json"
+#: Libraries whose version changes what a build writes.
+_LIBRARIES = ("datasets", "pyarrow", "syntok", "scikit-learn", "matplotlib", "mlcroissant", "jsonschema")
+
+
+def _update(digest, label: str, data: bytes | None) -> None:
+    part = label.encode() + b"\0" + (b"-" if data is None else b"+" + data)
+    digest.update(len(part).to_bytes(8, "big"))
+    digest.update(part)
+
+
+def _files(folder: Path):
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _code(digest) -> None:
+    package = Path(str(resources.files("castcorpus")))
+    for path in _files(package):
+        if path.suffix in (".py", ".json", ".j2", ".css", ".js"):
+            _update(digest, f"code:{path.relative_to(package).as_posix()}", path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = None
+        _update(digest, f"library:{name}", None if version is None else version.encode())
+
+
+def _hydrated(digest, corpus_root: Path, cache_dir: Path) -> None:
+    external = {c["key"] for c in (load_json(corpus_root / "collections.json", "collections.json").value or {})
+                .get("collections", []) if isinstance(c, dict) and c.get("storage") == "external"}
+    for path in sorted((corpus_root / "documents").glob("*.json")):
+        meta = load_json(path, path.name).value
+        if isinstance(meta, dict) and meta.get("collection") in external:
+            text = hydrated_text_path(cache_dir, meta["collection"], path.stem)
+            _update(digest, f"hydrated:{path.stem}", text.read_bytes() if text.is_file() else None)
+
+
+def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path) -> str:
+    """SHA-256 over everything a build of ``corpus_root`` reads."""
+    digest = hashlib.sha256()
+    for path in _files(corpus_root):
+        _update(digest, f"corpus:{path.relative_to(corpus_root).as_posix()}", path.read_bytes())
+    _hydrated(digest, corpus_root, cache_dir)
+    for name in REPOSITORY_FILES:
+        source = repo_root / name
+        _update(digest, f"repo:{name}", source.read_bytes() if source.is_file() else None)
+    if (repo_root / "licenses").is_dir():
+        for path in _files(repo_root / "licenses"):
+            _update(digest, f"repo:licenses/{path.name}", path.read_bytes())
+    _code(digest)
+    return digest.hexdigest()
+
+
+def record(digest: str, summary: dict) -> str:
+    """The content of ``build-inputs.json``: the digest and the summary of the build."""
+    return json.dumps({"inputs_sha256": digest, "summary": summary}, indent=2, ensure_ascii=False) + "\n"
+
+
+def is_up_to_date(release: Path, digest: str) -> bool:
+    """True when ``release`` was built from inputs with ``digest`` and is intact."""
+    recorded = load_json(release / RECORD, RECORD).value
+    if not isinstance(recorded, dict) or recorded.get("inputs_sha256") != digest:
+        return False
+    return _intact(release)
+
+
+def _intact(release: Path) -> bool:
+    sums = release / "SHA256SUMS"
+    if not sums.is_file():
+        return False
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        expected, _, name = line.partition("  ")
+        path = release / name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            return False
+    return True
