@@ -46,6 +46,8 @@ class _Run:
         # cross-checked (reporting them as "unknown-document" would blame the wrong file).
         self.unusable_documents: set[str] = set()
         self.texts: dict[str, str] = {}
+        self.pass_folders: list[Path] = []
+        self.checked: set[Path] = set()  # annotation files already checked with their document
 
     def issue(self, file: str, where: str, code: str, message: str) -> None:
         self.report.add(Issue(file, where, code, message))
@@ -87,6 +89,7 @@ def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None) -
     run = _Run(root, Path(cache_dir) if cache_dir else default_cache_dir())
     _check_top_level(run)
     _check_registries(run)
+    run.pass_folders = _pass_folders(run)
     _check_documents(run)
     _check_orphan_texts(run)
     _check_annotation_folder(run, run.layout.annotations, expected_annotator=None)
@@ -158,9 +161,35 @@ def _check_documents(run: _Run) -> None:
             run.issue(rel, "/id", "document-id-mismatch", f"id {meta['id']!r} differs from the file name {path.stem!r}")
             run.unusable_documents.add(path.stem)
             continue
-        run.documents[meta["id"]] = meta
+        run.documents[meta["id"]] = _slim(meta)
         _check_document_refs(run, meta, rel)
         _check_document_text(run, meta, rel)
+        # Check this document's annotations while its text is at hand, then let the text go:
+        # memory stays flat however large the corpus.
+        _check_annotations_of(run, meta["id"])
+        run.texts.pop(meta["id"], None)
+
+
+def _slim(meta: dict) -> dict:
+    """What later checks need of a document's metadata (the rest is not kept in memory)."""
+    return {key: meta[key] for key in ("id", "collection", "text_sha256", "text_length")}
+
+
+def _pass_folders(run: _Run) -> list[Path]:
+    """The well-named annotator folders under passes/ (the others are reported by _check_passes)."""
+    if not run.layout.passes.is_dir():
+        return []
+    return [folder for folder in _entries(run.layout.passes)
+            if folder.is_dir() and folder.name.startswith(_PASS_FOLDER) and folder.name[len(_PASS_FOLDER):].isdigit()]
+
+
+def _check_annotations_of(run: _Run, doc_id: str) -> None:
+    candidates = [(run.layout.annotations / f"{doc_id}.json", None)]
+    candidates += [(folder / f"{doc_id}.json", folder.name) for folder in run.pass_folders]
+    for path, annotator in candidates:
+        if path.is_file():
+            run.checked.add(path)
+            _check_annotation_file(run, path, annotator)
 
 
 def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
@@ -258,17 +287,24 @@ def _check_passes(run: _Run) -> None:
 
 
 def _check_annotation_folder(run: _Run, folder: Path, expected_annotator: str | None) -> None:
+    """The files of an annotation folder that no document's check has reached (bad names,
+    annotations of documents that do not exist)."""
     for path in _json_files(run, folder):
-        annotation = run.load(path, "annotation")
-        if annotation is None:
-            continue
-        rel = run.layout.rel(path)
-        if expected_annotator and annotation["provenance"]["annotators"] != [expected_annotator]:
-            run.issue(rel, "/provenance/annotators", "pass-annotator-mismatch",
-                      f"a pass in passes/{expected_annotator}/ must name exactly that annotator")
-        if expected_annotator is None:
-            _check_merged_clusters(run, annotation, rel)
-        _check_annotation(run, annotation, path.stem, rel)
+        if path not in run.checked:
+            _check_annotation_file(run, path, expected_annotator)
+
+
+def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None) -> None:
+    annotation = run.load(path, "annotation")
+    if annotation is None:
+        return
+    rel = run.layout.rel(path)
+    if expected_annotator and annotation["provenance"]["annotators"] != [expected_annotator]:
+        run.issue(rel, "/provenance/annotators", "pass-annotator-mismatch",
+                  f"a pass in passes/{expected_annotator}/ must name exactly that annotator")
+    if expected_annotator is None:
+        _check_merged_clusters(run, annotation, rel)
+    _check_annotation(run, annotation, path.stem, rel)
 
 
 def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:
