@@ -197,3 +197,19 @@ def test_a_rebuild_with_nothing_changed_is_skipped_and_any_change_rebuilds(tmp_p
                      lambda a: a["claims"][0].update(proposition="A changed proposition."))
     changed = build(corpus, out, tmp_path / "rows")
     assert not changed.up_to_date and changed.fingerprint != first.fingerprint
+
+
+@pytest.mark.parametrize("where", ["user-folder", "corpus", "inside-corpus", "parent-of-corpus"])
+def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, where):
+    from castcorpus.release import OutputFolderError
+
+    corpus = copy_minimal(tmp_path / "repo" / "corpus")
+    user = tmp_path / "notes"
+    user.mkdir()
+    (user / "notes.txt").write_text("keep me", encoding="utf-8")
+    out = {"user-folder": user, "corpus": corpus, "inside-corpus": corpus / "annotations",
+           "parent-of-corpus": tmp_path / "repo"}[where]
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    with pytest.raises(OutputFolderError):
+        build(corpus, out, tmp_path / "rows")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before

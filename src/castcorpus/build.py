@@ -27,7 +27,7 @@ from .corpus import Corpus, default_cache_dir
 from .croissant import write_croissant
 from .features import CONFIGS, OUTLET_SUFFIX, encode_labels, features
 from .parquet import SplitWriter
-from .release import copy_repository_files, replace_atomically, sha256sums, staging_folder
+from .release import check_output_folder, copy_repository_files, replace_atomically, sha256sums, staging_folder
 from .report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
 from .splits import anchors, assign, outlet_split
@@ -94,6 +94,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     corpus_root, out_dir = Path(corpus_root), Path(out_dir)
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     repo = Path(repo_root) if repo_root else corpus_root.resolve().parent
+    check_output_folder(out_dir, corpus_root, repo)
     # Custom writers are not part of the inputs' digest: a build with them always runs.
     digest = None if extra_writers else inputs_digest(corpus_root, cache, repo)
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):

@@ -12,6 +12,24 @@ from pathlib import Path
 REPOSITORY_FILES = ("LICENSE", "DATASHEET.md", "CITATION.cff")
 
 
+class OutputFolderError(ValueError):
+    """The output folder is not one a build may replace."""
+
+
+def check_output_folder(out_dir: Path, corpus_root: Path, repo_root: Path) -> None:
+    """Refuse to build into a folder whose contents would be lost: the corpus or anything in
+    it, a folder holding the corpus or the repository, or an existing folder that is neither
+    empty nor a previous release (a release has SHA256SUMS)."""
+    target, corpus, repo = out_dir.resolve(), corpus_root.resolve(), repo_root.resolve()
+    if target.is_relative_to(corpus) or corpus.is_relative_to(target) or repo.is_relative_to(target):
+        raise OutputFolderError(f"{out_dir}: refusing to build into or over the corpus or the repository")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputFolderError(f"{out_dir}: exists and is not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "SHA256SUMS").is_file():
+        raise OutputFolderError(f"{out_dir}: exists and is not a castcorpus release (no SHA256SUMS); "
+                                "choose an empty or new folder")
+
+
 def staging_folder(out_dir: Path) -> Path:
     """A fresh, empty folder beside ``out_dir`` (same file system, so the final rename is atomic)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)

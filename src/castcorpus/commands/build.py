@@ -27,6 +27,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     # Imported here: the build pulls in datasets and pyarrow, which other commands do not need.
     from ..build import BuildError, build_release
+    from ..release import OutputFolderError
 
     try:
         summary = build_release(args.path, args.out, cache_dir=args.cache,
@@ -37,7 +38,7 @@ def run(args) -> int:
             print(line)
         print(f"castcorpus build: {err}", file=sys.stderr)
         return 1
-    except CorpusError as err:
+    except (CorpusError, OutputFolderError) as err:
         print(f"castcorpus build: {err}", file=sys.stderr)
         return 2
     for issue in sorted(summary.issues):
@@ -46,7 +47,8 @@ def run(args) -> int:
         shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
         print(f"left out {len(ids)} document(s), {reason}: {shown}", file=sys.stderr)
     if summary.left_out:
-        print("to include them, hydrate the external texts first: castcorpus hydrate fa-kes "
+        cache = f" --cache {args.cache}" if args.cache else ""
+        print(f"to include them, hydrate the external texts first: castcorpus hydrate fa-kes{cache} "
               "--from FA-KES-Dataset.csv (a local copy) or --download, then build again", file=sys.stderr)
     for config, splits in summary.rows.items():
         counts = ", ".join(f"{split} {n}" for split, n in splits.items())
