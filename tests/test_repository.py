@@ -23,6 +23,10 @@ def test_ci_runs_the_redistribution_check(repo):
     ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
     assert "python3 ../shared/tools/redistribution_check.py ." in ci
     assert "set -euo pipefail" in ci
+    # a failing install inside the README's && list must still fail CI
+    lines = ci.splitlines()
+    test_line = next(i for i, line in enumerate(lines) if "pytest" in line and "pip install" in line)
+    assert lines[test_line + 2].startswith('status=$?; [ "$status" -eq 0 ] || exit')
     assert "python3 -m venv" in ci
 
 
