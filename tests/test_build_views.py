@@ -38,3 +38,24 @@ def test_author_resolves_to_the_original_outlet_actor():
     meta = corpus.meta("beta-ceasefire-talks")  # republishes coastal-tribune
     key, _, kind = reg.resolve("author", meta)
     assert key == corpus.outlets["coastal-tribune"]["actor"] and kind == "media"
+
+
+def _claim_properties():
+    from castcorpus.schema import load_schema
+
+    return set(load_schema("annotation")["$defs"]["claim"]["properties"])
+
+
+def test_documents_config_keeps_every_claim_property_of_the_schema():
+    from castcorpus.features import features
+
+    claim_struct = features("documents")["claims"].feature
+    assert _claim_properties() <= set(claim_struct)
+
+
+def test_other_clusters_tie_documents_to_one_split():
+    from castcorpus.splits import anchors
+
+    meta = {"text_sha256": "0" * 64, "collection": "c"}
+    annotation = {"claims": [{"cluster": "a", "other_clusters": ["b"]}]}
+    assert "cluster:b" in anchors(meta, annotation)

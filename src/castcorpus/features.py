@@ -82,7 +82,8 @@ def _documents() -> Features:
         "id": _STR, "span": _SPAN, "proposition": _STR, "type": _STR, "check_worthy": _BOOL,
         "certainty": _STR, "speaker": _STR, "cue": _SPAN,
         "attribution": List({"source": _STR, "cue": _SPAN}),
-        "agents": List(_STR), "patients": List(_STR), "cluster": _STR, "note": _STR,
+        "agents": List(_STR), "patients": List(_STR), "cluster": _STR, "other_clusters": List(_STR),
+        "note": _STR,
     }
     stance = {
         "id": _STR, "holder": _STR, "target": {"actor": _STR, "claim": _STR}, "polarity": _STR,
@@ -117,7 +118,7 @@ def _claims() -> Features:
         "speaker": _STR, "speaker_actor": _STR, "speaker_name": _STR, "speaker_type": actor_type,
         "cue": _STR,
         "attribution": List({"source": _STR, "actor": _STR, "name": _STR, "cue": _STR}),
-        "agents": List(_STR), "patients": List(_STR), "cluster": _STR,
+        "agents": List(_STR), "patients": List(_STR), "cluster": _STR, "other_clusters": List(_STR),
     })
 
 

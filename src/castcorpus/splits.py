@@ -60,8 +60,9 @@ def anchors(meta: dict[str, Any], annotation: dict[str, Any] | None) -> list[str
     if record:
         keys.append(f"unit:{meta['collection']}:{record['unit_id']}")
     for claim in (annotation or {}).get("claims", []):
-        if claim.get("cluster"):
-            keys.append(f"cluster:{claim['cluster']}")
+        for key in [claim.get("cluster"), *claim.get("other_clusters", [])]:
+            if key:
+                keys.append(f"cluster:{key}")
     return sorted(set(keys))
 
 

@@ -69,7 +69,8 @@ def _document_row(meta, annotation, text, reg: Registries) -> dict[str, Any]:
                     "mentions": [_span(m, text) for m in e["mentions"]]} for e in annotation["actors"]],
         "claims": [{**c, "span": _span(c["span"], text), "cue": _span(c["cue"], text),
                     "attribution": [{"source": s["source"], "cue": _span(s["cue"], text)} for s in c["attribution"]],
-                    "note": c.get("note")} for c in annotation["claims"]],
+                    "other_clusters": c.get("other_clusters", []), "note": c.get("note")}
+                   for c in annotation["claims"]],
         "stances": [{"id": s["id"], "holder": s["holder"],
                      "target": {"actor": s["target"].get("actor"), "claim": s["target"].get("claim")},
                      "polarity": s["polarity"], "explicit": s["explicit"],
@@ -141,6 +142,7 @@ def _claim_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict
             "cue": None if claim["cue"] is None else text[claim["cue"]["start"]:claim["cue"]["end"]],
             "attribution": [_attribution_step(step, meta, text, reg) for step in claim["attribution"]],
             "agents": claim["agents"], "patients": claim["patients"], "cluster": claim["cluster"],
+            "other_clusters": claim.get("other_clusters", []),
         })
     return rows
 
