@@ -91,6 +91,9 @@ def render(corpus: Corpus, out: Path, doc_ids: list[str] | None = None) -> Rende
             result.unavailable[doc_id] = info.missing
             continue
         view = document_view(corpus, info.meta, info.annotation, text, splits.get(doc_id, NO_SPLIT))
+        if view["third_party"]:
+            # The guard goes in before any third-party page, so a crash cannot leave one unguarded.
+            write_atomic(out / ".gitignore", "# castcorpus render output holds third-party text: never commit it\n*\n")
         path = out / PAGES / f"{doc_id}.html"
         write_atomic(path, env.get_template("document.html.j2").render(doc=view))
         info.page = f"{PAGES}/{doc_id}.html"
@@ -104,5 +107,4 @@ def render(corpus: Corpus, out: Path, doc_ids: list[str] | None = None) -> Rende
     if result.third_party:
         result.notice = out / "NOTICE.txt"
         write_atomic(result.notice, NOTICE.format(count=len(result.third_party), ids=", ".join(result.third_party)))
-        write_atomic(out / ".gitignore", "# castcorpus render output holds third-party text: never commit it\n*\n")
     return result
