@@ -165,8 +165,9 @@ def render(stats: Stats, outlet_names: dict[str, str]) -> str:
         "- Maintained by the CAST-Syria maintainers through the repository's issues. Corrections are new "
         "commits; files are never silently changed under the same version, and every release carries a "
         "content fingerprint.\n"
-        "- Splits are stable: adding documents does not move existing ones (unless a new document links two "
-        "existing groups).\n"
+        "- Splits are stable for added documents: adding an unannotated document never moves another. "
+        "Annotating a document with a cluster key, or a new cluster key, can move the group it joins; "
+        "a ledger of frozen assignments is planned (docs/decisions.md).\n"
         "- A rights holder can ask for a text to be removed; its annotations then stay as standoff data only.",
     ]
     return "\n\n".join(parts) + "\n"
