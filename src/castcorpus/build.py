@@ -30,7 +30,7 @@ from .parquet import SplitWriter
 from .release import check_output_folder, copy_repository_files, replace_atomically, sha256sums, staging_folder
 from .report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
-from .splits import anchors, assign, outlet_split
+from .splits import corpus_splits
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record
 from .validate import validate
 from .views import Registries, document_rows
@@ -130,20 +130,8 @@ def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
     return RowCache(Path(folder))
 
 
-def _assign_splits(corpus: Corpus) -> dict[str, tuple[str, str]]:
-    """Both splits of every document, from a first light pass over metadata and annotations."""
-    metas = {}
-    pairs = []
-    for doc_id in corpus.document_ids():
-        meta = corpus.meta(doc_id)
-        metas[doc_id] = outlet_split(meta)
-        pairs.append((doc_id, anchors(meta, corpus.annotation(doc_id))))
-    standard = assign(pairs)
-    return {doc_id: (standard[doc_id], metas[doc_id]) for doc_id in standard}
-
-
 def _build_into(staging: Path, corpus: Corpus, summary: BuildSummary, rows_cache: RowCache, progress: bool) -> None:
-    summary.splits = _assign_splits(corpus)
+    summary.splits = corpus_splits(corpus)
     reg = Registries(corpus.actors, corpus.outlets)
     registries = registry_hash(corpus.actors, corpus.outlets)
     writers: dict[tuple[str, str], SplitWriter] = {}

@@ -21,6 +21,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from . import __version__
 from .card import PRETTY_NAME, config_order
+from .release import file_sha256
 
 CONTEXT = {
     "@language": "en", "@vocab": "https://schema.org/", "citeAs": "cr:citeAs", "column": "cr:column",
@@ -148,14 +149,6 @@ def _label_record_set(set_id: str, names: list[str]) -> dict:
             "data": [{f"{set_id}/id": i, f"{set_id}/name": n} for i, n in enumerate(names)]}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def distribution(release: Path, configs: list[str]) -> list[dict]:
     """A FileObject per Parquet file (with SHA-256) and a FileSet per config folder."""
     out = []
@@ -164,7 +157,7 @@ def distribution(release: Path, configs: list[str]) -> list[dict]:
             rel = path.relative_to(release).as_posix()
             out.append({"@type": "cr:FileObject", "@id": rel, "name": rel, "contentUrl": rel,
                         "contentSize": f"{path.stat().st_size} B", "encodingFormat": PARQUET,
-                        "sha256": _sha256(path)})
+                        "sha256": file_sha256(path)})
         out.append({"@type": "cr:FileSet", "@id": f"files/{config}", "name": f"files/{config}",
                     "description": f"the Parquet files of the {config} config, one or more per split",
                     "encodingFormat": PARQUET, "includes": f"data/{config}/*.parquet"})

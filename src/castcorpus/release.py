@@ -80,7 +80,8 @@ def copy_repository_files(repo_root: Path, staging: Path) -> list[str]:
     return copied
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a file, read in blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -92,6 +93,6 @@ def sha256sums(staging: Path) -> list[str]:
     """Write ``SHA256SUMS`` (``sha256sum -c`` format) over every other file; the paths listed."""
     files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
                    if p.is_file() and p.name != "SHA256SUMS")
-    lines = [f"{_sha256(staging / name)}  {name}\n" for name in files]
+    lines = [f"{file_sha256(staging / name)}  {name}\n" for name in files]
     (staging / "SHA256SUMS").write_text("".join(lines), encoding="utf-8", newline="\n")
     return files

@@ -101,3 +101,16 @@ def group_keys(doc_anchors: Iterable[tuple[str, list[str]]]) -> dict[str, str]:
 def assign(doc_anchors: Iterable[tuple[str, list[str]]]) -> dict[str, str]:
     """The split of every document in the standard scheme."""
     return {doc_id: split_of(key) for doc_id, key in group_keys(doc_anchors).items()}
+
+
+def corpus_splits(corpus) -> dict[str, tuple[str, str]]:
+    """Both splits of every document of a :class:`~castcorpus.corpus.Corpus` (standard, by
+    outlet), from one light pass over metadata and annotations: the one assignment the build,
+    the datasheet and the viewer all use."""
+    pairs, by_outlet = [], {}
+    for doc_id in corpus.document_ids():
+        meta = corpus.meta(doc_id)
+        by_outlet[doc_id] = outlet_split(meta)
+        pairs.append((doc_id, anchors(meta, corpus.annotation(doc_id))))
+    standard = assign(pairs)
+    return {doc_id: (standard[doc_id], by_outlet[doc_id]) for doc_id in standard}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .corpus import Corpus
-from .splits import anchors, assign, outlet_split
+from .splits import corpus_splits
 
 
 @dataclass
@@ -86,17 +86,6 @@ def _add_document(stats: Stats, collection: str, outlet: str, splits: tuple[str,
     if annotated:
         stats.annotated_by_collection[collection] += 1
         stats.annotated_by_outlet[outlet] += 1
-
-
-def corpus_splits(corpus: Corpus) -> dict[str, tuple[str, str]]:
-    """Both splits of every document, exactly as the build assigns them."""
-    pairs, by_outlet = [], {}
-    for doc_id in corpus.document_ids():
-        meta = corpus.meta(doc_id)
-        by_outlet[doc_id] = outlet_split(meta)
-        pairs.append((doc_id, anchors(meta, corpus.annotation(doc_id))))
-    standard = assign(pairs)
-    return {doc_id: (standard[doc_id], by_outlet[doc_id]) for doc_id in standard}
 
 
 def corpus_stats(corpus_root: str | Path) -> Stats:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .corpus import hydrated_text_path
 from .jsonio import load_json
-from .release import REPOSITORY_FILES
+from .release import REPOSITORY_FILES, file_sha256
 
 #: The file the digest is recorded in, inside the release.
 RECORD = "build-inputs.json"
@@ -95,6 +95,6 @@ def _intact(release: Path) -> bool:
     for line in sums.read_text(encoding="utf-8").splitlines():
         expected, _, name = line.partition("  ")
         path = release / name
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+        if not path.is_file() or file_sha256(path) != expected:
             return False
     return True
