@@ -5,6 +5,10 @@ from __future__ import annotations
 #: The baselines a build runs for its card: the fast ones (the embedding baseline is optional
 #: and slow; its numbers are in docs/baselines.md when it was run).
 CARD_BASELINES = ("majority", "tfidf-lr")
+#: Above this many sentence rows, training baselines would dominate the build's time and memory
+#: (on a 20,000-document synthetic corpus they took more CPU than everything else together):
+#: the card then points to `castcorpus baseline` instead.
+MAX_SENTENCE_ROWS = 50_000
 
 
 def write_card_section(staging, summary) -> None:
@@ -16,6 +20,12 @@ def write_card_section(staging, summary) -> None:
     from .card import append_section
     from .report import Issue
 
+    sentences = sum(summary.rows.get("sentences", {}).values())
+    if sentences > MAX_SENTENCE_ROWS:
+        summary.issues.append(Issue("README.md", "", "baselines-skipped",
+                                    f"{sentences} sentence rows: too many to train baselines during the build; "
+                                    "run castcorpus baseline --all on the release"))
+        return
     try:
         results = run_all(staging, baselines=CARD_BASELINES)
     except Exception as err:  # the release is complete without this section; say why it is absent
