@@ -15,7 +15,7 @@ from ..report import Issue
 def register(subparsers) -> None:
     cmd = add_command(subparsers, "anchor",
                       "Resolve the quotes of an annotation draft into offsets (a missing or ambiguous quote is an error).",
-                      "castcorpus anchor drafts/my-doc.json --out corpus/annotations/my-doc.json")
+                      "castcorpus anchor drafts/annotator-1/my-doc.json --out corpus/annotations/my-doc.json")
     cmd.add_argument("draft", help="draft annotation file whose spans are {\"quote\": ..., \"occurrence\": n}")
     cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
     cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")

@@ -14,7 +14,7 @@ from ..jsonio import dump_json, load_json
 def register(subparsers) -> None:
     cmd = add_command(subparsers, "quote",
                       "Print an annotation file as a draft whose spans are quotes (the inverse of 'anchor').",
-                      "castcorpus quote corpus/annotations/my-doc.json > drafts/my-doc.json")
+                      "castcorpus quote corpus/annotations/my-doc.json > drafts/annotator-1/my-doc.json")
     cmd.add_argument("annotation", help="annotation file with offsets")
     cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
     cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")
