@@ -141,3 +141,16 @@ def test_span_line_for_unknown_document_is_an_error():
 def test_unknown_config_is_refused():
     with pytest.raises(ValueError):
         score("documents", [], [])
+
+
+def test_predicted_claim_span_past_the_end_of_the_text_is_an_error():
+    from castcorpus.scoring import PredictionError, score
+
+    references = [{"doc_id": "d1", "claim_id": "c1", "start": 0, "end": 5, "type": "event",
+                   "check_worthy": True, "speaker": "author", "speaker_actor": None}]
+    predictions = [{"doc_id": "d1", "spans": [{"start": 0, "end": 99}]}]
+    with pytest.raises(PredictionError) as caught:
+        score("claims", predictions, references, documents=["d1"], text_lengths={"d1": 40})
+    assert [issue.code for issue in caught.value.issues] == ["span-out-of-range"]
+    inside = [{"doc_id": "d1", "spans": [{"start": 0, "end": 5}]}]
+    assert score("claims", inside, references, documents=["d1"], text_lengths={"d1": 40})["scores"]

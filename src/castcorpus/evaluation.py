@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .predictions import parse_lines
-from .references import documents, fingerprint, label_names, read_rows, task_of
+from .references import documents, fingerprint, label_names, read_rows, task_of, text_lengths
 from .report import Issue
 from .scoring import PredictionError, score_records
 
@@ -50,10 +50,12 @@ def evaluate(release: str | Path, config: str, split: str, predictions: str | Pa
         outcome.issues = [Issue(file, "", "encoding-invalid", f"not UTF-8 (byte {err.start})")]
         return outcome
     records, issues = parse_lines(text.removeprefix("\ufeff"), file)
-    docs = documents(release, config, split) if task_of(config) == "claims" else None
+    claims = task_of(config) == "claims"
+    docs = documents(release, config, split) if claims else None
+    lengths = text_lengths(release, config, split) if claims else None
     try:
         outcome.result = score_records(config, records, references, documents=docs,
-                                       labels=label_names(release, config), file=file)
+                                       labels=label_names(release, config), file=file, text_lengths=lengths)
     except PredictionError as err:
         issues = issues + err.issues
     outcome.issues = sorted(issues, key=lambda i: (int(i.pointer) if i.pointer.isdigit() else 0, i.code))

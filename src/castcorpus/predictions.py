@@ -120,13 +120,19 @@ def _length_issues(task, obj, ref, file, line) -> list[Issue]:
     return issues
 
 
-def _span_issues(obj, file, line) -> list[Issue]:
-    return [Issue(file, str(line), "span-invalid", f"spans/{i}: start {s['start']} is not before end {s['end']}")
-            for i, s in enumerate(obj["spans"]) if s["start"] >= s["end"]]
+def _span_issues(obj, file, line, length: int | None = None) -> list[Issue]:
+    issues = [Issue(file, str(line), "span-invalid", f"spans/{i}: start {s['start']} is not before end {s['end']}")
+              for i, s in enumerate(obj["spans"]) if s["start"] >= s["end"]]
+    if length is not None:
+        issues += [Issue(file, str(line), "span-out-of-range",
+                         f"spans/{i}: end {s['end']} is past the end of the text ({length} code points)")
+                   for i, s in enumerate(obj["spans"]) if s["end"] > length]
+    return issues
 
 
 def check(task: str, records: Iterable[tuple[int, Any]], references: dict[tuple, dict],
-          documents: set[str], labels: dict[str, list[str]], file: str) -> Checked:
+          documents: set[str], labels: dict[str, list[str]], file: str,
+          text_lengths: dict[str, int] | None = None) -> Checked:
     """Check parsed lines against the references (``key -> row``); ``documents`` are the
     annotated documents of the split (for claim span lines)."""
     out = Checked()
@@ -150,7 +156,7 @@ def check(task: str, records: Iterable[tuple[int, Any]], references: dict[tuple,
             what = "annotated document" if is_span else "row"
             out.issues.append(Issue(file, str(line), "unknown-id", f"{shown} is no {what} of this split"))
             continue
-        found = (_span_issues(obj, file, line) if is_span else
+        found = (_span_issues(obj, file, line, (text_lengths or {}).get(obj["doc_id"])) if is_span else
                  _label_issues(task, obj, labels, file, line) + _length_issues(task, obj, references[key], file, line))
         out.issues.extend(found)
         if is_span:

@@ -82,6 +82,15 @@ def documents(release: str | Path, config: str, split: str) -> set[str]:
     return {row["doc_id"] for row in read_rows(release, f"sentences{suffix}", split, ["doc_id"])}
 
 
+def text_lengths(release: str | Path, config: str, split: str) -> dict[str, int]:
+    """Length (code points) of each annotated document's text in a split, from the
+    ``documents`` config of the same scheme: predicted claim spans must lie inside it."""
+    suffix = OUTLET_SUFFIX if config.endswith(OUTLET_SUFFIX) else ""
+    if not _files(Path(release), f"documents{suffix}", split):
+        return {}
+    return {row["id"]: len(row["text"]) for row in read_rows(release, f"documents{suffix}", split, ["id", "text"])}
+
+
 def fingerprint(release: str | Path) -> str:
     """The release's content fingerprint (as the build computes it: SHA-256 over the Parquet files)."""
     return _fingerprint(Path(release))

@@ -40,27 +40,28 @@ def default_labels(task: str) -> dict[str, list[str]]:
 
 def score(config: str, predictions: Iterable[Any], references: Iterable[dict], *,
           documents: Iterable[str] | None = None, labels: dict[str, list[str]] | None = None,
-          file: str = "<predictions>") -> dict:
+          file: str = "<predictions>", text_lengths: dict[str, int] | None = None) -> dict:
     """Scores of ``predictions`` (one object per line of a predictions file, in file order)
     against ``references``. ``documents`` are the split's annotated documents (claim spans;
     default: those of the references); ``labels`` the release's label names (default: the
-    package's)."""
+    package's); ``text_lengths`` the documents' text lengths, against which predicted claim
+    spans are checked (``span-out-of-range``)."""
     task = task_of(config)
     if task not in TASKS:
         raise ValueError(f"config {config!r} has no scorer (tasks: {', '.join(TASKS)})")
     return score_records(config, list(enumerate(predictions, start=1)), list(references),
-                         documents=documents, labels=labels, file=file)
+                         documents=documents, labels=labels, file=file, text_lengths=text_lengths)
 
 
 def score_records(config: str, records: list[tuple[int, Any]], references: list[dict], *,
                   documents: Iterable[str] | None = None, labels: dict[str, list[str]] | None = None,
-                  file: str = "<predictions>") -> dict:
+                  file: str = "<predictions>", text_lengths: dict[str, int] | None = None) -> dict:
     """:func:`score` over ``(line number, object)`` pairs, so issues name the file's lines."""
     task = task_of(config)
     labels = labels or default_labels(task)
     refs = {key_of(task, row): row for row in references}
     docs = set(documents) if documents is not None else {row["doc_id"] for row in references}
-    checked = check(task, records, refs, docs, labels, file)
+    checked = check(task, records, refs, docs, labels, file, text_lengths)
     if checked.issues:
         raise PredictionError(checked.issues)
     return {
