@@ -56,7 +56,7 @@ def splitter_costs(texts: list[str]) -> dict:
     import pysbd
     from syntok import segmenter
 
-    from castcorpus.segment import segment
+    from castcorpus.segment import _segment_syntok, segment
 
     spans = pysbd.Segmenter(language="en", clean=False, char_span=True)
     plain = pysbd.Segmenter(language="en", clean=False)
@@ -64,7 +64,8 @@ def splitter_costs(texts: list[str]) -> dict:
         "pysbd_char_span_ms_per_doc": _best_ms(spans.segment, texts),
         "pysbd_ms_per_doc": _best_ms(plain.segment, texts),
         "syntok_process_ms_per_doc": _best_ms(lambda t: [list(s) for p in segmenter.process(t) for s in p], texts),
-        "castcorpus_segment_syntok_ms_per_doc": _best_ms(segment, texts),
+        "castcorpus_segment_ms_per_doc": _best_ms(segment, texts),
+        "castcorpus_segment_syntok_fallback_ms_per_doc": _best_ms(_segment_syntok, texts),
         "blingfire_offsets_ms_per_doc": _best_ms(blingfire.text_to_sentences_and_offsets, texts),
     }
 

@@ -10,15 +10,20 @@ import pyarrow.parquet as pq
 import pytest
 
 from build_helpers import MINIMAL, build
+from castcorpus.stats import release_stats
 
 import mlcroissant as mlc  # in the test extra: missing, it must fail, not skip
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory):
+def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("croissant")
-    build(MINIMAL, root / "release", root / "rows")
-    return root / "release"
+    return build(MINIMAL, root / "release", root / "rows")
+
+
+@pytest.fixture(scope="module")
+def release(built):
+    return built.out_dir
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +89,11 @@ def test_release_has_charts_and_the_card_shows_them(release):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"](charts/{name}.png)" in card
     assert "charts/claim-types.png" in (release / "SHA256SUMS").read_text(encoding="utf-8")
+
+
+def test_counts_taken_while_writing_equal_the_counts_read_back_from_parquet(built, release):
+    # The charts are drawn from the build's running counts; they must be what the files hold.
+    counted, read_back = built.stats, release_stats(release)
+    assert counted.documents == read_back.documents > 0
+    assert counted.claims == read_back.claims > 0
+    assert counted == read_back

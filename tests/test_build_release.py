@@ -40,6 +40,17 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert "README.md" in listed and any(name.startswith("data/documents/train-") for name in listed)
 
 
+def test_damaged_row_cache_entries_are_misses_and_change_nothing(tmp_path):
+    first = build(MINIMAL, tmp_path / "a", tmp_path / "rows")
+    entries = sorted((tmp_path / "rows").glob("*/*.rows"))
+    assert len(entries) == first.cache_misses > 1
+    entries[0].write_bytes(entries[0].read_bytes()[:-7])  # torn write
+    entries[1].write_bytes(b"not an entry")
+    second = build(MINIMAL, tmp_path / "b", tmp_path / "rows")
+    assert (second.cache_hits, second.cache_misses) == (first.cache_misses - 2, 2)
+    assert sums(tmp_path / "a") == sums(tmp_path / "b")
+
+
 def test_failed_build_leaves_previous_release_untouched(tmp_path, monkeypatch):
     out = tmp_path / "out"
     build(MINIMAL, out, tmp_path / "rows")

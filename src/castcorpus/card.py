@@ -18,6 +18,7 @@ from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCardData
 
 from .features import CONFIGS, OUTLET_SUFFIX, features
+from .segment import SEGMENTER
 from .splits import SPLITS
 
 PRETTY_NAME = "CAST-Syria: Claims, Actors and STances in news about the Syrian war"
@@ -150,7 +151,8 @@ def _body(info: CardInput) -> str:
         "repository; the seed texts carry their own rights statements. Check a text's rights before "
         "redistributing it.",
         f"## Fingerprint\n\nContent fingerprint (SHA-256 over the Parquet files): `{info.fingerprint}`. "
-        "`SHA256SUMS` lists every file of the release.",
+        "`SHA256SUMS` lists every file of the release. Sentences and tokens (`sentences`, `actor_ner`) were "
+        f"derived by `{SEGMENTER}` (see `castcorpus.segment`).",
         *info.extra_sections,
     ]
     return "\n\n".join(sections) + "\n"

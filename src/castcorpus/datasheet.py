@@ -140,7 +140,8 @@ def render(stats: Stats, outlet_names: dict[str, str]) -> str:
         "not verified.",
         "## Preprocessing, cleaning, labeling",
         "- Texts are stored or hydrated verbatim apart from canonicalization; offsets are code points into the "
-        "canonical text. Sentences and tokens are derived at build time (syntok), never hand-edited.\n"
+        "canonical text. Sentences and tokens are derived at build time (BlingFire; syntok where BlingFire's "
+        "native library is unavailable; the release card names the segmenter used), never hand-edited.\n"
         "- Annotators write drafts with quotes; `castcorpus anchor` turns quotes into offsets, and "
         "`castcorpus validate` checks every file against the JSON Schemas and cross-references.\n"
         + _annotation_process(stats),

@@ -1,22 +1,35 @@
-"""Sentences and tokens with code-point offsets into the canonical text, from syntok.
+"""Sentences and tokens with code-point offsets into the canonical text.
 
-syntok keeps every token's offset into the original string. We use its offset-preserving
-path (paragraphs split at blank lines, no joining of hyphenated line breaks, no rewriting of
-"n't") and ask it to emit hyphens and underscores as tokens, so that every non-space
-character of the text lies in exactly one token and annotation spans can be checked against
-token boundaries without any character going missing.
+Sentence and word boundaries come from BlingFire (finite-state machines in C++), called on
+the text's UTF-8 bytes through the offset-returning entry points of its native library; the
+byte offsets are mapped to ``str`` indices with one vectorized pass (BlingFire's own Python
+wrapper maps them in a per-byte Python loop that costs more than the segmentation itself).
+A blank line always ends a sentence (headline, byline, paragraphs), as in syntok: sentences
+are split within paragraphs. Every non-space character of the text lies in exactly one
+token, so annotation spans can be checked against token boundaries without any character
+going missing (where BlingFire drops a character or keeps a Unicode space inside a word, the
+tokens are rebuilt from the text's non-space runs, cut at BlingFire's boundaries).
+
+Where BlingFire's native library cannot be loaded (its wheel carries x86-64 builds only),
+syntok, a pure-Python segmenter, is used instead, within the same paragraphs and with the same
+token guarantees; :data:`SEGMENTER` names the one in use, and
+it is part of the row-cache key and of the build's input digest. docs/decisions.md compares
+the two on the corpus.
 """
 
 from __future__ import annotations
 
+import bisect
+import ctypes
+import re
 from dataclasses import dataclass
 from importlib.metadata import version
 
-from syntok import segmenter
-from syntok.tokenizer import Tokenizer
+import numpy as np
 
-#: Identifies the segmenter and its settings; part of the derived-row cache key.
-SEGMENTER = f"syntok-{version('syntok')}-hyphens-kept"
+#: Blank lines: a sentence never crosses one.
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_NON_SPACE = re.compile(r"\S+")  # \s is what str.isspace() calls space
 
 
 @dataclass(frozen=True)
@@ -28,20 +41,124 @@ class Sentence:
     tokens: tuple[tuple[int, int], ...]
 
 
-def _tokenizer() -> Tokenizer:
-    return Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
+def _load_blingfire():
+    try:
+        import blingfire
+
+        library = blingfire.blingfire  # the ctypes handle of the native library
+        return library.TextToWordsWithOffsets, library.TextToSentencesWithOffsets
+    except (ImportError, OSError, AttributeError):
+        return None
+
+
+_BLINGFIRE = _load_blingfire()
+#: Identifies the segmenter and its settings; part of the derived-row cache key.
+SEGMENTER = (f"blingfire-{version('blingfire')}-paragraphs" if _BLINGFIRE
+             else f"syntok-{version('syntok')}-hyphens-kept")
+
+
+def _native_spans(text: str, function, separator: int) -> list[tuple[int, int]]:
+    """``(start, end)`` code-point spans that a BlingFire ``...WithOffsets`` function finds."""
+    if not text.strip():
+        return []
+    raw = text.encode("utf-8")
+    size = 2 * len(raw) + 1
+    output, starts, ends = ctypes.create_string_buffer(size), (ctypes.c_int32 * size)(), (ctypes.c_int32 * size)()
+    written = function(ctypes.c_char_p(raw), ctypes.c_int(len(raw)), ctypes.byref(output),
+                       ctypes.byref(starts), ctypes.byref(ends), ctypes.c_int(size))
+    if written <= 0 or written > size or not output.value:
+        # Nothing but characters BlingFire ignores (it answers -1 for a lone BOM): no boundaries,
+        # and the caller falls back on the text's non-space runs.
+        return []
+    count = output.value.count(separator) + 1
+    begin = np.frombuffer(starts, dtype=np.int32, count=count).astype(np.int64)
+    end = np.frombuffer(ends, dtype=np.int32, count=count).astype(np.int64) + 1  # inclusive -> exclusive
+    if len(raw) != len(text):  # byte offsets -> code points: count the lead bytes before each offset
+        leads = (np.frombuffer(raw, dtype=np.uint8) & 0xC0) != 0x80
+        before = np.concatenate(([0], np.cumsum(leads)))
+        begin, end = before[begin], before[end]
+    return list(zip(begin.tolist(), end.tolist()))
+
+
+def _exact_tokens(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``words`` when they cover exactly the non-space characters, in order; otherwise the
+    non-space runs of the text cut at the segmenter's word boundaries (BlingFire drops
+    zero-width and control characters and keeps some Unicode spaces inside a token; syntok
+    keeps control characters that Python counts as space)."""
+    if "".join(text[start:end] for start, end in words) == "".join(text.split()):
+        return words
+    cuts = sorted({offset for word in words for offset in word})
+    tokens = []
+    for run in _NON_SPACE.finditer(text):
+        start = run.start()
+        for cut in cuts[bisect.bisect_right(cuts, start):bisect.bisect_left(cuts, run.end())]:
+            tokens.append((start, cut))
+            start = cut
+        tokens.append((start, run.end()))
+    return tokens
+
+
+def _paragraphs(text: str):
+    position = 0
+    for blank in _BLANK_LINE.finditer(text):
+        yield position, text[position:blank.start()]
+        position = blank.end()
+    yield position, text[position:]
+
+
+def _grouped(tokens: list[tuple[int, int]], starts: list[int]) -> list[Sentence]:
+    """Tokens grouped into sentences: each joins the sentence its first character falls in,
+    so none is lost where the word and sentence boundaries disagree."""
+    groups: list[list[tuple[int, int]]] = [[] for _ in starts] or [[]]
+    index = 0
+    for token in tokens:
+        while index + 1 < len(starts) and starts[index + 1] <= token[0]:
+            index += 1
+        groups[index].append(token)
+    return [Sentence(group[0][0], group[-1][1], tuple(group)) for group in groups if group]
+
+
+def _segmented(text: str, words: list[tuple[int, int]], paragraphs) -> list[Sentence]:
+    """Sentences of ``text`` from its words and ``paragraphs`` as ``(offset, paragraph, sentence
+    starts within it)``: each paragraph's first sentence starts at its first non-space
+    character, so that no sentence reaches back over a blank line."""
+    starts = []
+    for offset, paragraph, sentence_starts in paragraphs:
+        content = paragraph.lstrip()
+        if content.strip():
+            first = offset + len(paragraph) - len(content)
+            starts.append(first)
+            starts.extend(offset + start for start in sentence_starts if offset + start > first)
+    return _grouped(_exact_tokens(text, words), starts)
+
+
+def _segment_blingfire(text: str) -> list[Sentence]:
+    words_fn, sentences_fn = _BLINGFIRE
+    paragraphs = [(offset, paragraph, [start for start, _ in _native_spans(paragraph, sentences_fn, ord("\n"))])
+                  for offset, paragraph in _paragraphs(text)]
+    return _segmented(text, _native_spans(text, words_fn, ord(" ")), paragraphs)
+
+
+def _segment_syntok(text: str) -> list[Sentence]:
+    from syntok import segmenter
+    from syntok.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
+    words, paragraphs = [], []
+    for offset, paragraph in _paragraphs(text):
+        starts = []
+        for tokens in segmenter.segment(tokenizer.tokenize(paragraph)):
+            pairs = [(offset + tok.offset, offset + tok.offset + len(tok.value)) for tok in tokens if tok.value]
+            if pairs:
+                starts.append(pairs[0][0] - offset)
+                words.extend(pairs)
+        paragraphs.append((offset, paragraph, starts))
+    return _segmented(text, words, paragraphs)
 
 
 def segment(text: str) -> list[Sentence]:
     """Split ``text`` into sentences of tokens; offsets are Python ``str`` indices."""
-    tokenizer = _tokenizer()
-    sentences = []
-    for offset, paragraph in segmenter.preprocess_with_offsets(text):
-        for tokens in segmenter.segment(tokenizer.tokenize(paragraph, offset)):
-            pairs = tuple((tok.offset, tok.offset + len(tok.value)) for tok in tokens if tok.value)
-            if pairs:
-                sentences.append(Sentence(pairs[0][0], pairs[-1][1], pairs))
-    return sentences
+    return _segment_blingfire(text) if _BLINGFIRE else _segment_syntok(text)
 
 
 def overlapping(sentences: list[Sentence], start: int, end: int) -> list[int]:

@@ -105,17 +105,34 @@ def corpus_stats(corpus_root: str | Path) -> Stats:
     return stats
 
 
+class ReleaseCounter:
+    """Counts a release's ``raw`` and ``documents`` rows one at a time: the build feeds it the
+    rows it writes, so that its statistics never need the configs read back into memory."""
+
+    def __init__(self):
+        self.stats, self._seen = Stats(), set()
+
+    def add(self, config: str, row: dict) -> None:
+        """Count one row of ``config`` (rows of other configs are ignored)."""
+        if config == "raw":
+            _add_document(self.stats, row["collection"], row["outlet"], (row["split"], row["outlet_split"]),
+                          row["annotated"])
+        elif config == "documents":
+            _add_annotation(self.stats, row, lambda a: a["type"], self._seen)
+
+
 def release_stats(release: str | Path) -> Stats:
-    """Counts over a release's ``raw`` (every document with text) and ``documents`` Parquet files."""
-    release = Path(release)
-    stats, seen = Stats(), set()
-    for row in _rows(release, "raw", ["collection", "outlet", "split", "outlet_split", "annotated"]):
-        _add_document(stats, row["collection"], row["outlet"], (row["split"], row["outlet_split"]), row["annotated"])
-    for row in _rows(release, "documents", ["guidelines_version", "provenance", "actors", "claims", "stances"]):
-        _add_annotation(stats, row, lambda a: a["type"], seen)
-    return stats
+    """Counts over a release's ``raw`` (every document with text) and ``documents`` Parquet files,
+    read one row group at a time."""
+    release, counter = Path(release), ReleaseCounter()
+    for config, columns in (("raw", ["collection", "outlet", "split", "outlet_split", "annotated"]),
+                            ("documents", ["guidelines_version", "provenance", "actors", "claims", "stances"])):
+        for row in _rows(release, config, columns):
+            counter.add(config, row)
+    return counter.stats
 
 
 def _rows(release: Path, config: str, columns: list[str]):
     for path in sorted((release / "data" / config).glob("*.parquet")):
-        yield from pq.read_table(path, columns=columns).to_pylist()
+        for batch in pq.ParquetFile(path).iter_batches(columns=columns):
+            yield from batch.to_pylist()

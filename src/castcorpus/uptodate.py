@@ -23,7 +23,7 @@ from .release import REPOSITORY_FILES, file_sha256
 #: The file the digest is recorded in, inside the release.
 RECORD = "build-inputs.json"
 #: Libraries whose version changes what a build writes.
-_LIBRARIES = ("datasets", "pyarrow", "syntok", "scikit-learn", "matplotlib", "mlcroissant", "jsonschema")
+_LIBRARIES = ("datasets", "pyarrow", "blingfire", "syntok", "scikit-learn", "matplotlib", "mlcroissant", "jsonschema")
 
 
 def _update(digest, label: str, data: bytes | None) -> None:
