@@ -4,8 +4,8 @@ Sentence and word boundaries come from BlingFire (finite-state machines in C++),
 the text's UTF-8 bytes through the offset-returning entry points of its native library; the
 byte offsets are mapped to ``str`` indices with one vectorized pass (BlingFire's own Python
 wrapper maps them in a per-byte Python loop that costs more than the segmentation itself).
-A blank line always ends a sentence (headline, byline, paragraphs), as in syntok: sentences
-are split within paragraphs. Every non-space character of the text lies in exactly one
+A blank line always ends a sentence (headline, byline, paragraphs), as in syntok: each
+paragraph's first character starts a sentence. Every non-space character of the text lies in exactly one
 token, so annotation spans can be checked against token boundaries without any character
 going missing (where BlingFire drops a character or keeps a Unicode space inside a word, the
 tokens are rebuilt from the text's non-space runs, cut at BlingFire's boundaries).
@@ -29,6 +29,7 @@ import numpy as np
 
 #: Blank lines: a sentence never crosses one.
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n\s*")  # ends at the next paragraph's first character
 _NON_SPACE = re.compile(r"\S+")  # \s is what str.isspace() calls space
 
 
@@ -99,6 +100,7 @@ def _exact_tokens(text: str, words: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def _paragraphs(text: str):
+    """``(offset, paragraph)`` for the blank-line separated parts of ``text``."""
     position = 0
     for blank in _BLANK_LINE.finditer(text):
         yield position, text[position:blank.start()]
@@ -106,37 +108,32 @@ def _paragraphs(text: str):
     yield position, text[position:]
 
 
-def _grouped(tokens: list[tuple[int, int]], starts: list[int]) -> list[Sentence]:
-    """Tokens grouped into sentences: each joins the sentence its first character falls in,
-    so none is lost where the word and sentence boundaries disagree."""
+def _paragraph_starts(text: str) -> list[int]:
+    """Offsets of the first non-space character of each paragraph."""
+    starts = [blank.end() for blank in _PARAGRAPH_BREAK.finditer(text)]
+    lead = len(text) - len(text.lstrip())
+    return ([lead] if lead < len(text) else []) + [start for start in starts if start < len(text)]
+
+
+def _segmented(text: str, words: list[tuple[int, int]], sentence_starts: list[int]) -> list[Sentence]:
+    """Sentences of ``text`` from its words and the segmenter's sentence starts, with every
+    paragraph's first non-space character as a start too, so that no sentence reaches over a
+    blank line. Each token joins the sentence its first character falls in, so none is lost
+    where the word and sentence boundaries disagree."""
+    starts = sorted(set(sentence_starts).union(_paragraph_starts(text)))
     groups: list[list[tuple[int, int]]] = [[] for _ in starts] or [[]]
     index = 0
-    for token in tokens:
+    for token in _exact_tokens(text, words):
         while index + 1 < len(starts) and starts[index + 1] <= token[0]:
             index += 1
         groups[index].append(token)
     return [Sentence(group[0][0], group[-1][1], tuple(group)) for group in groups if group]
 
 
-def _segmented(text: str, words: list[tuple[int, int]], paragraphs) -> list[Sentence]:
-    """Sentences of ``text`` from its words and ``paragraphs`` as ``(offset, paragraph, sentence
-    starts within it)``: each paragraph's first sentence starts at its first non-space
-    character, so that no sentence reaches back over a blank line."""
-    starts = []
-    for offset, paragraph, sentence_starts in paragraphs:
-        content = paragraph.lstrip()
-        if content.strip():
-            first = offset + len(paragraph) - len(content)
-            starts.append(first)
-            starts.extend(offset + start for start in sentence_starts if offset + start > first)
-    return _grouped(_exact_tokens(text, words), starts)
-
-
 def _segment_blingfire(text: str) -> list[Sentence]:
     words_fn, sentences_fn = _BLINGFIRE
-    paragraphs = [(offset, paragraph, [start for start, _ in _native_spans(paragraph, sentences_fn, ord("\n"))])
-                  for offset, paragraph in _paragraphs(text)]
-    return _segmented(text, _native_spans(text, words_fn, ord(" ")), paragraphs)
+    sentence_starts = [start for start, _ in _native_spans(text, sentences_fn, ord("\n"))]
+    return _segmented(text, _native_spans(text, words_fn, ord(" ")), sentence_starts)
 
 
 def _segment_syntok(text: str) -> list[Sentence]:
@@ -144,16 +141,14 @@ def _segment_syntok(text: str) -> list[Sentence]:
     from syntok.tokenizer import Tokenizer
 
     tokenizer = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
-    words, paragraphs = [], []
-    for offset, paragraph in _paragraphs(text):
-        starts = []
-        for tokens in segmenter.segment(tokenizer.tokenize(paragraph)):
-            pairs = [(offset + tok.offset, offset + tok.offset + len(tok.value)) for tok in tokens if tok.value]
+    words, starts = [], []
+    for offset, paragraph in _paragraphs(text):  # syntok's segmenter works paragraph by paragraph
+        for tokens in segmenter.segment(tokenizer.tokenize(paragraph, offset)):
+            pairs = [(tok.offset, tok.offset + len(tok.value)) for tok in tokens if tok.value]
             if pairs:
-                starts.append(pairs[0][0] - offset)
+                starts.append(pairs[0][0])
                 words.extend(pairs)
-        paragraphs.append((offset, paragraph, starts))
-    return _segmented(text, words, paragraphs)
+    return _segmented(text, words, starts)
 
 
 def segment(text: str) -> list[Sentence]:
