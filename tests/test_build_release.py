@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 
 import pyarrow.parquet as pq
 import pytest
@@ -42,12 +43,24 @@ def test_two_builds_are_byte_identical(tmp_path):
 
 def test_damaged_row_cache_entries_are_misses_and_change_nothing(tmp_path):
     first = build(MINIMAL, tmp_path / "a", tmp_path / "rows")
-    entries = sorted((tmp_path / "rows").glob("*/*.rows"))
-    assert len(entries) == first.cache_misses > 1
-    entries[0].write_bytes(entries[0].read_bytes()[:-7])  # torn write
-    entries[1].write_bytes(b"not an entry")
+    with sqlite3.connect(tmp_path / "rows" / "rows.sqlite") as db:
+        keys = [key for (key,) in db.execute("SELECT key FROM rows ORDER BY key")]
+        assert len(keys) == first.cache_misses > 1
+        entry = db.execute("SELECT entry FROM rows WHERE key = ?", (keys[0],)).fetchone()[0]
+        db.execute("UPDATE rows SET entry = ? WHERE key = ?", (entry[:-7], keys[0]))  # torn
+        db.execute("UPDATE rows SET entry = ? WHERE key = ?", (b"not an entry", keys[1]))
+    db.close()
     second = build(MINIMAL, tmp_path / "b", tmp_path / "rows")
     assert (second.cache_hits, second.cache_misses) == (first.cache_misses - 2, 2)
+    assert sums(tmp_path / "a") == sums(tmp_path / "b")
+
+
+def test_a_row_cache_that_is_not_a_database_is_skipped_not_fatal(tmp_path):
+    first = build(MINIMAL, tmp_path / "a", tmp_path / "rows-ok")
+    (tmp_path / "rows").mkdir()
+    (tmp_path / "rows" / "rows.sqlite").write_bytes(b"this is not SQLite" * 100)
+    second = build(MINIMAL, tmp_path / "b", tmp_path / "rows")
+    assert second.cache_hits == 0 and second.cache_misses == first.cache_misses
     assert sums(tmp_path / "a") == sums(tmp_path / "b")
 
 

@@ -7,7 +7,7 @@ import shutil
 
 import pyarrow.parquet as pq
 
-from build_helpers import build, copy_minimal
+from build_helpers import MINIMAL, build, copy_minimal
 from castcorpus.splits import SPLITS, anchors, assign, bucket, group_keys, split_of
 from castcorpus.texts import text_sha256
 
@@ -98,3 +98,17 @@ def test_documents_sharing_a_cluster_share_a_split(tmp_path):
     assert summary.splits["alpha-shelling-report"][0] == summary.splits["beta-ceasefire-talks"][0]
     # The outlet scheme follows the voice: beta republishes coastal-tribune, like gamma's outlet.
     assert summary.splits["beta-ceasefire-talks"][1] == summary.splits["gamma-aid-convoy"][1]
+
+
+def test_splits_collected_during_validation_equal_the_corpus_reader_splits(repo):
+    # The build takes its split assignment from the validator's pass; the datasheet and the
+    # viewer read the corpus again. Both must give every document the same splits.
+    from castcorpus.corpus import Corpus
+    from castcorpus.splits import SplitCollector, corpus_splits
+    from castcorpus.validate import validate
+
+    for root in (repo / "corpus", MINIMAL):
+        collector = SplitCollector()
+        validate(root, on_document=collector.add)
+        expected = corpus_splits(Corpus(root))
+        assert collector.splits() == expected and len(expected) > 1

@@ -14,7 +14,7 @@ import gc
 import hashlib
 import json
 import shutil
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -32,7 +32,7 @@ from .parquet import SplitWriter
 from .release import check_output_folder, copy_repository_files, replace_atomically, sha256sums, staging_folder
 from .report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
-from .splits import corpus_splits
+from .splits import SplitCollector
 from .stats import ReleaseCounter, Stats
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record
 from .validate import validate
@@ -103,18 +103,20 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     digest = None if extra_writers else inputs_digest(corpus_root, cache, repo)
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
-    report = validate(corpus_root, cache_dir=cache)
+    assignment = SplitCollector()  # splits need every document; the validator's pass reads them all
+    report = validate(corpus_root, cache_dir=cache, on_document=assignment.add)
     # Findings about hydrated copies in the cache do not make the corpus invalid: those
     # documents are left out of the release, with the finding as the reason.
     cache_findings = [issue for issue in report.issues if Path(issue.file).is_relative_to(cache)]
     if len(cache_findings) < len(report.issues):
         raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
     corpus = Corpus(corpus_root, cache_dir=cache)
-    summary = BuildSummary(out_dir=out_dir)
+    summary = BuildSummary(out_dir=out_dir, splits=assignment.splits())
     summary.issues.extend(cache_findings)
     staging = staging_folder(out_dir)
     try:
-        _build_into(staging, corpus, summary, _row_cache(row_cache, row_cache_dir or cache / "rows"), progress)
+        with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
+            _build_into(staging, corpus, summary, rows_cache, progress)
         copy_repository_files(repo, staging)
         for writer in [*EXTRA_WRITERS, *(extra_writers or [])]:
             writer(staging, summary)
@@ -135,7 +137,6 @@ def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
 
 
 def _build_into(staging: Path, corpus: Corpus, summary: BuildSummary, rows_cache: RowCache, progress: bool) -> None:
-    summary.splits = corpus_splits(corpus)
     reg = Registries(corpus.actors, corpus.outlets)
     registries = registry_hash(corpus.actors, corpus.outlets)
     writers: dict[tuple[str, str], SplitWriter] = {}

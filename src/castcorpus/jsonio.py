@@ -47,11 +47,14 @@ def _no_constants(name: str):
 
 
 def _no_duplicates(pairs):
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKey(key)
-        seen[key] = value
+    # dict() in C, and a loop only when a key was lost: most objects cost one comparison.
+    seen = dict(pairs)
+    if len(seen) != len(pairs):
+        keys = set()
+        for key, _ in pairs:
+            if key in keys:
+                raise _DuplicateKey(key)
+            keys.add(key)
     return seen
 
 

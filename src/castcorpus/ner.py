@@ -30,14 +30,14 @@ def _candidates(annotation, sentences, file) -> tuple[list[tuple], list[Issue]]:
     found, issues = [], []
     for i, entry in enumerate(annotation["actors"]):
         for j, span in enumerate(entry["mentions"]):
-            where = pointer("actors", i, "mentions", j)
+            where = ("actors", i, "mentions", j)  # made a JSON pointer only for an issue
             first, last = starts.get(span["start"]), ends.get(span["end"])
             if first is None or last is None:
-                issues.append(Issue(file, where, "mention-not-on-tokens",
+                issues.append(Issue(file, pointer(*where), "mention-not-on-tokens",
                                     f"mention [{span['start']}, {span['end']}) of {entry['actor']!r} does not "
                                     "start and end on token boundaries; left out of actor_ner"))
             elif first[0] != last[0]:
-                issues.append(Issue(file, where, "mention-crosses-sentence",
+                issues.append(Issue(file, pointer(*where), "mention-crosses-sentence",
                                     f"mention [{span['start']}, {span['end']}) of {entry['actor']!r} crosses a "
                                     "sentence boundary; left out of actor_ner"))
             else:
@@ -55,7 +55,7 @@ def ner_rows(annotation: dict[str, Any], text: str, sentences: list[Sentence],
     # Longest first, then earliest: the kept mention of an overlapping pair is well defined.
     for si, first, last, actor, where in sorted(found, key=lambda m: (m[1] - m[2], m[0], m[1])):
         if any(key is not None for key in keys[si][first:last + 1]):
-            issues.append(Issue(file, where, "mention-overlap",
+            issues.append(Issue(file, pointer(*where), "mention-overlap",
                                 f"mention of {actor!r} overlaps a longer or earlier mention; left out of actor_ner"))
             continue
         kind = actor_types[actor]

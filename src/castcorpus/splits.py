@@ -107,10 +107,26 @@ def corpus_splits(corpus) -> dict[str, tuple[str, str]]:
     """Both splits of every document of a :class:`~castcorpus.corpus.Corpus` (standard, by
     outlet), from one light pass over metadata and annotations: the one assignment the build,
     the datasheet and the viewer all use."""
-    pairs, by_outlet = [], {}
+    collector = SplitCollector()
     for doc_id in corpus.document_ids():
-        meta = corpus.meta(doc_id)
-        by_outlet[doc_id] = outlet_split(meta)
-        pairs.append((doc_id, anchors(meta, corpus.annotation(doc_id))))
-    standard = assign(pairs)
-    return {doc_id: (standard[doc_id], by_outlet[doc_id]) for doc_id in standard}
+        collector.add(corpus.meta(doc_id), corpus.annotation(doc_id))
+    return collector.splits()
+
+
+class SplitCollector:
+    """Collects what split assignment needs of each document (its anchors and outlet split),
+    one document at a time; :meth:`splits` then gives what :func:`corpus_splits` gives."""
+
+    def __init__(self):
+        self.pairs: list[tuple[str, list[str]]] = []
+        self.by_outlet: dict[str, str] = {}
+
+    def add(self, meta: dict, annotation: dict | None) -> None:
+        """Record one document (its metadata and gold annotation, if any)."""
+        self.by_outlet[meta["id"]] = outlet_split(meta)
+        self.pairs.append((meta["id"], anchors(meta, annotation)))
+
+    def splits(self) -> dict[str, tuple[str, str]]:
+        """``(split, outlet_split)`` by document id."""
+        standard = assign(self.pairs)
+        return {doc_id: (standard[doc_id], self.by_outlet[doc_id]) for doc_id in standard}

@@ -8,7 +8,7 @@ at all raises :class:`~castcorpus.corpus.CorpusError`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .corpus import CorpusError, Layout, default_cache_dir, hydrated_text_path, is_slug
 from .jsonio import MAX_TEXT_BYTES, load_json, read_limited
@@ -28,8 +28,9 @@ _NO_CLUSTERS: frozenset[str] = frozenset()
 class _Run:
     """State of one validation run."""
 
-    def __init__(self, root: Path, cache_dir: Path | None):
+    def __init__(self, root: Path, cache_dir: Path | None, on_document: Callable[[dict, dict | None], None] | None):
         self.layout = Layout(root)
+        self.on_document = on_document
         self.root_resolved = root.resolve()
         self.cache_dir = cache_dir
         self.report = Report()
@@ -75,18 +76,23 @@ class _Run:
         return True
 
 
-def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None) -> Report:
+def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None, *,
+             on_document: Callable[[dict, dict | None], None] | None = None) -> Report:
     """Validate the corpus under ``root`` and return the report of all findings.
 
     ``cache_dir`` is where hydrated external texts are looked for (default: the user cache);
     when a hydrated text is there, annotations of its document are checked against it too.
+    ``on_document(meta, gold_annotation_or_None)`` is called for every document whose metadata
+    passed its schema, in id order, after its checks: a caller that needs every document's
+    metadata (the build's split assignment) gets it from the same pass instead of parsing the
+    files again. A gold annotation that failed its schema is passed as None.
     """
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(f"{root}: not a folder")
     if not (root / "documents").is_dir() and not (root / "actors.json").exists():
         raise CorpusError(f"{root}: not a corpus folder (no documents/ and no actors.json)")
-    run = _Run(root, Path(cache_dir) if cache_dir else default_cache_dir())
+    run = _Run(root, Path(cache_dir) if cache_dir else default_cache_dir(), on_document)
     _check_top_level(run)
     _check_registries(run)
     run.pass_folders = _pass_folders(run)
@@ -166,8 +172,10 @@ def _check_documents(run: _Run) -> None:
         _check_document_text(run, meta, rel)
         # Check this document's annotations while its text is at hand, then let the text go:
         # memory stays flat however large the corpus.
-        _check_annotations_of(run, meta["id"])
+        gold = _check_annotations_of(run, meta["id"])
         run.texts.pop(meta["id"], None)
+        if run.on_document is not None:
+            run.on_document(meta, gold)
 
 
 def _slim(meta: dict) -> dict:
@@ -183,13 +191,17 @@ def _pass_folders(run: _Run) -> list[Path]:
             if folder.is_dir() and folder.name.startswith(_PASS_FOLDER) and folder.name[len(_PASS_FOLDER):].isdigit()]
 
 
-def _check_annotations_of(run: _Run, doc_id: str) -> None:
+def _check_annotations_of(run: _Run, doc_id: str) -> dict | None:
+    """Check a document's gold annotation and passes; the gold one when its schema holds."""
     candidates = [(run.layout.annotations / f"{doc_id}.json", None)]
     candidates += [(folder / f"{doc_id}.json", folder.name) for folder in run.pass_folders]
+    gold = None
     for path, annotator in candidates:
         if path.is_file():
             run.checked.add(path)
-            _check_annotation_file(run, path, annotator)
+            loaded = _check_annotation_file(run, path, annotator)
+            gold = loaded if annotator is None else gold
+    return gold
 
 
 def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
@@ -294,10 +306,10 @@ def _check_annotation_folder(run: _Run, folder: Path, expected_annotator: str | 
             _check_annotation_file(run, path, expected_annotator)
 
 
-def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None) -> None:
+def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None) -> dict | None:
     annotation = run.load(path, "annotation")
     if annotation is None:
-        return
+        return None
     rel = run.layout.rel(path)
     if expected_annotator and annotation["provenance"]["annotators"] != [expected_annotator]:
         run.issue(rel, "/provenance/annotators", "pass-annotator-mismatch",
@@ -305,6 +317,7 @@ def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None
     if expected_annotator is None:
         _check_merged_clusters(run, annotation, rel)
     _check_annotation(run, annotation, path.stem, rel)
+    return annotation
 
 
 def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:
