@@ -59,6 +59,7 @@ def instrument_build(stages: Stages) -> None:
     import castcorpus.corpus as corpus
     import castcorpus.parquet as parquet
     import castcorpus.rowcache as rowcache
+    import castcorpus.splits as splits
     import castcorpus.validate as validate
     import castcorpus.views as views
 
@@ -68,14 +69,17 @@ def instrument_build(stages: Stages) -> None:
     stages.wrap(validate, "schema_issues", "validate: JSON Schema", consume=True)
     stages.wrap(corpus, "load_json", "parse: JSON")
     stages.wrap(corpus.Corpus, "text", "parse: texts")
-    stages.wrap(build, "_assign_splits", "splits")
+    stages.wrap(splits.SplitCollector, "add", "splits")
+    stages.wrap(splits.SplitCollector, "splits", "splits")
     stages.wrap(views, "segment", "segment")
     stages.wrap(build, "_rows", "views")
     stages.wrap(build, "row_key", "row cache")
     stages.wrap(rowcache.RowCache, "get", "row cache")
     stages.wrap(rowcache.RowCache, "put", "row cache")
+    stages.wrap(rowcache.RowCache, "close", "row cache")
     stages.wrap(build, "_write_rows", "write: encode rows")
-    stages.wrap(parquet.SplitWriter, "_flush", "write: Arrow + Parquet")
+    stages.wrap(parquet.ConfigWriter, "flush", "write: Arrow + Parquet")
+    stages.wrap(parquet.SplitWriter, "_write_group", "write: Arrow + Parquet")
     stages.wrap(build, "_close", "write: Arrow + Parquet")
     for name in ("_fingerprint", "copy_repository_files", "sha256sums", "replace_atomically", "render"):
         stages.wrap(build, name, "finish")

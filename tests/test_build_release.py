@@ -69,15 +69,15 @@ def test_failed_build_leaves_previous_release_untouched(tmp_path, monkeypatch):
     build(MINIMAL, out, tmp_path / "rows")
     before = sums(out)
     calls = {"n": 0}
-    original = parquet.SplitWriter.add
+    original = parquet.ConfigWriter.add
 
-    def failing_add(self, row):
+    def failing_add(self, row, splits):
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("injected failure")
-        original(self, row)
+        original(self, row, splits)
 
-    monkeypatch.setattr(parquet.SplitWriter, "add", failing_add)
+    monkeypatch.setattr(parquet.ConfigWriter, "add", failing_add)
     with pytest.raises(RuntimeError, match="injected"):
         build(MINIMAL, out, tmp_path / "rows", force=True)
     assert sums(out) == before

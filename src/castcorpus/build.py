@@ -28,7 +28,7 @@ from .card_baselines import write_card_section
 from .corpus import Corpus, default_cache_dir
 from .croissant import write_croissant
 from .features import CONFIGS, OUTLET_SUFFIX, encode_labels, features
-from .parquet import SplitWriter
+from .parquet import ConfigWriter
 from .release import check_output_folder, copy_repository_files, replace_atomically, sha256sums, staging_folder
 from .report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
@@ -139,7 +139,7 @@ def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
 def _build_into(staging: Path, corpus: Corpus, summary: BuildSummary, rows_cache: RowCache, progress: bool) -> None:
     reg = Registries(corpus.actors, corpus.outlets)
     registries = registry_hash(corpus.actors, corpus.outlets)
-    writers: dict[tuple[str, str], SplitWriter] = {}
+    writers: dict[str, ConfigWriter] = {}
     counter = ReleaseCounter()
     documents = annotated = 0
     try:
@@ -205,17 +205,19 @@ def _write_rows(staging: Path, writers: dict, rows: dict[str, list[dict]], split
             if base in ("documents", "raw"):
                 row = {**row, "split": split, "outlet_split": by_outlet}
                 counter.add(base, row)
-            row = encode_labels(base, row)
-            for config, which in ((base, split), (base + OUTLET_SUFFIX, by_outlet)):
-                writer = writers.get((config, which))
-                if writer is None:
-                    writer = writers[(config, which)] = SplitWriter(staging / "data" / config, which, features(config))
-                writer.add(row)
+            writer = writers.get(base)
+            if writer is None:
+                folders = (staging / "data" / base, staging / "data" / (base + OUTLET_SUFFIX))
+                writer = writers[base] = ConfigWriter(folders, features(base))
+            writer.add(encode_labels(base, row), splits)
 
 
 def _close(staging: Path, writers: dict, summary: BuildSummary) -> dict[str, dict[str, SplitStats]]:
     stats: dict[str, dict[str, SplitStats]] = {}
-    for (config, split), writer in sorted(writers.items()):
+    for config_writer in writers.values():
+        config_writer.flush()
+    split_writers = {key: w for config_writer in writers.values() for key, w in config_writer.writers.items()}
+    for (config, split), writer in sorted(split_writers.items()):
         paths = writer.close()
         if not writer.num_rows:
             continue
