@@ -21,6 +21,7 @@ def copy_minimal(target: Path) -> Path:
 
 def build(corpus: Path, out: Path, rows: Path, **kwargs):
     """Build ``corpus`` (hydrated texts from the fixture) into ``out`` with row cache ``rows``."""
+    kwargs.setdefault("row_cache", True)
     return build_release(corpus, out, cache_dir=HYDRATED, row_cache_dir=rows, **kwargs)
 
 

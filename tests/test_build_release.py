@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 
 import pyarrow.parquet as pq
@@ -168,10 +169,10 @@ def test_cli_exit_codes(tmp_path, capsys):
     out, rows = str(tmp_path / "out"), str(tmp_path / "rows")
     args = ["--out", out, "--cache", str(HYDRATED), "--no-progress"]
     corpus = copy_minimal(tmp_path / "corpus")
-    assert main(["build", str(corpus), *args, "--no-row-cache"]) == 0
+    assert main(["build", str(corpus), *args]) == 0
     assert "documents: train" in capsys.readouterr().err
     (corpus / "texts" / "alpha-shelling-report.txt").unlink()
-    assert main(["build", str(corpus), *args, "--no-row-cache"]) == 1
+    assert main(["build", str(corpus), *args]) == 1
     assert "text-missing" in capsys.readouterr().out
     assert main(["build", str(tmp_path / "nowhere"), *args]) == 2
     assert not (tmp_path / "rows").exists() and not (HYDRATED / "rows").exists()
@@ -188,7 +189,6 @@ def test_card_reports_baselines_with_the_release_fingerprint(tmp_path):
 
 
 def test_a_changed_hydrated_text_is_left_out_by_id_not_built(tmp_path):
-    import shutil
 
     from castcorpus.build import build_release
 
@@ -237,3 +237,14 @@ def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, where):
     with pytest.raises(OutputFolderError):
         build(corpus, out, tmp_path / "rows")
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_cli_row_cache_is_opt_in(tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(HYDRATED, cache)
+    args = ["build", str(MINIMAL), "--cache", str(cache), "--no-progress"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert not (cache / "rows").exists()
+    assert main([*args, "--out", str(tmp_path / "b"), "--row-cache"]) == 0
+    assert (cache / "rows" / "rows.sqlite").is_file()
+    assert sums(tmp_path / "a") == sums(tmp_path / "b")

@@ -98,3 +98,24 @@ def test_fast_path_uses_ecma_end_of_string():
     meta = json.loads((Path(__file__).resolve().parent.parent / "corpus/documents/duran-2018-04-russian-airstrikes-damascus.json").read_text())
     assert is_valid("document", meta)
     assert not is_valid("document", dict(meta, id=meta["id"] + "\n"))
+
+
+@pytest.mark.parametrize("value", [None, {"start": 1, "end": 2}, {"start": 1}, {"start": 1, "end": 2, "x": 3},
+                                   {"start": -1, "end": 2}, "span", 5, [], True, "bad key", "good-key", "Bad"])
+@pytest.mark.parametrize("where", ["cue", "attribution-cue", "cluster"])
+def test_fast_path_agrees_with_jsonschema_on_nullable_fields(repo, where, value):
+    # The compiled fast path rewrites {"oneOf": [S, null]} as S with a nullable type.
+    from castcorpus.schema import is_valid
+
+    annotation = json.loads((repo / "corpus/annotations/duran-2018-04-russian-airstrikes-damascus.json").read_text())
+    claim = annotation["claims"][0]
+    if where == "cue":
+        claim["cue"] = value
+    elif where == "attribution-cue":
+        claim["attribution"][0]["cue"] = value
+    else:
+        claim["cluster"] = value
+    expected = not list(validator("annotation").iter_errors(annotation))
+    assert is_valid("annotation", annotation) == expected
+    valid = [None, "good-key", "span"] if where == "cluster" else [None, {"start": 1, "end": 2}]
+    assert expected == (value in valid)

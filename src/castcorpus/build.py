@@ -82,15 +82,17 @@ class BuildSummary:
 
 def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dist/cast-syria", *,
                   cache_dir: str | Path | None = None, progress: bool = False,
-                  repo_root: str | Path | None = None, row_cache: bool = True,
+                  repo_root: str | Path | None = None, row_cache: bool = False,
                   row_cache_dir: str | Path | None = None,
                   extra_writers: list[Callable[[Path, BuildSummary], None]] | None = None,
                   force: bool = False) -> BuildSummary:
     """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
 
     ``cache_dir`` is where hydrated external texts are (as for ``validate``; default
-    :func:`castcorpus.corpus.default_cache_dir`). Derived rows are cached in ``row_cache_dir``
-    (default ``<cache_dir>/rows``; ``row_cache=False`` turns caching off).
+    :func:`castcorpus.corpus.default_cache_dir`). With ``row_cache=True``, derived rows are
+    cached in ``row_cache_dir`` (default ``<cache_dir>/rows``); off by default, because reading
+    an entry back costs nearly as much as deriving the rows again (docs/benchmarks.md). A
+    rebuild with nothing changed needs no cache: it is skipped by the inputs' digest.
     ``repo_root`` holds LICENSE, licenses/, DATASHEET.md and CITATION.cff (default: the
     corpus's parent).
     Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.

@@ -49,6 +49,12 @@ class _Run:
         self.texts: dict[str, str] = {}
         self.pass_folders: list[Path] = []
         self.checked: set[Path] = set()  # annotation files already checked with their document
+        self.resolved_folders: dict[Path, Path] = {}
+
+    def _resolved_folder(self, folder: Path) -> Path:
+        if folder not in self.resolved_folders:
+            self.resolved_folders[folder] = folder.resolve()
+        return self.resolved_folders[folder]
 
     def issue(self, file: str, where: str, code: str, message: str) -> None:
         self.report.add(Issue(file, where, code, message))
@@ -70,7 +76,9 @@ class _Run:
     def outside(self, path: Path, rel: str) -> bool:
         """Report and return True when ``path`` resolves outside the corpus folder (through a
         symbolic link to the file or to any folder above it): the validator reads only the corpus."""
-        if path.resolve().is_relative_to(self.root_resolved):
+        # A folder is resolved once per run; a file that is no link resolves into its folder.
+        resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
+        if resolved.is_relative_to(self.root_resolved):
             return False
         self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
         return True

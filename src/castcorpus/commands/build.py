@@ -16,8 +16,9 @@ def register(subparsers) -> None:
     cmd.add_argument("--out", metavar="DIR", default="dist/cast-syria", help="release folder (default: dist/cast-syria)")
     cmd.add_argument("--cache", metavar="DIR",
                      help="castcorpus cache: hydrated texts and derived rows (default: the user cache)")
-    cmd.add_argument("--no-row-cache", action="store_true",
-                     help="derive every row afresh and write no cache entries (default: cache under <cache>/rows)")
+    cmd.add_argument("--row-cache", action="store_true",
+                     help="cache derived rows under <cache>/rows and reuse them (off by default: reading an entry "
+                          "costs nearly as much as deriving the rows; see docs/benchmarks.md)")
     cmd.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     cmd.add_argument("--force", action="store_true",
                      help="build even when the release is up to date (same inputs, intact files)")
@@ -32,7 +33,7 @@ def run(args) -> int:
     try:
         summary = build_release(args.path, args.out, cache_dir=args.cache,
                                 progress=not args.no_progress and sys.stderr.isatty(),
-                                row_cache=not args.no_row_cache, force=args.force)
+                                row_cache=args.row_cache, force=args.force)
     except BuildError as err:
         for line in err.report.lines() if err.report else []:
             print(line)
