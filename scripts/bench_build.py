@@ -13,7 +13,10 @@ floor    the same final rows (read back from ours' Parquet, untimed) written aga
          pyarrow alone: Table.from_pylist + ParquetWriter, same schema, zstd, same row groups
 naive    what a user would write by hand (bench_naive.py): json.load, jsonschema per file,
          pysbd, rows as dicts, datasets.Dataset.from_list(rows).to_parquet per config
-rebuild  build_release again with nothing changed (the derived-row cache is warm)
+rebuild  build_release again with nothing changed (skipped by the inputs' digest)
+edit     build_release after one annotation was changed (restored afterwards), no row cache
+cached   ours with the opt-in row cache, cold (entries written)
+edit-cached  after one annotation was changed, with the row cache warm from `cached`
 micro    per-file and per-document costs of the candidate libraries (bench_micro.py)
 
 Results are printed as a Markdown table (and saved as JSON with ``--json``); see
@@ -29,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +40,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_stages import Stages  # noqa: E402
 
-VARIANTS = ("ours", "floor", "naive", "rebuild", "micro")
+VARIANTS = ("ours", "floor", "naive", "rebuild", "edit", "cached", "edit-cached", "micro")
 #: The brief's stage names, and which measured stages fall under each.
 GROUPS = {"parse": "parse", "validate": "validate", "segment": "segment", "views": "views",
           "splits": "views", "row cache": "views", "write": "write", "finish": "finish", "other": "other"}
@@ -85,14 +89,14 @@ def instrument_build(stages: Stages) -> None:
         stages.wrap(build, name, "finish")
 
 
-def run_ours(corpus: Path, out: Path, cache: Path, repo: Path) -> dict:
+def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool = False) -> dict:
     """One build_release with its stages timed."""
     stages = Stages()
     instrument_build(stages)
     import castcorpus.build as build
 
     started, started_cpu = time.perf_counter(), time.process_time()
-    summary = build.build_release(corpus, out, cache_dir=cache, repo_root=repo)
+    summary = build.build_release(corpus, out, cache_dir=cache, repo_root=repo, row_cache=row_cache)
     total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     rows = sum(n for splits in summary.rows.values() for n in splits.values())
     return {"total_s": total, "total_cpu_s": total_cpu, "stages": stages.as_dict(),
@@ -123,6 +127,20 @@ def run_floor(source: Path, out: Path) -> dict:
     return stages.result(rows=rows)
 
 
+@contextmanager
+def one_annotation_edited(corpus: Path):
+    """One gold annotation changed (a claim's proposition) for the duration of a run."""
+    path = sorted((corpus / "annotations").glob("*.json"))[0]
+    original = path.read_bytes()
+    annotation = json.loads(original)
+    annotation["claims"][0]["proposition"] += " (edited for the benchmark)"
+    path.write_text(json.dumps(annotation, indent=2), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_bytes(original)
+
+
 def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
     out, cache = work / "out-ours", work / "cache-ours"
     if variant == "ours":
@@ -131,6 +149,16 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
         result = run_ours(corpus, out, cache, repo)
     elif variant == "rebuild":
         result = run_ours(corpus, out, cache, repo)
+    elif variant == "cached":
+        shutil.rmtree(work / "out-cached", ignore_errors=True)
+        shutil.rmtree(work / "cache-rows", ignore_errors=True)
+        result = run_ours(corpus, work / "out-cached", work / "cache-rows", repo, row_cache=True)
+    elif variant == "edit-cached":
+        with one_annotation_edited(corpus):
+            result = run_ours(corpus, work / "out-cached", work / "cache-rows", repo, row_cache=True)
+    elif variant == "edit":
+        with one_annotation_edited(corpus):
+            result = run_ours(corpus, out, cache, repo)
     elif variant == "floor":
         shutil.rmtree(work / "out-floor", ignore_errors=True)
         result = run_floor(out, work / "out-floor")

@@ -189,11 +189,13 @@ def _cyclic_gc_paused():
 def _rows(record, reg: Registries, registries: str, rows_cache: RowCache):
     if record.annotation is None:  # a raw row is cheap: caching it would only copy the text
         return document_rows(record.meta, None, record.text, reg, "")
+    file = f"annotations/{record.id}.json"
+    if not rows_cache.enabled:
+        return document_rows(record.meta, record.annotation, record.text, reg, file)
     key = row_key(record.meta, record.annotation, record.text, registries)
     cached = rows_cache.get(key)
     if cached is not None:
         return cached
-    file = f"annotations/{record.id}.json"
     rows, issues = document_rows(record.meta, record.annotation, record.text, reg, file)
     rows_cache.put(key, rows, issues)
     return rows, issues

@@ -98,6 +98,11 @@ class RowCache:
         except (OSError, sqlite3.Error):
             return None
 
+    @property
+    def enabled(self) -> bool:
+        """Whether entries are looked up at all (a folder was given)."""
+        return self.folder is not None
+
     def get(self, key: str) -> tuple[dict, list[Issue]] | None:
         """Cached rows and issues, or None (an unreadable entry counts as a miss)."""
         if self.folder is None:
