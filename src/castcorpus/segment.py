@@ -5,16 +5,15 @@ the text's UTF-8 bytes through the offset-returning entry points of its native l
 byte offsets are mapped to ``str`` indices with one vectorized pass (BlingFire's own Python
 wrapper maps them in a per-byte Python loop that costs more than the segmentation itself).
 A blank line always ends a sentence (headline, byline, paragraphs), as in syntok: each
-paragraph's first character starts a sentence. Every non-space character of the text lies in exactly one
-token, so annotation spans can be checked against token boundaries without any character
-going missing (where BlingFire drops a character or keeps a Unicode space inside a word, the
-tokens are rebuilt from the text's non-space runs, cut at BlingFire's boundaries).
+paragraph's first character starts a sentence. Every non-space character of the text lies in
+exactly one token, so annotation spans can be checked against token boundaries without any
+character going missing (where BlingFire drops a character or keeps a Unicode space inside a
+word, the tokens are rebuilt from the text's non-space runs, cut at BlingFire's boundaries).
 
 Where BlingFire's native library cannot be loaded (its wheel carries x86-64 builds only),
-syntok, a pure-Python segmenter, is used instead, within the same paragraphs and with the same
-token guarantees; :data:`SEGMENTER` names the one in use, and
-it is part of the row-cache key and of the build's input digest. docs/decisions.md compares
-the two on the corpus.
+syntok, a pure-Python segmenter, is used instead, with the same paragraph and token rules;
+:data:`SEGMENTER` names the one in use, and it is part of the row-cache key, the build's input
+digest and the dataset card. docs/decisions.md compares the two on the corpus.
 """
 
 from __future__ import annotations

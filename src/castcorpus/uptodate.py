@@ -5,14 +5,15 @@ inputs in the release (``build-inputs.json``): every corpus file's bytes, the hy
 every external document (or its absence), the repository files it copies, the package's own
 source and schemas, and the versions of the libraries that shape the output. When the digest
 matches and the release's files still match its SHA256SUMS, the release is up to date and the
-build does nothing. Any change anywhere gives a new digest and a full build (which reuses the
-derived-row cache); so the shortcut can never serve a stale release.
+build does nothing. Any change anywhere gives a new digest and a full build; so the shortcut
+can never serve a stale release.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -32,15 +33,23 @@ def _update(digest, label: str, data: bytes | None) -> None:
     digest.update(part)
 
 
-def _files(folder: Path):
-    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+def _files(folder: Path) -> list[tuple[str, Path]]:
+    """``(relative posix path, path)`` of the files under ``folder``, in path order."""
+    found = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        base = Path(top)
+        rel = base.relative_to(folder).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        found.extend((prefix + name, base / name) for name in names if (base / name).is_file())
+    return sorted(found)
 
 
 def _code(digest) -> None:
     package = Path(str(resources.files("castcorpus")))
-    for path in _files(package):
+    for rel, path in _files(package):
         if path.suffix in (".py", ".json", ".j2", ".css", ".js"):
-            _update(digest, f"code:{path.relative_to(package).as_posix()}", path.read_bytes())
+            _update(digest, f"code:{rel}", path.read_bytes())
     for name in _LIBRARIES:
         try:
             version = metadata.version(name)
@@ -49,28 +58,41 @@ def _code(digest) -> None:
         _update(digest, f"library:{name}", None if version is None else version.encode())
 
 
-def _hydrated(digest, corpus_root: Path, cache_dir: Path) -> None:
-    external = {c["key"] for c in (load_json(corpus_root / "collections.json", "collections.json").value or {})
-                .get("collections", []) if isinstance(c, dict) and c.get("storage") == "external"}
-    for path in sorted((corpus_root / "documents").glob("*.json")):
-        meta = load_json(path, path.name).value
-        if isinstance(meta, dict) and meta.get("collection") in external:
-            text = hydrated_text_path(cache_dir, meta["collection"], path.stem)
-            _update(digest, f"hydrated:{path.stem}", text.read_bytes() if text.is_file() else None)
+def _external_collections(corpus_root: Path) -> set[str]:
+    collections = load_json(corpus_root / "collections.json", "collections.json").value or {}
+    return {c["key"] for c in collections.get("collections", [])
+            if isinstance(c, dict) and c.get("storage") == "external"}
+
+
+def _collection_of(data: bytes) -> str | None:
+    """The ``collection`` of a document file's bytes (None when they are not a document: the
+    validator reports that; the digest only needs to know which hydrated text to include)."""
+    try:
+        meta = json.loads(data)
+    except ValueError:
+        return None
+    return meta.get("collection") if isinstance(meta, dict) else None
 
 
 def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path) -> str:
     """SHA-256 over everything a build of ``corpus_root`` reads."""
     digest = hashlib.sha256()
-    for path in _files(corpus_root):
-        _update(digest, f"corpus:{path.relative_to(corpus_root).as_posix()}", path.read_bytes())
-    _hydrated(digest, corpus_root, cache_dir)
+    external, hydrated = _external_collections(corpus_root), []
+    for rel, path in _files(corpus_root):
+        data = path.read_bytes()
+        _update(digest, f"corpus:{rel}", data)
+        if external and rel.startswith("documents/") and rel.endswith(".json"):
+            collection = _collection_of(data)
+            if collection in external:
+                hydrated.append(hydrated_text_path(cache_dir, collection, path.stem))
+    for text in hydrated:  # each external document's hydrated copy, or its absence
+        _update(digest, f"hydrated:{text.stem}", text.read_bytes() if text.is_file() else None)
     for name in REPOSITORY_FILES:
         source = repo_root / name
         _update(digest, f"repo:{name}", source.read_bytes() if source.is_file() else None)
     if (repo_root / "licenses").is_dir():
-        for path in _files(repo_root / "licenses"):
-            _update(digest, f"repo:licenses/{path.name}", path.read_bytes())
+        for rel, path in _files(repo_root / "licenses"):
+            _update(digest, f"repo:licenses/{rel}", path.read_bytes())
     _code(digest)
     return digest.hexdigest()
 

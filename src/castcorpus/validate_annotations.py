@@ -55,12 +55,12 @@ def iter_spans(annotation: dict[str, Any]) -> Iterator[tuple[tuple, dict]]:
 
 def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> Iterator[Issue]:
     """Offsets in order and inside the text, not on whitespace; stored text matches or is absent."""
-    start, end, where = span["start"], span["end"], pointer(*path)
+    start, end = span["start"], span["end"]  # the pointer is made only for an issue
     if end <= start:
-        yield Issue(ctx.file, where, "span-reversed", f"span end {end} is not after its start {start}")
+        yield Issue(ctx.file, pointer(*path), "span-reversed", f"span end {end} is not after its start {start}")
         return
     if end > ctx.text_length:
-        yield Issue(ctx.file, where, "span-out-of-range",
+        yield Issue(ctx.file, pointer(*path), "span-out-of-range",
                     f"span [{start}, {end}) ends past the end of the text ({ctx.text_length} code points)")
         return
     if "text" in span and ctx.redistributable is False:
@@ -70,7 +70,7 @@ def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> It
         return
     covered = ctx.text[start:end]
     if covered[0].isspace() or covered[-1].isspace():
-        yield Issue(ctx.file, where, "span-whitespace-edge",
+        yield Issue(ctx.file, pointer(*path), "span-whitespace-edge",
                     f"span [{start}, {end}) starts or ends on whitespace")
     if ctx.redistributable and "text" in span and span["text"] != covered:
         yield Issue(ctx.file, pointer(*path, "text"), "span-text-mismatch",
