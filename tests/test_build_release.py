@@ -16,7 +16,7 @@ from huggingface_hub import DatasetCard
 
 from build_helpers import HYDRATED, MINIMAL, build, copy_minimal, sums
 from castcorpus import parquet
-from castcorpus.build import BuildError
+from castcorpus.build import BuildError, build_release
 from castcorpus.cli import main
 
 
@@ -248,3 +248,17 @@ def test_cli_row_cache_is_opt_in(tmp_path):
     assert main([*args, "--out", str(tmp_path / "b"), "--row-cache"]) == 0
     assert (cache / "rows" / "rows.sqlite").is_file()
     assert sums(tmp_path / "a") == sums(tmp_path / "b")
+
+
+def test_digest_follows_a_symlinked_documents_folder_to_the_hydrated_texts(tmp_path):
+    # The build reads documents/ through the link; the up-to-date check must see what it reads.
+    corpus, cache = copy_minimal(tmp_path / "corpus"), tmp_path / "cache"
+    shutil.copytree(HYDRATED, cache)
+    (corpus / "documents").rename(corpus / ".docs")
+    (corpus / "documents").symlink_to(".docs", target_is_directory=True)
+    first = build_release(corpus, tmp_path / "out", cache_dir=cache)
+    assert not first.left_out
+    for text in cache.glob("*/texts/*.txt"):
+        text.unlink()
+    second = build_release(corpus, tmp_path / "out", cache_dir=cache)
+    assert not second.up_to_date and second.left_out

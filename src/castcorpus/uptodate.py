@@ -20,6 +20,7 @@ from pathlib import Path
 from .corpus import hydrated_text_path
 from .jsonio import load_json
 from .release import REPOSITORY_FILES, file_sha256
+from .segment import SEGMENTER
 
 #: The file the digest is recorded in, inside the release.
 RECORD = "build-inputs.json"
@@ -34,10 +35,13 @@ def _update(digest, label: str, data: bytes | None) -> None:
 
 
 def _files(folder: Path) -> list[tuple[str, Path]]:
-    """``(relative posix path, path)`` of the files under ``folder``, in path order."""
+    """``(relative posix path, path)`` of the files under ``folder``, in path order; symbolic
+    links to folders are followed (as the build's readers follow them), links back to an
+    enclosing folder are not."""
     found = []
-    for top, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        real_top = os.path.realpath(top)
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not _loops_back(real_top, os.path.join(top, d))]
         base = Path(top)
         rel = base.relative_to(folder).as_posix()
         prefix = "" if rel == "." else rel + "/"
@@ -45,11 +49,22 @@ def _files(folder: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
+def _loops_back(real_top: str, child: str) -> bool:
+    real_child = os.path.realpath(child)
+    return real_top == real_child or real_top.startswith(real_child.rstrip(os.sep) + os.sep)
+
+
 def _code(digest) -> None:
     package = Path(str(resources.files("castcorpus")))
     for rel, path in _files(package):
         if path.suffix in (".py", ".json", ".j2", ".css", ".js"):
             _update(digest, f"code:{rel}", path.read_bytes())
+    # The schemas decide label orders; in a development install they live outside the package.
+    schemas = resources.files("castcorpus.schemas")
+    for entry in sorted(schemas.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".schema.json"):
+            _update(digest, f"schema:{entry.name}", entry.read_bytes())
+    _update(digest, "segmenter", SEGMENTER.encode())  # BlingFire or the syntok fallback
     for name in _LIBRARIES:
         try:
             version = metadata.version(name)
@@ -69,9 +84,10 @@ def _collection_of(data: bytes) -> str | None:
     validator reports that; the digest only needs to know which hydrated text to include)."""
     try:
         meta = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
-    return meta.get("collection") if isinstance(meta, dict) else None
+    collection = meta.get("collection") if isinstance(meta, dict) else None
+    return collection if isinstance(collection, str) else None
 
 
 def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path) -> str:
