@@ -47,6 +47,25 @@ def test_sentences_are_ordered_span_their_tokens_and_never_cross_a_blank_line(se
         previous_end = sentence.end
 
 
+@pytest.mark.parametrize("segment", BACKENDS)
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_a_sentence_of_invisible_characters_only_is_a_whole_paragraph(segment, text):
+    # A right-to-left mark or zero-width space before a paragraph's first sentence belongs to it.
+    sentences = segment(text)
+    paragraphs = set(seg._paragraph_starts(text))
+    for index, sentence in enumerate(sentences):
+        if not any(map(seg._visible, text[sentence.start:sentence.end])):
+            assert sentence.start in paragraphs
+            assert index + 1 == len(sentences) or sentences[index + 1].start in paragraphs
+
+
+def test_an_invisible_mark_opening_a_paragraph_joins_its_first_sentence():
+    text = "\u200fThe army said it won. Others disagreed.\n\n\u200bA second paragraph."
+    sentences = [text[s.start:s.end] for s in seg.segment(text)]
+    assert sentences == ["\u200fThe army said it won.", "Others disagreed.", "\u200bA second paragraph."]
+
+
 def test_the_segmenter_in_use_is_named():
     assert seg.SEGMENTER.startswith("blingfire-" if seg._BLINGFIRE else "syntok-")
 

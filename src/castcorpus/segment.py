@@ -21,6 +21,8 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
+import threading
+import unicodedata
 from dataclasses import dataclass
 from importlib.metadata import version
 
@@ -57,20 +59,40 @@ SEGMENTER = (f"blingfire-{version('blingfire')}-paragraphs" if _BLINGFIRE
              else f"syntok-{version('syntok')}-hyphens-kept")
 
 
+class _Buffers(threading.local):
+    """Output buffers for BlingFire, reused and grown by doubling: a ctypes array type per
+    distinct size would be created otherwise, and array types are only freed by the cyclic
+    garbage collector, which the build pauses."""
+
+    size = 0
+
+    def get(self, needed: int):
+        if needed > self.size:
+            self.size = max(4096, 1 << (needed - 1).bit_length())
+            self.output = ctypes.create_string_buffer(self.size)
+            self.starts, self.ends = (ctypes.c_int32 * self.size)(), (ctypes.c_int32 * self.size)()
+        return self.output, self.starts, self.ends, self.size
+
+
+_BUFFERS = _Buffers()
+
+
 def _native_spans(text: str, function, separator: int) -> list[tuple[int, int]]:
     """``(start, end)`` code-point spans that a BlingFire ``...WithOffsets`` function finds."""
     if not text.strip():
         return []
     raw = text.encode("utf-8")
-    size = 2 * len(raw) + 1
-    output, starts, ends = ctypes.create_string_buffer(size), (ctypes.c_int32 * size)(), (ctypes.c_int32 * size)()
+    output, starts, ends, size = _BUFFERS.get(2 * len(raw) + 1)
     written = function(ctypes.c_char_p(raw), ctypes.c_int(len(raw)), ctypes.byref(output),
                        ctypes.byref(starts), ctypes.byref(ends), ctypes.c_int(size))
-    if written <= 0 or written > size or not output.value:
+    # The output is the tokens joined by ``separator``, NUL-terminated; only its first
+    # ``written`` bytes belong to this call (the buffer is reused).
+    joined = output.raw[:written].split(b"\0", 1)[0] if 0 < written <= size else b""
+    if not joined:
         # Nothing but characters BlingFire ignores (it answers -1 for a lone BOM): no boundaries,
         # and the caller falls back on the text's non-space runs.
         return []
-    count = output.value.count(separator) + 1
+    count = joined.count(separator) + 1
     begin = np.frombuffer(starts, dtype=np.int32, count=count).astype(np.int64)
     end = np.frombuffer(ends, dtype=np.int32, count=count).astype(np.int64) + 1  # inclusive -> exclusive
     if len(raw) != len(text):  # byte offsets -> code points: count the lead bytes before each offset
@@ -114,12 +136,23 @@ def _paragraph_starts(text: str) -> list[int]:
     return ([lead] if lead < len(text) else []) + [start for start in starts if start < len(text)]
 
 
+def _visible(ch: str) -> bool:
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc")
+
+
 def _segmented(text: str, words: list[tuple[int, int]], sentence_starts: list[int]) -> list[Sentence]:
     """Sentences of ``text`` from its words and the segmenter's sentence starts, with every
     paragraph's first non-space character as a start too, so that no sentence reaches over a
     blank line. Each token joins the sentence its first character falls in, so none is lost
     where the word and sentence boundaries disagree."""
-    starts = sorted(set(sentence_starts).union(_paragraph_starts(text)))
+    paragraph_starts = set(_paragraph_starts(text))
+    starts: list[int] = []
+    for start in sorted(paragraph_starts.union(sentence_starts)):
+        # A sentence of nothing but invisible characters (a right-to-left mark or a zero-width
+        # space before the segmenter's first sentence) joins the next one in its paragraph.
+        if starts and start not in paragraph_starts and not any(map(_visible, text[starts[-1]:start])):
+            continue
+        starts.append(start)
     groups: list[list[tuple[int, int]]] = [[] for _ in starts] or [[]]
     index = 0
     for token in _exact_tokens(text, words):
