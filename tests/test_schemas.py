@@ -119,3 +119,25 @@ def test_fast_path_agrees_with_jsonschema_on_nullable_fields(repo, where, value)
     assert is_valid("annotation", annotation) == expected
     valid = [None, "good-key", "span"] if where == "cluster" else [None, {"start": 1, "end": 2}]
     assert expected == (value in valid)
+
+
+@pytest.mark.parametrize("schema, instance", [
+    ({"type": "object", "oneOf": [{"type": "string"}, {"type": "null"}]}, None),
+    ({"required": ["b"], "oneOf": [{"type": "object", "required": ["a"]}, {"type": "null"}]}, {"b": 1}),
+    ({"oneOf": [{"type": "string", "maxLength": 2}, {"type": "null"}], "maxLength": 5}, "abcd"),
+    ({"oneOf": [True, {"type": "null"}]}, 3),
+    ({"oneOf": [{"type": "null"}, {"type": "null"}]}, None),
+])
+def test_nullable_rewrite_never_changes_what_a_schema_accepts(schema, instance):
+    import fastjsonschema
+    from jsonschema import Draft202012Validator
+
+    from castcorpus.schema import _nullable_as_type
+
+    expected = Draft202012Validator(schema).is_valid(instance)
+    try:
+        fastjsonschema.compile(_nullable_as_type(schema))(instance)
+        fast = True
+    except fastjsonschema.JsonSchemaException:
+        fast = False
+    assert fast == expected

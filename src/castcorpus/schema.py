@@ -112,6 +112,8 @@ def bundle(kind: str) -> dict[str, Any]:
     return resolve(load_schema(kind), kind)
 
 
+#: Keywords that say nothing about validity.
+_ANNOTATIONS = {"description", "title", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly"}
 #: Keywords whose meaning would change if ``null`` were added to the schema's ``type``.
 _NOT_TYPE_SCOPED = {"enum", "const", "oneOf", "anyOf", "allOf", "not", "if", "$ref"}
 
@@ -132,9 +134,12 @@ def _nullable_as_type(node: Any) -> Any:
     branches = node.get("oneOf")
     if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
         other = branches[0] if branches[1] == {"type": "null"} else branches[1]
-        if isinstance(other.get("type"), str) and not _NOT_TYPE_SCOPED & other.keys():
-            rest = {key: value for key, value in node.items() if key != "oneOf"}
-            return {**other, **rest, "type": [other["type"], "null"]}
+        rest = {key: value for key, value in node.items() if key != "oneOf"}
+        # Only where nothing is lost: S has one type besides null and only type-scoped
+        # keywords, and the node itself has nothing but annotations beside its oneOf.
+        if (isinstance(other, dict) and isinstance(other.get("type"), str) and other["type"] != "null"
+                and not _NOT_TYPE_SCOPED & other.keys() and rest.keys() <= _ANNOTATIONS):
+            return {**other, "type": [other["type"], "null"]}
     return node
 
 
