@@ -262,3 +262,39 @@ def test_digest_follows_a_symlinked_documents_folder_to_the_hydrated_texts(tmp_p
         text.unlink()
     second = build_release(corpus, tmp_path / "out", cache_dir=cache)
     assert not second.up_to_date and second.left_out
+
+
+def test_row_cache_holds_no_write_transaction_between_batches(tmp_path):
+    # Two builds may share a cache: one must not lock the file while it derives rows.
+    from castcorpus.rowcache import RowCache
+
+    first, second = RowCache(tmp_path), RowCache(tmp_path)
+    first.put("a" * 64, {"claims": []}, [])
+    assert not first._db.in_transaction
+    for index in range(RowCache.BATCH):
+        second.put(f"{index:064x}", {"claims": [{"id": index}]}, [])
+    first.close()
+    second.close()
+    reader = RowCache(tmp_path)
+    assert reader.get("a" * 64) == ({"claims": []}, []) and reader.get(f"{7:064x}") == ({"claims": [{"id": 7}]}, [])
+    reader.close()
+
+
+def test_a_document_added_during_the_build_stops_it_cleanly(tmp_path, monkeypatch):
+    import castcorpus.build as build_module
+
+    corpus = copy_minimal(tmp_path / "corpus")
+    real_validate = build_module.validate
+
+    def validate_then_add(root, **kwargs):
+        report = real_validate(root, **kwargs)
+        source = sorted((corpus / "documents").glob("*.json"))[0]
+        meta = json.loads(source.read_text(encoding="utf-8"))
+        meta["id"] = "zz-late-arrival"
+        (corpus / "documents" / "zz-late-arrival.json").write_text(json.dumps(meta), encoding="utf-8")
+        return report
+
+    monkeypatch.setattr(build_module, "validate", validate_then_add)
+    with pytest.raises(BuildError, match="zz-late-arrival.*changed during the build"):
+        build(corpus, tmp_path / "out", tmp_path / "rows")
+    assert not (tmp_path / "out").exists()

@@ -148,6 +148,9 @@ def _build_into(staging: Path, corpus: Corpus, summary: BuildSummary, rows_cache
         with _cyclic_gc_paused():
             for record in tqdm(corpus.iter_documents(), total=len(summary.splits), disable=not progress,
                                desc="build", unit="doc"):
+                if record.id not in summary.splits:
+                    raise BuildError(f"documents/{record.id}.json appeared after validation: the corpus "
+                                     "changed during the build; build again")
                 if record.text is None:
                     reason = record.text_problem or "text not available (external and not hydrated)"
                     summary.left_out.append((record.id, reason))

@@ -69,19 +69,19 @@ class RowCache:
 
     One SQLite file rather than a file per document: on a cold build of 20,000 documents,
     creating and renaming 20,000 small files cost more than encoding them. Entries are
-    committed in batches and on :meth:`close`; a build killed midway loses only its uncommitted
-    entries. A cache that cannot be opened, read or written is skipped (every lookup a miss):
-    it never fails a build.
+    committed in short transactions of a batch each and on :meth:`close`; a build killed
+    midway loses only its uncommitted entries. A cache that cannot be opened, read or written
+    is skipped (every lookup a miss): it never fails a build.
     """
 
-    #: Entries per transaction.
-    BATCH = 500
+    #: Entries per transaction (held in memory until then: about 25 kB each).
+    BATCH = 200
 
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.hits = self.misses = 0
         self._db: sqlite3.Connection | None = None
-        self._pending = 0
+        self._pending: list[tuple[str, bytes]] = []
         if folder is not None:
             self._db = self._open(folder / "rows.sqlite")
 
@@ -89,7 +89,7 @@ class RowCache:
     def _open(path: Path) -> sqlite3.Connection | None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            db = sqlite3.connect(path, timeout=30)
             # A cache needs no durability, only atomic commits: WAL with synchronous=NORMAL.
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -122,34 +122,32 @@ class RowCache:
         return result
 
     def put(self, key: str, rows: dict, issues: list[Issue]) -> None:
-        """Store rows and issues (best effort: a cache that cannot be written is skipped)."""
+        """Store rows and issues (best effort: a cache that cannot be written is skipped).
+        Entries are written in batches, each in one short transaction, so that another build
+        sharing the cache waits for a commit, not for a batch of documents to be derived."""
         if self._db is None:
             return
         entry = {"rows": rows, "issues": [[i.file, i.pointer, i.code, i.message] for i in issues]}
-        try:
-            if self._pending == 0:
-                self._db.execute("BEGIN")
-            self._db.execute("INSERT OR REPLACE INTO rows (key, entry) VALUES (?, ?)", (key, marshal.dumps(entry)))
-            self._pending += 1
-            if self._pending >= self.BATCH:
-                self._commit()
-        except sqlite3.Error:
-            self._give_up()
+        self._pending.append((key, marshal.dumps(entry)))
+        if len(self._pending) >= self.BATCH:
+            self._commit()
 
     def _commit(self) -> None:
-        if self._db is not None and self._pending:
-            self._db.execute("COMMIT")
-        self._pending = 0
+        if self._db is None or not self._pending:
+            return
+        try:
+            with self._db:  # BEGIN ... COMMIT, or ROLLBACK on error
+                self._db.executemany("INSERT OR REPLACE INTO rows (key, entry) VALUES (?, ?)", self._pending)
+        except sqlite3.Error:
+            self._give_up()
+        self._pending = []
 
     def _give_up(self) -> None:
         if self._db is not None:
             self._db.close()
-        self._db, self._pending = None, 0
+        self._db, self._pending = None, []
 
     def close(self) -> None:
         """Commit what is pending and close the database."""
-        try:
-            self._commit()
-        except sqlite3.Error:
-            pass
+        self._commit()
         self._give_up()

@@ -56,6 +56,11 @@ def iter_spans(annotation: dict[str, Any]) -> Iterator[tuple[tuple, dict]]:
 def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> Iterator[Issue]:
     """Offsets in order and inside the text, not on whitespace; stored text matches or is absent."""
     start, end = span["start"], span["end"]  # the pointer is made only for an issue
+    if type(start) is not int or type(end) is not int:
+        # JSON Schema counts 1.0 as an integer; a str index cannot be one.
+        yield Issue(ctx.file, pointer(*path), "span-offset-not-integer",
+                    f"span offsets must be written as integers (no fraction or exponent): [{start}, {end})")
+        return
     if end <= start:
         yield Issue(ctx.file, pointer(*path), "span-reversed", f"span end {end} is not after its start {start}")
         return
