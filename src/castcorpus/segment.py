@@ -149,10 +149,14 @@ def _segmented(text: str, words: list[tuple[int, int]], sentence_starts: list[in
     starts: list[int] = []
     for start in sorted(paragraph_starts.union(sentence_starts)):
         # A sentence of nothing but invisible characters (a right-to-left mark or a zero-width
-        # space before the segmenter's first sentence) joins the next one in its paragraph.
+        # space before the segmenter's first sentence) joins the next one in its paragraph ...
         if starts and start not in paragraph_starts and not any(map(_visible, text[starts[-1]:start])):
             continue
         starts.append(start)
+    # ... and one of nothing but invisible characters after the last sentence joins that one.
+    ends = starts[1:] + [len(text)]
+    starts = [start for start, end in zip(starts, ends)
+              if start in paragraph_starts or any(map(_visible, text[start:end]))]
     groups: list[list[tuple[int, int]]] = [[] for _ in starts] or [[]]
     index = 0
     for token in _exact_tokens(text, words):
