@@ -28,9 +28,8 @@ from importlib.metadata import version
 
 import numpy as np
 
-#: Blank lines: a sentence never crosses one.
-_BLANK_LINE = re.compile(r"\n\s*\n")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n\s*")  # ends at the next paragraph's first character
+#: Blank lines (a sentence never crosses one), up to the next paragraph's first character.
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n\s*")
 _NON_SPACE = re.compile(r"\S+")  # \s is what str.isspace() calls space
 
 
@@ -123,7 +122,7 @@ def _exact_tokens(text: str, words: list[tuple[int, int]]) -> list[tuple[int, in
 def _paragraphs(text: str):
     """``(offset, paragraph)`` for the blank-line separated parts of ``text``."""
     position = 0
-    for blank in _BLANK_LINE.finditer(text):
+    for blank in _PARAGRAPH_BREAK.finditer(text):
         yield position, text[position:blank.start()]
         position = blank.end()
     yield position, text[position:]
