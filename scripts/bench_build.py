@@ -61,31 +61,35 @@ def instrument_build(stages: Stages) -> None:
     """Wrap the build's functions so that each stage's time is recorded."""
     import castcorpus.build as build
     import castcorpus.corpus as corpus
+    import castcorpus.derive as derive
     import castcorpus.parquet as parquet
     import castcorpus.rowcache as rowcache
     import castcorpus.splits as splits
+    import castcorpus.stage as stage
     import castcorpus.validate as validate
     import castcorpus.views as views
 
     stages.wrap(build, "build_release", "other")
+    # The validator's pass also derives and stages the rows (derive.PassDeriver); what is
+    # not in a nested stage below is the validator's own checks and reading the texts.
     stages.wrap(build, "validate", "validate: checks, texts")
     stages.wrap(validate, "load_json", "validate: parse JSON")
     stages.wrap(validate, "schema_issues", "validate: JSON Schema", consume=True)
-    stages.wrap(corpus, "load_json", "parse: JSON")
-    stages.wrap(corpus.Corpus, "text", "parse: texts")
+    stages.wrap(corpus, "load_json", "parse: JSON")  # the registries, read for the rows
     stages.wrap(splits.SplitCollector, "add", "splits")
     stages.wrap(splits.SplitCollector, "splits", "splits")
     stages.wrap(views, "segment", "segment")
-    stages.wrap(build, "_rows", "views")
-    stages.wrap(build, "row_key", "row cache")
+    stages.wrap(derive.PassDeriver, "_rows", "views")
+    stages.wrap(derive, "row_key", "row cache")
     stages.wrap(rowcache.RowCache, "get", "row cache")
     stages.wrap(rowcache.RowCache, "put", "row cache")
     stages.wrap(rowcache.RowCache, "close", "row cache")
-    stages.wrap(build, "_write_rows", "write: encode rows")
-    stages.wrap(parquet.ConfigWriter, "flush", "write: Arrow + Parquet")
-    stages.wrap(parquet.SplitWriter, "_write_group", "write: Arrow + Parquet")
+    stages.wrap(derive, "encode_labels", "write: encode rows")
+    stages.wrap(stage.StagedConfig, "add", "write: encode rows")
+    stages.wrap(stage.StagedConfig, "flush", "write: Arrow (staging)")
+    stages.wrap(build, "_write_configs", "write: Arrow + Parquet")
     stages.wrap(build, "_close", "write: Arrow + Parquet")
-    for name in ("_fingerprint", "copy_repository_files", "sha256sums", "replace_atomically", "render"):
+    for name in ("data_fingerprint", "copy_repository_files", "sha256sums", "replace_atomically", "render"):
         stages.wrap(build, name, "finish")
 
 

@@ -109,6 +109,6 @@ def test_splits_collected_during_validation_equal_the_corpus_reader_splits(repo)
 
     for root in (repo / "corpus", MINIMAL):
         collector = SplitCollector()
-        validate(root, on_document=collector.add)
+        validate(root, on_document=lambda doc: collector.add(doc.meta, doc.annotation))
         expected = corpus_splits(Corpus(root))
         assert collector.splits() == expected and len(expected) > 1

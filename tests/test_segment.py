@@ -98,3 +98,19 @@ def test_a_headline_byline_and_sentences_are_split_as_a_reader_would():
     text = "al-Assad's forces didn't fire."
     tokens = [text[a:b] for a, b in seg.segment(text)[0].tokens]
     assert tokens == ["al", "-", "Assad", "'s", "forces", "did", "n't", "fire", "."]
+
+
+@pytest.mark.parametrize("segment", BACKENDS)
+@settings(max_examples=200, deadline=None)
+@given(texts, st.data())
+def test_the_ner_token_finder_agrees_with_an_index_of_every_token(segment, text, data):
+    # actor_ner looks mention edges up by bisection; an index of every token is the reference.
+    from castcorpus.ner import _TokenFinder
+
+    sentences = segment(text)
+    starts = {a: (si, ti) for si, s in enumerate(sentences) for ti, (a, _) in enumerate(s.tokens)}
+    ends = {b: (si, ti) for si, s in enumerate(sentences) for ti, (_, b) in enumerate(s.tokens)}
+    finder = _TokenFinder(sentences)
+    for offset in data.draw(st.lists(st.integers(-1, len(text) + 1), max_size=20)) + list(starts) + list(ends):
+        assert finder.starting_at(offset) == starts.get(offset)
+        assert finder.ending_at(offset) == ends.get(offset)

@@ -11,7 +11,6 @@ the previous release only when the build has succeeded.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import shutil
 from contextlib import closing, contextmanager
@@ -19,24 +18,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from tqdm import tqdm
 
 from . import __version__
 from .card import CardInput, SplitStats, render
 from .charts import write_charts
 from .card_baselines import write_card_section
-from .corpus import Corpus, default_cache_dir
+from .corpus import default_cache_dir
 from .croissant import write_croissant
-from .features import CONFIGS, OUTLET_SUFFIX, encode_labels, features
+from .derive import PassDeriver
+from .features import OUTLET_SUFFIX, features
 from .parquet import ConfigWriter
-from .release import check_output_folder, copy_repository_files, replace_atomically, sha256sums, staging_folder
+from .release import (check_output_folder, copy_repository_files, data_fingerprint, file_sha256, replace_atomically,
+                      sha256sums, staging_folder)
 from .report import Issue, Report
-from .rowcache import RowCache, registry_hash, row_key
-from .splits import SplitCollector
-from .stats import ReleaseCounter, Stats
+from .rowcache import RowCache
+from .splits import SPLITS
+from .stats import Stats
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record
 from .validate import validate
-from .views import Registries, document_rows
 
 #: Writers of extra release files (e.g. croissant.json, charts), called as
 #: ``writer(staging_folder, summary)`` after the data and card are written and before
@@ -67,6 +68,7 @@ class BuildSummary:
     cache_misses: int = 0
     up_to_date: bool = False  # True when the release was already built from the same inputs
     stats: Stats | None = None  # counts of the rows written (raw and documents), for the charts
+    file_hashes: dict[str, str] = field(default_factory=dict)  # release-relative path -> SHA-256 (data files)
 
     def essentials(self) -> dict:
         """What an up-to-date check needs to report the release again without rebuilding it."""
@@ -105,26 +107,16 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     digest = None if extra_writers else inputs_digest(corpus_root, cache, repo)
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
-    assignment = SplitCollector()  # splits need every document; the validator's pass reads them all
-    report = validate(corpus_root, cache_dir=cache, on_document=assignment.add)
-    # Findings about hydrated copies in the cache do not make the corpus invalid: those
-    # documents are left out of the release, with the finding as the reason.
-    cache_findings = [issue for issue in report.issues if Path(issue.file).is_relative_to(cache)]
-    if len(cache_findings) < len(report.issues):
-        raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
-    corpus = Corpus(corpus_root, cache_dir=cache)
-    summary = BuildSummary(out_dir=out_dir, splits=assignment.splits())
-    summary.issues.extend(cache_findings)
     staging = staging_folder(out_dir)
     try:
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
-            _build_into(staging, corpus, summary, rows_cache, progress)
+            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir)
         copy_repository_files(repo, staging)
         for writer in [*EXTRA_WRITERS, *(extra_writers or [])]:
             writer(staging, summary)
         if digest:
             (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
-        summary.files = sha256sums(staging)
+        summary.files = sha256sums(staging, summary.file_hashes)
         replace_atomically(staging, out_dir)
     finally:
         if staging.exists():
@@ -138,44 +130,41 @@ def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
     return RowCache(Path(folder))
 
 
-def _build_into(staging: Path, corpus: Corpus, summary: BuildSummary, rows_cache: RowCache, progress: bool) -> None:
-    reg = Registries(corpus.actors, corpus.outlets)
-    registries = registry_hash(corpus.actors, corpus.outlets)
-    writers: dict[str, ConfigWriter] = {}
-    counter = ReleaseCounter()
-    documents = annotated = 0
+def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCache, progress: bool,
+                out_dir: Path) -> BuildSummary:
+    """Validate and derive in one pass, then write the staged rows by split; the summary."""
+    total = sum(1 for _ in (corpus_root / "documents").glob("*.json"))
+    with tqdm(total=total, disable=not progress, desc="build", unit="doc") as bar:
+        deriver = PassDeriver(corpus_root, cache, staging / STAGE, rows_cache, bar)
+        try:
+            with _cyclic_gc_paused():
+                report = validate(corpus_root, cache_dir=cache, on_document=deriver)
+        except BaseException:
+            deriver.discard()
+            raise
+    cache_findings = [issue for issue in report.issues if deriver.cache_finding(issue)]
+    if len(cache_findings) < len(report.issues):
+        deriver.discard()
+        raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
+    summary = BuildSummary(out_dir=out_dir, splits=deriver.collector.splits())
+    summary.issues.extend(cache_findings + deriver.issues)
+    summary.left_out = deriver.left_out(cache_findings)
     try:
-        with _cyclic_gc_paused():
-            for record in tqdm(corpus.iter_documents(), total=len(summary.splits), disable=not progress,
-                               desc="build", unit="doc"):
-                if record.id not in summary.splits:
-                    raise BuildError(f"documents/{record.id}.json appeared after validation: the corpus "
-                                     "changed during the build; build again")
-                if record.text is None:
-                    reason = record.text_problem or "text not available (external and not hydrated)"
-                    summary.left_out.append((record.id, reason))
-                    continue
-                rows, issues = _rows(record, reg, registries, rows_cache)
-                summary.issues.extend(issues)
-                documents += 1
-                annotated += record.annotation is not None
-                if documents % COLLECT_EVERY == 0:
-                    gc.collect()  # whatever cyclic garbage the libraries left, now and then
-                _write_rows(staging, writers, rows, summary.splits[record.id], counter)
-        stats = _close(staging, writers, summary)
-        summary.stats = counter.stats
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
+        stats = _write_configs(staging, deriver, summary)
+    finally:
+        deriver.discard()
+        shutil.rmtree(staging / STAGE, ignore_errors=True)
+    summary.stats = deriver.counter.stats
     summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
-    summary.fingerprint = _fingerprint(staging)
-    card = CardInput(stats, summary.fingerprint, __version__, documents, annotated, len(summary.left_out))
+    summary.fingerprint = data_fingerprint(summary.file_hashes)
+    documents = len(deriver.positions)
+    card = CardInput(stats, summary.fingerprint, __version__, documents, deriver.annotated, len(summary.left_out))
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
+    return summary
 
 
-#: Documents between explicit collections while the cyclic collector is paused.
-COLLECT_EVERY = 5_000
+#: Folder of the staging files inside the staging release (removed before the release is done).
+STAGE = ".rows"
 
 
 @contextmanager
@@ -183,10 +172,9 @@ def _cyclic_gc_paused():
     """Pause the cyclic garbage collector while documents stream through.
 
     Rows are plain dicts and lists without reference cycles (reference counting frees them),
-    but each automatic collection re-scans every row buffered in the split writers: on
-    synthetic corpora that cost 10 to 15% of a build's CPU time. The loop collects explicitly
-    every :data:`COLLECT_EVERY` documents, so that cyclic garbage of the libraries it calls
-    cannot pile up.
+    but each automatic collection re-scans every row buffered for staging: on synthetic
+    corpora that cost 10 to 15% of a build's CPU time. The deriver collects explicitly every
+    few thousand documents, so that cyclic garbage of the libraries it calls cannot pile up.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -197,58 +185,48 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def _rows(record, reg: Registries, registries: str, rows_cache: RowCache):
-    if record.annotation is None:  # a raw row is cheap: caching it would only copy the text
-        return document_rows(record.meta, None, record.text, reg, "")
-    file = f"annotations/{record.id}.json"
-    if not rows_cache.enabled:
-        return document_rows(record.meta, record.annotation, record.text, reg, file)
-    key = row_key(record.meta, record.annotation, record.text, registries)
-    cached = rows_cache.get(key)
-    if cached is not None:
-        return cached
-    rows, issues = document_rows(record.meta, record.annotation, record.text, reg, file)
-    rows_cache.put(key, rows, issues)
-    return rows, issues
+def _split_codes(deriver: PassDeriver, splits: dict[str, tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each staged document's split in both schemes, as indices into SPLITS, by position."""
+    index = {name: code for code, name in enumerate(SPLITS)}
+    standard = np.array([index[splits[doc_id][0]] for doc_id in deriver.positions], dtype=np.uint8)
+    by_outlet = np.array([index[splits[doc_id][1]] for doc_id in deriver.positions], dtype=np.uint8)
+    return standard, by_outlet
 
 
-def _write_rows(staging: Path, writers: dict, rows: dict[str, list[dict]], splits: tuple[str, str],
-                counter: ReleaseCounter) -> None:
-    split, by_outlet = splits
-    for base in CONFIGS:
-        for row in rows.get(base, []):
-            if base in ("documents", "raw"):
-                row = {**row, "split": split, "outlet_split": by_outlet}
-                counter.add(base, row)
-            writer = writers.get(base)
-            if writer is None:
-                folders = (staging / "data" / base, staging / "data" / (base + OUTLET_SUFFIX))
-                writer = writers[base] = ConfigWriter(folders, features(base))
-            writer.add(encode_labels(base, row), splits)
+def _write_configs(staging: Path, deriver: PassDeriver, summary: BuildSummary) -> dict[str, dict[str, SplitStats]]:
+    """Route the staged rows of every config to its Parquet splits; the card's split stats."""
+    standard, by_outlet = _split_codes(deriver, summary.splits)
+    writers: dict[str, ConfigWriter] = {}
+    try:
+        for base, staged in deriver.staged.items():
+            folders = (staging / "data" / base, staging / "data" / (base + OUTLET_SUFFIX))
+            writer = writers[base] = ConfigWriter(folders, features(base))
+            for table, positions in staged.batches():
+                codes = (standard[positions], by_outlet[positions])
+                written = writer.add_table(table, codes)
+                if base == "raw":
+                    deriver.counter.add_table(base, written)
+            staged.discard()
+        return _close(staging, writers, summary)
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
 
 
 def _close(staging: Path, writers: dict, summary: BuildSummary) -> dict[str, dict[str, SplitStats]]:
+    """Close every split writer; record rows per split and each shard's SHA-256 (hashed once,
+    here: the fingerprint, Croissant and SHA256SUMS reuse it)."""
     stats: dict[str, dict[str, SplitStats]] = {}
-    for config_writer in writers.values():
-        config_writer.flush()
     split_writers = {key: w for config_writer in writers.values() for key, w in config_writer.writers.items()}
     for (config, split), writer in sorted(split_writers.items()):
         paths = writer.close()
         if not writer.num_rows:
             continue
+        for path in paths:
+            summary.file_hashes[path.relative_to(staging).as_posix()] = file_sha256(path)
         stats.setdefault(config, {})[split] = SplitStats(
             writer.num_rows, writer.num_bytes, sum(p.stat().st_size for p in paths),
             f"data/{config}/{split}-*.parquet")
         summary.rows.setdefault(config, {})[split] = writer.num_rows
     return stats
-
-
-def _fingerprint(staging: Path) -> str:
-    """SHA-256 over the Parquet files' relative paths and bytes, in path order."""
-    digest = hashlib.sha256()
-    for path in sorted((staging / "data").rglob("*.parquet")):
-        digest.update(path.relative_to(staging).as_posix().encode() + b"\0")
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()

@@ -27,18 +27,18 @@ _SPLITS = ("train", "validation", "test")
 _COLOURS = {"train": "#4477aa", "validation": "#ccbb44", "test": "#ee6677"}
 
 
-def _pyplot():
-    import matplotlib
+def _figure_class():
+    # The Figure class alone, not pyplot: no global figure manager or GUI backend to set up
+    # (importing pyplot took about a second of each build); savefig renders PNG with Agg.
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure
 
 
-def _bars(plt, title: str, counts: dict[str, int]):
+def _bars(Figure, title: str, counts: dict[str, int]):
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    fig, ax = plt.subplots(figsize=(6.4, 0.35 * max(len(items), 2) + 1.2))
+    fig = Figure(figsize=(6.4, 0.35 * max(len(items), 2) + 1.2))
+    ax = fig.subplots()
     labels, values = [k for k, _ in items], [v for _, v in items]
     ax.barh(labels, values, color="#4477aa")
     ax.invert_yaxis()
@@ -50,10 +50,11 @@ def _bars(plt, title: str, counts: dict[str, int]):
     return fig
 
 
-def _outlets(plt, title: str, stats: Stats):
+def _outlets(Figure, title: str, stats: Stats):
     outlets = sorted({o for o, _ in stats.outlet_split},
                      key=lambda o: (-sum(stats.outlet_split[(o, s)] for s in _SPLITS), o))
-    fig, ax = plt.subplots(figsize=(6.4, 0.3 * max(len(outlets), 2) + 1.4))
+    fig = Figure(figsize=(6.4, 0.3 * max(len(outlets), 2) + 1.4))
+    ax = fig.subplots()
     left = [0] * len(outlets)
     for split in _SPLITS:
         values = [stats.outlet_split[(o, split)] for o in outlets]
@@ -68,7 +69,7 @@ def _outlets(plt, title: str, stats: Stats):
 
 def draw(stats: Stats, folder: str | Path) -> list[Path]:
     """Draw every chart of ``stats`` into ``folder``; the paths written, in :data:`CHARTS` order."""
-    plt = _pyplot()
+    Figure = _figure_class()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     data = {"claim-types": stats.claim_types, "certainty": stats.certainty,
@@ -76,11 +77,10 @@ def draw(stats: Stats, folder: str | Path) -> list[Path]:
             "actor-types": stats.actor_types}
     paths = []
     for name, title in CHARTS.items():
-        fig = _outlets(plt, title, stats) if name == "outlets-splits" else _bars(plt, title, data[name])
+        fig = _outlets(Figure, title, stats) if name == "outlets-splits" else _bars(Figure, title, data[name])
         fig.tight_layout()
         path = folder / f"{name}.png"
         fig.savefig(path, dpi=100, metadata={"Software": None})
-        plt.close(fig)
         paths.append(path)
     return paths
 

@@ -83,10 +83,20 @@ class Layout:
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the corpus root, with forward slashes, for reports."""
+        # A string prefix gives what Path.relative_to gives (both are lexical) at a fraction
+        # of its cost, which showed in validating large corpora.
+        text, prefix = str(path), self._prefix
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return text[len(prefix):].replace(os.sep, "/")
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+    @cached_property
+    def _prefix(self) -> str:
+        root = str(self.root)
+        return root if root.endswith(os.sep) else root + os.sep
 
 
 @dataclass

@@ -149,15 +149,17 @@ def _label_record_set(set_id: str, names: list[str]) -> dict:
             "data": [{f"{set_id}/id": i, f"{set_id}/name": n} for i, n in enumerate(names)]}
 
 
-def distribution(release: Path, configs: list[str]) -> list[dict]:
-    """A FileObject per Parquet file (with SHA-256) and a FileSet per config folder."""
-    out = []
+def distribution(release: Path, configs: list[str], known: dict[str, str] | None = None) -> list[dict]:
+    """A FileObject per Parquet file (with SHA-256) and a FileSet per config folder.
+
+    ``known`` maps release-relative paths to SHA-256 hashes already computed by the build."""
+    known, out = known or {}, []
     for config in configs:
         for path in sorted((release / "data" / config).glob("*.parquet")):
             rel = path.relative_to(release).as_posix()
             out.append({"@type": "cr:FileObject", "@id": rel, "name": rel, "contentUrl": rel,
                         "contentSize": f"{path.stat().st_size} B", "encodingFormat": PARQUET,
-                        "sha256": file_sha256(path)})
+                        "sha256": known.get(rel) or file_sha256(path)})
         out.append({"@type": "cr:FileSet", "@id": f"files/{config}", "name": f"files/{config}",
                     "description": f"the Parquet files of the {config} config, one or more per split",
                     "encodingFormat": PARQUET, "includes": f"data/{config}/*.parquet"})
@@ -180,7 +182,8 @@ def _citation_facts(release: Path) -> dict:
     return facts
 
 
-def croissant(release: Path, configs: list[str], features_of, fingerprint: str, version: str = __version__) -> dict:
+def croissant(release: Path, configs: list[str], features_of, fingerprint: str, version: str = __version__,
+              file_hashes: dict[str, str] | None = None) -> dict:
     """The Croissant JSON-LD of a release folder whose Parquet files (and CITATION.cff) are written."""
     labels: dict[str, list[str]] = {}
     record_sets = [record_set(config, features_of(config), labels) for config in configs]
@@ -194,7 +197,7 @@ def croissant(release: Path, configs: list[str], features_of, fingerprint: str, 
         "creator": {"@type": "sc:Organization", "name": "The CAST-Syria maintainers"},
         "inLanguage": "en", **_citation_facts(release),
         "keywords": ["claims", "stance", "actors", "attribution", "news", "Syria", "discourse networks"],
-        "distribution": distribution(release, configs),
+        "distribution": distribution(release, configs, file_hashes),
         "recordSet": record_sets,
     }
 
@@ -204,6 +207,6 @@ def write_croissant(staging: Path, summary) -> None:
     from .features import features
 
     configs = config_order(summary.rows)
-    doc = croissant(staging, configs, features, summary.fingerprint)
+    doc = croissant(staging, configs, features, summary.fingerprint, file_hashes=summary.file_hashes)
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     (staging / "croissant.json").write_text(text, encoding="utf-8", newline="\n")

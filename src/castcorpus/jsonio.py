@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,11 +62,12 @@ def _no_duplicates(pairs):
 def read_limited(path: Path, rel: str, limit: int) -> tuple[bytes | None, list[Issue]]:
     """Read a file's bytes unless it is missing, not a regular file, empty or over ``limit``."""
     try:
-        size = os.stat(path).st_size
+        status = os.stat(path)
     except OSError as err:
         return None, [Issue(rel, "", "file-unreadable", f"cannot read file: {err.strerror}")]
-    if not path.is_file():
+    if not stat.S_ISREG(status.st_mode):
         return None, [Issue(rel, "", "file-unreadable", "not a regular file")]
+    size = status.st_size
     if size == 0:
         return None, [Issue(rel, "", "file-empty", "file is empty")]
     if size > limit:

@@ -9,29 +9,46 @@ longer (then the earlier) is kept and the other is reported.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from operator import itemgetter
 from typing import Any
 
 from .report import Issue, pointer
 from .segment import Sentence
 
 
-def _token_index(sentences: list[Sentence]):
-    starts, ends = {}, {}
-    for si, sentence in enumerate(sentences):
-        for ti, (start, end) in enumerate(sentence.tokens):
-            starts[start] = (si, ti)
-            ends[end] = (si, ti)
-    return starts, ends
+class _TokenFinder:
+    """Finds the token that starts (or ends) at an offset, by bisection: a document has a few
+    dozen mentions but hundreds of tokens, so indexing every token would cost more."""
+
+    def __init__(self, sentences: list[Sentence]):
+        self.sentences = sentences
+        self.starts = [s.start for s in sentences]
+
+    def starting_at(self, offset: int) -> tuple[int, int] | None:
+        """``(sentence, token)`` of the token that starts at ``offset``."""
+        return self._find(bisect_right(self.starts, offset) - 1, offset, 0)
+
+    def ending_at(self, offset: int) -> tuple[int, int] | None:
+        """``(sentence, token)`` of the token that ends at ``offset``."""
+        return self._find(bisect_left(self.starts, offset) - 1, offset, 1)
+
+    def _find(self, si: int, offset: int, side: int) -> tuple[int, int] | None:
+        if si < 0:
+            return None
+        tokens = self.sentences[si].tokens
+        ti = bisect_left(tokens, offset, key=itemgetter(side))
+        return (si, ti) if ti < len(tokens) and tokens[ti][side] == offset else None
 
 
 def _candidates(annotation, sentences, file) -> tuple[list[tuple], list[Issue]]:
     """Mentions that align with whole tokens of one sentence, and issues for the others."""
-    starts, ends = _token_index(sentences)
+    finder = _TokenFinder(sentences)
     found, issues = [], []
     for i, entry in enumerate(annotation["actors"]):
         for j, span in enumerate(entry["mentions"]):
             where = ("actors", i, "mentions", j)  # made a JSON pointer only for an issue
-            first, last = starts.get(span["start"]), ends.get(span["end"])
+            first, last = finder.starting_at(span["start"]), finder.ending_at(span["end"])
             if first is None or last is None:
                 issues.append(Issue(file, pointer(*where), "mention-not-on-tokens",
                                     f"mention [{span['start']}, {span['end']}) of {entry['actor']!r} does not "

@@ -1,13 +1,12 @@
 """Writing config splits as Parquet shards, incrementally, in row groups.
 
-A :class:`ConfigWriter` takes the rows of one config for both split schemes (the config and
-its ``_by_outlet`` twin). It converts each batch of rows to Arrow once, under the config's
-explicit Arrow schema (never inferred: pandas 3 and inference would give ``large_string``),
-and routes the rows of each split to that split's :class:`SplitWriter`, which writes row
-groups of a fixed size with :class:`pyarrow.parquet.ParquetWriter`. Converting Python rows
-to Arrow is the costly part, so doing it once for both schemes halves it. Shards are numbered
-at the end (``train-00000-of-00002.parquet``), when their count is known; nothing is written
-for a split that never receives a row.
+A :class:`ConfigWriter` takes the staged Arrow batches of one config (:mod:`castcorpus.stage`)
+for both split schemes (the config and its ``_by_outlet`` twin): it fills the split columns,
+and routes the rows of each split, by a filter on the rows' split codes, to that split's
+:class:`SplitWriter`, which writes row groups of a fixed size with
+:class:`pyarrow.parquet.ParquetWriter`. Rows reach this module as Arrow, converted once for
+both schemes. Shards are numbered at the end (``train-00000-of-00002.parquet``), when their
+count is known; nothing is written for a split that never receives a row.
 """
 
 from __future__ import annotations
@@ -15,10 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from datasets import Features
+
+from .splits import SPLITS
 
 #: Rows per row group and per shard. Small row groups keep memory flat while streaming.
 ROWS_PER_GROUP = 2_000
@@ -96,30 +97,19 @@ class ConfigWriter:
     def __init__(self, folders: tuple[Path, Path], features: Features, rows_per_group: int = ROWS_PER_GROUP):
         self.folders, self.schema = folders, features.arrow_schema
         self.rows_per_group = rows_per_group
-        self.rows: list[dict[str, Any]] = []
-        self.splits: tuple[list[str], list[str]] = ([], [])
         self.writers: dict[tuple[str, str], SplitWriter] = {}
 
-    def add(self, row: dict[str, Any], splits: tuple[str, str]) -> None:
-        """Queue one row (ClassLabel columns already as ids) with its split in each scheme."""
-        self.rows.append(row)
-        self.splits[0].append(splits[0])
-        self.splits[1].append(splits[1])
-        if len(self.rows) >= self.rows_per_group:
-            self.flush()
-
-    def flush(self) -> None:
-        """Convert the queued rows to Arrow and hand each split its rows."""
-        if not self.rows:
-            return
-        table = pa.Table.from_pylist(self.rows, schema=self.schema)
-        for folder, labels in zip(self.folders, self.splits):
-            names = sorted(set(labels))
-            column = pa.array(labels) if len(names) > 1 else None
-            for split in names:
-                part = table if column is None else table.filter(pc.equal(column, split))
-                self._writer(folder, split).add_table(part)
-        self.rows, self.splits = [], ([], [])
+    def add_table(self, table: pa.Table, codes: tuple[np.ndarray, np.ndarray]) -> pa.Table:
+        """Hand each split its rows of ``table``; ``codes`` gives every row's split in each
+        scheme, as an index into :data:`castcorpus.splits.SPLITS`. Returns the rows as written
+        (with the split columns filled, in the configs that have them)."""
+        table = _with_split_columns(table, codes)
+        for folder, scheme_codes in zip(self.folders, codes):
+            present = np.flatnonzero(np.bincount(scheme_codes, minlength=len(SPLITS)))
+            for code in present:
+                part = table if len(present) == 1 else table.filter(pa.array(scheme_codes == code))
+                self._writer(folder, SPLITS[code]).add_table(part)
+        return table
 
     def _writer(self, folder: Path, split: str) -> SplitWriter:
         writer = self.writers.get((folder.name, split))
@@ -131,3 +121,15 @@ class ConfigWriter:
         """Close every split writer without finishing."""
         for writer in self.writers.values():
             writer.abort()
+
+
+_SPLIT_NAMES = pa.array(SPLITS, pa.string())
+
+
+def _with_split_columns(table: pa.Table, codes: tuple[np.ndarray, np.ndarray]) -> pa.Table:
+    """Fill the ``split`` and ``outlet_split`` columns of the configs that have them."""
+    for name, scheme_codes in zip(("split", "outlet_split"), codes):
+        index = table.schema.get_field_index(name)
+        if index >= 0:
+            table = table.set_column(index, table.schema.field(index), _SPLIT_NAMES.take(pa.array(scheme_codes)))
+    return table

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List
 
-from .build import _fingerprint
+from .release import folder_fingerprint
 from .features import OUTLET_SUFFIX
 from .splits import SPLITS
 
@@ -93,4 +93,4 @@ def text_lengths(release: str | Path, config: str, split: str) -> dict[str, int]
 
 def fingerprint(release: str | Path) -> str:
     """The release's content fingerprint (as the build computes it: SHA-256 over the Parquet files)."""
-    return _fingerprint(Path(release))
+    return folder_fingerprint(Path(release))

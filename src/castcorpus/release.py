@@ -89,10 +89,29 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sha256sums(staging: Path) -> list[str]:
-    """Write ``SHA256SUMS`` (``sha256sum -c`` format) over every other file; the paths listed."""
+def sha256sums(staging: Path, known: dict[str, str] | None = None) -> list[str]:
+    """Write ``SHA256SUMS`` (``sha256sum -c`` format) over every other file; the paths listed.
+
+    ``known`` maps release-relative paths to hashes already computed (of files not written
+    since), so that large files are not read again."""
+    known = known or {}
     files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
                    if p.is_file() and p.name != "SHA256SUMS")
-    lines = [f"{file_sha256(staging / name)}  {name}\n" for name in files]
+    lines = [f"{known.get(name) or file_sha256(staging / name)}  {name}\n" for name in files]
     (staging / "SHA256SUMS").write_text("".join(lines), encoding="utf-8", newline="\n")
     return files
+
+
+def data_fingerprint(file_hashes: dict[str, str]) -> str:
+    """The release's content fingerprint: SHA-256 of its Parquet files' lines in ``sha256sum``
+    format (``<hash>  <path>``), in path order. In a release folder,
+    ``find data -name '*.parquet' | LC_ALL=C sort | xargs sha256sum | sha256sum`` gives it too."""
+    lines = "".join(f"{file_hashes[name]}  {name}\n" for name in sorted(file_hashes) if name.endswith(".parquet"))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def folder_fingerprint(release: Path) -> str:
+    """:func:`data_fingerprint` of a release folder on disk (hashes every Parquet file)."""
+    release = Path(release)
+    return data_fingerprint({path.relative_to(release).as_posix(): file_sha256(path)
+                             for path in (release / "data").rglob("*.parquet")})

@@ -120,13 +120,24 @@ class ReleaseCounter:
         elif config == "documents":
             _add_annotation(self.stats, row, lambda a: a["type"], self._seen)
 
+    def add_table(self, config: str, table) -> None:
+        """Count the rows of an Arrow table of ``config`` (only the columns counted are read)."""
+        columns = _COUNTED[config] if config in _COUNTED else []
+        if columns:
+            for row in table.select(columns).to_pylist():
+                self.add(config, row)
+
+
+#: The columns :class:`ReleaseCounter` reads of each config it counts.
+_COUNTED = {"raw": ["collection", "outlet", "split", "outlet_split", "annotated"],
+            "documents": ["guidelines_version", "provenance", "actors", "claims", "stances"]}
+
 
 def release_stats(release: str | Path) -> Stats:
     """Counts over a release's ``raw`` (every document with text) and ``documents`` Parquet files,
     read one row group at a time."""
     release, counter = Path(release), ReleaseCounter()
-    for config, columns in (("raw", ["collection", "outlet", "split", "outlet_split", "annotated"]),
-                            ("documents", ["guidelines_version", "provenance", "actors", "claims", "stances"])):
+    for config, columns in _COUNTED.items():
         for row in _rows(release, config, columns):
             counter.add(config, row)
     return counter.stats

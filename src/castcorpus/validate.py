@@ -7,6 +7,8 @@ at all raises :class:`~castcorpus.corpus.CorpusError`.
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,10 +27,26 @@ _PASS_FOLDER = "annotator-"
 _NO_CLUSTERS: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class CheckedDocument:
+    """What ``validate(..., on_document=...)`` hands over for each document after its checks.
+
+    ``annotation`` is the gold annotation when it passed its schema, else None. ``text`` is the
+    document's canonical text when it was found and passed every text check (hash, length,
+    encoding), else None. ``report`` is the run's report so far (live: a caller can tell
+    whether anything has been found yet, and what).
+    """
+
+    meta: dict
+    annotation: dict | None
+    text: str | None
+    report: Report
+
+
 class _Run:
     """State of one validation run."""
 
-    def __init__(self, root: Path, cache_dir: Path | None, on_document: Callable[[dict, dict | None], None] | None):
+    def __init__(self, root: Path, cache_dir: Path | None, on_document: Callable[[CheckedDocument], None] | None):
         self.layout = Layout(root)
         self.on_document = on_document
         self.root_resolved = root.resolve()
@@ -85,15 +103,15 @@ class _Run:
 
 
 def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None, *,
-             on_document: Callable[[dict, dict | None], None] | None = None) -> Report:
+             on_document: Callable[[CheckedDocument], None] | None = None) -> Report:
     """Validate the corpus under ``root`` and return the report of all findings.
 
     ``cache_dir`` is where hydrated external texts are looked for (default: the user cache);
     when a hydrated text is there, annotations of its document are checked against it too.
-    ``on_document(meta, gold_annotation_or_None)`` is called for every document whose metadata
-    passed its schema, in id order, after its checks: a caller that needs every document's
-    metadata (the build's split assignment) gets it from the same pass instead of parsing the
-    files again. A gold annotation that failed its schema is passed as None.
+    ``on_document(CheckedDocument)`` is called for every document whose metadata passed its
+    schema, in id order, after its checks, with its gold annotation and verified text: the
+    build derives its rows and split anchors from this one pass instead of reading the files
+    again.
     """
     root = Path(root)
     if not root.is_dir():
@@ -145,16 +163,26 @@ def _check_registries(run: _Run) -> None:
 
 def _entries(folder: Path) -> list[Path]:
     """A folder's entries in name order; hidden files (.gitkeep) are not corpus files."""
-    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    return [folder / name for name, _ in _scan(folder)]
+
+
+def _scan(folder: Path) -> list[tuple[str, bool]]:
+    """``(name, is a folder)`` of a folder's entries in name order, hidden ones left out.
+
+    One ``scandir`` gives both without a ``stat`` per entry (a large corpus has tens of
+    thousands of files per folder)."""
+    with os.scandir(folder) as scan:
+        return sorted((entry.name, entry.is_dir()) for entry in scan if not entry.name.startswith("."))
 
 
 def _json_files(run: _Run, folder: Path):
     """The JSON files of a folder with a valid id as name; anything else is reported."""
     if not folder.is_dir():
         return
-    for path in _entries(folder):
+    for name, is_dir in _scan(folder):
+        path = folder / name
         rel = run.layout.rel(path)
-        if path.suffix != ".json" or path.is_dir():
+        if path.suffix != ".json" or is_dir:
             run.issue(rel, "", "file-unexpected", "only <id>.json files belong in this folder")
         elif not is_slug(path.stem):
             # ascii() shows look-alikes (a Cyrillic 'е' prints as \u0435) that repr() would hide.
@@ -181,9 +209,9 @@ def _check_documents(run: _Run) -> None:
         # Check this document's annotations while its text is at hand, then let the text go:
         # memory stays flat however large the corpus.
         gold = _check_annotations_of(run, meta["id"])
-        run.texts.pop(meta["id"], None)
+        text = run.texts.pop(meta["id"], None)
         if run.on_document is not None:
-            run.on_document(meta, gold)
+            run.on_document(CheckedDocument(meta, gold, text, run.report))
 
 
 def _slim(meta: dict) -> dict:
