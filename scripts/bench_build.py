@@ -7,8 +7,11 @@ One run generates (or reuses) a synthetic corpus of ``--docs`` documents under `
 (scripts/synth_corpus.py) and measures, each variant in its own child process so that its
 peak RSS (VmHWM, read by the child at its end) is its own:
 
-ours     castcorpus.build.build_release with an empty row cache: validate, parse, segment,
-         views, write; stages timed by wrapping the build's functions (bench_stages.py)
+ours     castcorpus.build.build_release with an empty row cache, in one process (jobs=1):
+         validate, parse, segment, views, write; stages timed by wrapping the build's
+         functions (bench_stages.py)
+ours-jobs  the same with the default worker processes (one per core); its CPU time includes
+         the workers', and the peak RSS of the largest worker is reported beside the main's
 floor    the same final rows (read back from ours' Parquet, untimed) written again with
          pyarrow alone: Table.from_pylist + ParquetWriter, same schema, zstd, same row groups
 naive    what a user would write by hand (bench_naive.py): json.load, jsonschema per file,
@@ -40,7 +43,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_stages import Stages  # noqa: E402
 
-VARIANTS = ("ours", "floor", "naive", "rebuild", "edit", "cached", "edit-cached", "micro")
+VARIANTS = ("ours", "ours-jobs", "floor", "naive", "rebuild", "edit", "cached", "edit-cached", "micro")
 #: The brief's stage names, and which measured stages fall under each.
 GROUPS = {"parse": "parse", "validate": "validate", "segment": "segment", "views": "views",
           "splits": "views", "row cache": "views", "write": "write", "finish": "finish", "other": "other"}
@@ -72,7 +75,8 @@ def instrument_build(stages: Stages) -> None:
     stages.wrap(build, "build_release", "other")
     # The validator's pass also derives and stages the rows (derive.PassDeriver); what is
     # not in a nested stage below is the validator's own checks and reading the texts.
-    stages.wrap(build, "validate", "validate: checks, texts")
+    for name in ("begin", "check_documents", "finish"):
+        stages.wrap(validate, name, "validate: checks, texts")
     stages.wrap(validate, "load_json", "validate: parse JSON")
     stages.wrap(validate, "schema_issues", "validate: JSON Schema", consume=True)
     stages.wrap(corpus, "load_json", "parse: JSON")  # the registries, read for the rows
@@ -87,25 +91,32 @@ def instrument_build(stages: Stages) -> None:
     stages.wrap(derive, "encode_labels", "write: encode rows")
     stages.wrap(stage.StagedConfig, "add", "write: encode rows")
     stages.wrap(stage.StagedConfig, "flush", "write: Arrow (staging)")
-    stages.wrap(build, "_write_configs", "write: Arrow + Parquet")
-    stages.wrap(build, "_close", "write: Arrow + Parquet")
+    stages.wrap(build, "write_configs", "write: Arrow + Parquet")
     for name in ("data_fingerprint", "copy_repository_files", "sha256sums", "replace_atomically", "render"):
         stages.wrap(build, name, "finish")
 
 
-def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool = False) -> dict:
-    """One build_release with its stages timed."""
+def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool = False, jobs: int = 1) -> dict:
+    """One build_release with its stages timed (stages only mean something with ``jobs=1``:
+    workers' time is in their own processes; their CPU time is in the total)."""
+    import resource
+
     stages = Stages()
-    instrument_build(stages)
+    if jobs == 1:
+        instrument_build(stages)
     import castcorpus.build as build
 
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, started_cpu = time.perf_counter(), time.process_time()
-    summary = build.build_release(corpus, out, cache_dir=cache, repo_root=repo, row_cache=row_cache)
+    summary = build.build_release(corpus, out, cache_dir=cache, repo_root=repo, row_cache=row_cache, jobs=jobs)
     total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     rows = sum(n for splits in summary.rows.values() for n in splits.values())
-    return {"total_s": total, "total_cpu_s": total_cpu, "stages": stages.as_dict(),
-            "cpu_stages": stages.cpu_dict(), "missing_hooks": stages.missing, "rows": rows,
-            "cache_hits": summary.cache_hits, "cache_misses": summary.cache_misses}
+    return {"total_s": total, "total_cpu_s": total_cpu + workers_cpu, "workers_cpu_s": workers_cpu,
+            "jobs": jobs, "worker_peak_rss_mb": round(after.ru_maxrss / 1024, 1) if jobs > 1 else None,
+            "stages": stages.as_dict(), "cpu_stages": stages.cpu_dict(), "missing_hooks": stages.missing,
+            "rows": rows, "cache_hits": summary.cache_hits, "cache_misses": summary.cache_misses}
 
 
 def run_floor(source: Path, out: Path) -> dict:
@@ -151,6 +162,10 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         result = run_ours(corpus, out, cache, repo)
+    elif variant == "ours-jobs":
+        from castcorpus.derive import default_jobs
+        shutil.rmtree(work / "out-jobs", ignore_errors=True)
+        result = run_ours(corpus, work / "out-jobs", cache, repo, jobs=default_jobs())
     elif variant == "rebuild":
         result = run_ours(corpus, out, cache, repo)
     elif variant == "cached":
@@ -234,7 +249,8 @@ def table(results: dict, docs: int) -> str:
 
 def ratios(results: dict) -> dict[str, float]:
     """naive / ours (speed-up), ours / floor (distance to the floor), rebuild / ours; wall and CPU."""
-    pairs = (("naive / ours", "naive", "ours"), ("ours / floor", "ours", "floor"),
+    pairs = (("naive / ours", "naive", "ours"), ("naive / ours-jobs", "naive", "ours-jobs"),
+             ("ours / floor", "ours", "floor"),
              ("rebuild / ours", "rebuild", "ours"))
     out = {}
     for clock in ("total_s", "total_cpu_s"):

@@ -291,20 +291,20 @@ def test_a_document_added_after_the_pass_is_not_built_and_the_next_build_sees_it
     import castcorpus.build as build_module
 
     corpus = copy_minimal(tmp_path / "corpus")
-    real_validate = build_module.validate
+    real_pass = build_module.derive_pass
 
-    def validate_then_add(root, **kwargs):
-        report = real_validate(root, **kwargs)
+    def pass_then_add(root, *args, **kwargs):
+        result = real_pass(root, *args, **kwargs)
         source = sorted((corpus / "documents").glob("*.json"))[0]
         meta = json.loads(source.read_text(encoding="utf-8"))
         meta["id"] = "zz-late-arrival"
         (corpus / "documents" / "zz-late-arrival.json").write_text(json.dumps(meta), encoding="utf-8")
-        return report
+        return result
 
-    monkeypatch.setattr(build_module, "validate", validate_then_add)
+    monkeypatch.setattr(build_module, "derive_pass", pass_then_add)
     first = build(corpus, tmp_path / "out", tmp_path / "rows")
     assert "zz-late-arrival" not in first.splits
-    monkeypatch.setattr(build_module, "validate", real_validate)
+    monkeypatch.setattr(build_module, "derive_pass", real_pass)
     # The next build is not skipped as up to date: it reads the new document (whose text is
     # missing, so the corpus is refused, naming it).
     with pytest.raises(BuildError) as caught:

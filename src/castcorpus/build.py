@@ -18,26 +18,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 from tqdm import tqdm
 
 from . import __version__
-from .card import CardInput, SplitStats, render
+from .card import CardInput, render
 from .charts import write_charts
 from .card_baselines import write_card_section
 from .corpus import default_cache_dir
 from .croissant import write_croissant
-from .derive import PassDeriver
-from .features import OUTLET_SUFFIX, features
-from .parquet import ConfigWriter
-from .release import (check_output_folder, copy_repository_files, data_fingerprint, file_sha256, replace_atomically,
-                      sha256sums, staging_folder)
+from .derive import derive_pass
+from .release import (check_output_folder, copy_repository_files, data_fingerprint, replace_atomically, sha256sums,
+                      staging_folder)
 from .report import Issue, Report
 from .rowcache import RowCache
-from .splits import SPLITS
 from .stats import Stats
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record
-from .validate import validate
+from .write import write_configs
 
 #: Writers of extra release files (e.g. croissant.json, charts), called as
 #: ``writer(staging_folder, summary)`` after the data and card are written and before
@@ -87,7 +83,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
                   repo_root: str | Path | None = None, row_cache: bool = False,
                   row_cache_dir: str | Path | None = None,
                   extra_writers: list[Callable[[Path, BuildSummary], None]] | None = None,
-                  force: bool = False) -> BuildSummary:
+                  force: bool = False, jobs: int = 1) -> BuildSummary:
     """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
 
     ``cache_dir`` is where hydrated external texts are (as for ``validate``; default
@@ -96,7 +92,10 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     an entry back costs nearly as much as deriving the rows again (docs/benchmarks.md). A
     rebuild with nothing changed needs no cache: it is skipped by the inputs' digest.
     ``repo_root`` holds LICENSE, licenses/, DATASHEET.md and CITATION.cff (default: the
-    corpus's parent).
+    corpus's parent). With ``jobs > 1``, that many worker processes check and derive the
+    documents (:func:`castcorpus.derive.derive_pass`; ``castcorpus build`` uses one per core);
+    the release is the same for any number. Workers are spawned, so a script that calls this
+    with ``jobs > 1`` needs the ``if __name__ == "__main__":`` guard that multiprocessing asks for.
     Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.
     """
     corpus_root, out_dir = Path(corpus_root), Path(out_dir)
@@ -110,7 +109,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     staging = staging_folder(out_dir)
     try:
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
-            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir)
+            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs)
         copy_repository_files(repo, staging)
         for writer in [*EXTRA_WRITERS, *(extra_writers or [])]:
             writer(staging, summary)
@@ -131,34 +130,29 @@ def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
 
 
 def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCache, progress: bool,
-                out_dir: Path) -> BuildSummary:
+                out_dir: Path, jobs: int) -> BuildSummary:
     """Validate and derive in one pass, then write the staged rows by split; the summary."""
     total = sum(1 for _ in (corpus_root / "documents").glob("*.json"))
     with tqdm(total=total, disable=not progress, desc="build", unit="doc") as bar:
-        deriver = PassDeriver(corpus_root, cache, staging / STAGE, rows_cache, bar)
-        try:
-            with _cyclic_gc_paused():
-                report = validate(corpus_root, cache_dir=cache, on_document=deriver)
-        except BaseException:
-            deriver.discard()
-            raise
-    cache_findings = [issue for issue in report.issues if deriver.cache_finding(issue)]
-    if len(cache_findings) < len(report.issues):
-        deriver.discard()
-        raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
-    summary = BuildSummary(out_dir=out_dir, splits=deriver.collector.splits())
-    summary.issues.extend(cache_findings + deriver.issues)
-    summary.left_out = deriver.left_out(cache_findings)
+        with _cyclic_gc_paused():
+            result = derive_pass(corpus_root, cache, staging / STAGE, rows_cache, bar, jobs)
     try:
-        stats = _write_configs(staging, deriver, summary)
+        report = result.report
+        cache_findings = [issue for issue in report.issues if result.cache_finding(issue)]
+        if len(cache_findings) < len(report.issues):
+            raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
+        summary = BuildSummary(out_dir=out_dir, splits=result.collector.splits())
+        summary.issues.extend(cache_findings + result.issues)
+        summary.left_out = result.left_out()
+        written = write_configs(staging, result, summary.splits, jobs)
     finally:
-        deriver.discard()
+        result.discard()
         shutil.rmtree(staging / STAGE, ignore_errors=True)
-    summary.stats = deriver.counter.stats
+    summary.rows, summary.file_hashes, summary.stats = written.rows, written.file_hashes, written.stats
     summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
     summary.fingerprint = data_fingerprint(summary.file_hashes)
-    documents = len(deriver.positions)
-    card = CardInput(stats, summary.fingerprint, __version__, documents, deriver.annotated, len(summary.left_out))
+    card = CardInput(written.splits, summary.fingerprint, __version__, len(result.positions), result.annotated,
+                     len(summary.left_out))
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary
 
@@ -183,50 +177,3 @@ def _cyclic_gc_paused():
     finally:
         if enabled:
             gc.enable()
-
-
-def _split_codes(deriver: PassDeriver, splits: dict[str, tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Each staged document's split in both schemes, as indices into SPLITS, by position."""
-    index = {name: code for code, name in enumerate(SPLITS)}
-    standard = np.array([index[splits[doc_id][0]] for doc_id in deriver.positions], dtype=np.uint8)
-    by_outlet = np.array([index[splits[doc_id][1]] for doc_id in deriver.positions], dtype=np.uint8)
-    return standard, by_outlet
-
-
-def _write_configs(staging: Path, deriver: PassDeriver, summary: BuildSummary) -> dict[str, dict[str, SplitStats]]:
-    """Route the staged rows of every config to its Parquet splits; the card's split stats."""
-    standard, by_outlet = _split_codes(deriver, summary.splits)
-    writers: dict[str, ConfigWriter] = {}
-    try:
-        for base, staged in deriver.staged.items():
-            folders = (staging / "data" / base, staging / "data" / (base + OUTLET_SUFFIX))
-            writer = writers[base] = ConfigWriter(folders, features(base))
-            for table, positions in staged.batches():
-                codes = (standard[positions], by_outlet[positions])
-                written = writer.add_table(table, codes)
-                if base == "raw":
-                    deriver.counter.add_table(base, written)
-            staged.discard()
-        return _close(staging, writers, summary)
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
-
-
-def _close(staging: Path, writers: dict, summary: BuildSummary) -> dict[str, dict[str, SplitStats]]:
-    """Close every split writer; record rows per split and each shard's SHA-256 (hashed once,
-    here: the fingerprint, Croissant and SHA256SUMS reuse it)."""
-    stats: dict[str, dict[str, SplitStats]] = {}
-    split_writers = {key: w for config_writer in writers.values() for key, w in config_writer.writers.items()}
-    for (config, split), writer in sorted(split_writers.items()):
-        paths = writer.close()
-        if not writer.num_rows:
-            continue
-        for path in paths:
-            summary.file_hashes[path.relative_to(staging).as_posix()] = file_sha256(path)
-        stats.setdefault(config, {})[split] = SplitStats(
-            writer.num_rows, writer.num_bytes, sum(p.stat().st_size for p in paths),
-            f"data/{config}/{split}-*.parquet")
-        summary.rows.setdefault(config, {})[split] = writer.num_rows
-    return stats

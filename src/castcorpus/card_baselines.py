@@ -14,10 +14,6 @@ MAX_SENTENCE_ROWS = 50_000
 def write_card_section(staging, summary) -> None:
     """Extra writer of the build: run the fast baselines on the staged release and add their
     scores, with the release's fingerprint, to its dataset card."""
-    # Imported here: the scorer imports the build module, which imports this one.
-    from .baselines import run_all
-    from .baselines_report import card_section
-    from .card import append_section
     from .report import Issue
 
     sentences = sum(summary.rows.get("sentences", {}).values())
@@ -26,6 +22,12 @@ def write_card_section(staging, summary) -> None:
                                     f"{sentences} sentence rows: too many to train baselines during the build; "
                                     "run castcorpus baseline --all on the release"))
         return
+    # Imported here, and only when the baselines run (scikit-learn takes seconds to import):
+    # the scorer imports the build module, which imports this one.
+    from .baselines import run_all
+    from .baselines_report import card_section
+    from .card import append_section
+
     try:
         results = run_all(staging, baselines=CARD_BASELINES)
     except Exception as err:  # the release is complete without this section; say why it is absent

@@ -1,27 +1,34 @@
 """Deriving a release's rows in the validator's single pass over the corpus.
 
-:class:`PassDeriver` is the ``on_document`` callback the build gives
-:func:`castcorpus.validate.validate`. For each checked document it records what split
-assignment needs and, as long as nothing is wrong with the corpus so far, derives the
-document's rows (:func:`castcorpus.views.document_rows`) and stages them
-(:mod:`castcorpus.stage`). Once a finding is made the build will refuse the corpus, so
-deriving stops: rows are only ever derived from documents, annotations and registries that
-passed every check. Findings about hydrated copies in the cache are the exception: such a
-document is left out of the release, with the finding as the reason.
+:func:`derive_pass` validates the corpus and, as it goes, derives every document's rows
+(:func:`castcorpus.views.document_rows`) and stages them (:mod:`castcorpus.stage`), so the
+corpus is read and parsed once. With ``jobs > 1`` the documents are checked and derived in
+worker processes, a contiguous chunk of ids each; the main process keeps the checks that
+need the whole corpus (registries, orphan files, passes) and merges the chunks in id order,
+so the release is the same whatever the number of jobs.
+
+Rows are derived only while nothing is wrong with the corpus: once a finding is made, the
+build will refuse the corpus, and rows of a document, annotation or registry that failed a
+check could not be derived safely anyway. Findings about hydrated copies in the cache are
+the exception: such a document is left out of the release, with the finding as the reason.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
+from . import validate as checks
 from .corpus import Corpus, hydrated_text_path
 from .features import CONFIGS, encode_labels, features
-from .report import Issue
+from .report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
 from .splits import SplitCollector
 from .stage import StagedConfig
-from .stats import ReleaseCounter
 from .validate import CheckedDocument
 from .views import Registries, document_rows
 
@@ -29,28 +36,160 @@ from .views import Registries, document_rows
 COLLECT_EVERY = 5_000
 #: Why a document without an available text is left out, when no finding says more.
 NOT_HYDRATED = "text not available (external and not hydrated)"
+#: Documents per chunk of work for a worker process.
+CHUNK_DOCUMENTS = 1_000
+#: Below this many documents a pass runs in one process (starting workers costs more).
+MIN_PARALLEL_DOCUMENTS = 2 * CHUNK_DOCUMENTS
+
+
+@dataclass
+class DerivedChunk:
+    """What deriving a chunk of documents produced (plain data: it crosses processes)."""
+
+    anchors: list[tuple[str, list[str]]] = field(default_factory=list)
+    by_outlet: dict[str, str] = field(default_factory=dict)
+    positions: list[str] = field(default_factory=list)  # ids of the documents with rows, in order
+    staged: dict[str, Path] = field(default_factory=dict)  # config -> staging file
+    missing_text: list[tuple[str, str]] = field(default_factory=list)  # (document id, collection)
+    issues: list[Issue] = field(default_factory=list)  # findings made deriving rows
+    annotated: int = 0
+
+
+@dataclass
+class PassResult:
+    """A whole pass: the validation report and the derived chunks, merged in id order."""
+
+    report: Report
+    cache_dir: Path
+    collector: SplitCollector = field(default_factory=SplitCollector)
+    positions: list[str] = field(default_factory=list)
+    staged: dict[str, list[tuple[Path, int]]] = field(default_factory=dict)  # config -> (file, first position)
+    missing_text: list[tuple[str, str]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    annotated: int = 0
+
+    def add(self, chunk: DerivedChunk) -> None:
+        """Append a chunk (chunks must come in id order)."""
+        self.collector.pairs.extend(chunk.anchors)
+        self.collector.by_outlet.update(chunk.by_outlet)
+        for config, path in chunk.staged.items():
+            self.staged.setdefault(config, []).append((path, len(self.positions)))
+        self.positions.extend(chunk.positions)
+        self.missing_text.extend(chunk.missing_text)
+        self.issues.extend(chunk.issues)
+        self.annotated += chunk.annotated
+
+    def cache_finding(self, issue: Issue) -> bool:
+        """Whether a finding is about a hydrated copy in the cache (not about the corpus)."""
+        return _in_cache(issue, self.cache_dir)
+
+    def left_out(self) -> list[tuple[str, str]]:
+        """``(document id, reason)`` of the documents without text, the reason from the
+        findings about their hydrated copy when there are any."""
+        by_file: dict[str, list[Issue]] = {}
+        for issue in self.report.issues:
+            by_file.setdefault(issue.file, []).append(issue)
+        left = []
+        for doc_id, collection in self.missing_text:
+            found = by_file.get(str(hydrated_text_path(self.cache_dir, collection, doc_id)), [])
+            left.append((doc_id, "; ".join(f"{i.code}: {i.message}" for i in found) or NOT_HYDRATED))
+        return left
+
+    def discard(self) -> None:
+        """Delete every staging file."""
+        for files in self.staged.values():
+            for path, _ in files:
+                path.unlink(missing_ok=True)
+
+
+def _in_cache(issue: Issue, cache_dir: Path) -> bool:
+    return Path(issue.file).is_relative_to(cache_dir)
+
+
+def default_jobs() -> int:
+    """Worker processes a pass uses by default: one per usable core."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache: RowCache,
+                progress=None, jobs: int = 1) -> PassResult:
+    """Validate ``corpus_root`` and derive and stage the rows of its documents, in one pass.
+
+    ``progress`` (a tqdm bar, or None) advances by one per document; ``jobs`` is the number
+    of worker processes (1: in this process; the row cache needs one process)."""
+    run = checks.begin(corpus_root, cache_dir)
+    paths = checks.document_files(run)
+    clean = all(_in_cache(issue, cache_dir) for issue in run.report.issues)
+    result = PassResult(run.report, cache_dir)
+    try:
+        if jobs > 1 and not rows_cache.enabled and len(paths) >= MIN_PARALLEL_DOCUMENTS:
+            _in_workers(run, paths, clean, stage_dir, result, progress, jobs)
+        else:
+            deriver = PassDeriver(corpus_root, cache_dir, stage_dir, rows_cache, progress, clean, len(run.report.issues))
+            run.on_document = deriver
+            checks.check_documents(run, paths)
+            result.add(deriver.outcome())
+        checks.finish(run)
+    except BaseException:
+        result.discard()
+        raise
+    return result
+
+
+def _in_workers(run, paths: list[Path], clean: bool, stage_dir: Path, result: PassResult, progress, jobs: int) -> None:
+    chunks = [paths[i:i + CHUNK_DOCUMENTS] for i in range(0, len(paths), CHUNK_DOCUMENTS)]
+    tasks = [_ChunkTask(run.layout.root, run.cache_dir, stage_dir / f"{index:05d}", chunk, clean)
+             for index, chunk in enumerate(chunks)]
+    # spawn, not fork: forking a process that has started pyarrow's threads is not safe.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        for task, (findings, chunk) in zip(tasks, pool.map(_derive_chunk, tasks)):
+            run.absorb(findings)
+            result.add(chunk)
+            if progress is not None:
+                progress.update(len(task.paths))
+
+
+@dataclass(frozen=True)
+class _ChunkTask:
+    root: Path
+    cache_dir: Path
+    stage_dir: Path
+    paths: list[Path]
+    clean: bool
+
+
+def _derive_chunk(task: _ChunkTask) -> tuple[checks.DocumentFindings, DerivedChunk]:
+    """Worker: check and derive one chunk of documents."""
+    run = checks.begin(task.root, task.cache_dir)
+    issues_before, files_before = len(run.report.issues), run.report.files_checked
+    deriver = PassDeriver(task.root, task.cache_dir, task.stage_dir, RowCache(None), None, task.clean, issues_before)
+    run.on_document = deriver
+    gc.disable()  # as in the build's own process (see castcorpus.build)
+    try:
+        checks.check_documents(run, task.paths)
+    finally:
+        gc.enable()
+    return checks.findings_after(run, issues_before, files_before), deriver.outcome()
 
 
 class PassDeriver:
-    """Collects split anchors and staged rows of every document the validator has checked.
+    """The validator's ``on_document`` callback: split anchors and staged rows of each document.
 
-    ``stage_dir`` receives one staging file per config. After the pass, :attr:`positions`
-    lists the ids of the documents with rows, in the order their rows were staged.
+    ``clean`` says whether the run had no finding (but about the cache) before the first
+    document; ``seen_issues`` is how many findings the run's report already had then.
     """
 
     def __init__(self, corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache: RowCache,
-                 progress=None):
+                 progress=None, clean: bool = True, seen_issues: int = 0):
         self.corpus_root, self.cache_dir, self.stage_dir = corpus_root, cache_dir, stage_dir
         self.rows_cache, self.progress = rows_cache, progress
         self.collector = SplitCollector()
         self.staged: dict[str, StagedConfig] = {}
-        self.positions: list[str] = []
-        self.missing_text: list[tuple[str, str]] = []  # (document id, collection)
-        self.issues: list[Issue] = []  # findings made while deriving rows (not validation's)
-        self.counter = ReleaseCounter()
-        self.annotated = 0
-        self.clean = True
-        self._seen_issues = 0
+        self.chunk = DerivedChunk()
+        self.clean, self._seen_issues = clean, seen_issues
         self._registries: tuple[Registries, str] | None = None
 
     def __call__(self, doc: CheckedDocument) -> None:
@@ -60,49 +199,36 @@ class PassDeriver:
         if not self._still_clean(doc.report):
             return
         if doc.text is None:
-            self.missing_text.append((doc.meta["id"], doc.meta["collection"]))
+            self.chunk.missing_text.append((doc.meta["id"], doc.meta["collection"]))
             return
         rows, issues = self._rows(doc)
-        self.issues.extend(issues)
-        position = len(self.positions)
-        self.positions.append(doc.meta["id"])
-        self.annotated += doc.annotation is not None
+        self.chunk.issues.extend(issues)
+        position = len(self.chunk.positions)
+        self.chunk.positions.append(doc.meta["id"])
+        self.chunk.annotated += doc.annotation is not None
         for base in CONFIGS:
             for row in rows.get(base, ()):
-                if base == "documents":
-                    self.counter.add(base, row)
                 self._staged(base).add(encode_labels(base, row), position)
-        if len(self.positions) % COLLECT_EVERY == 0:
+        if len(self.chunk.positions) % COLLECT_EVERY == 0:
             gc.collect()  # whatever cyclic garbage the libraries left, now and then
 
-    def cache_finding(self, issue: Issue) -> bool:
-        """Whether a finding is about a hydrated copy in the cache (not about the corpus)."""
-        return Path(issue.file).is_relative_to(self.cache_dir)
-
-    def left_out(self, report_issues: list[Issue]) -> list[tuple[str, str]]:
-        """``(document id, reason)`` of the documents without text, the reason from the
-        findings about their hydrated copy when there are any."""
-        by_file: dict[str, list[Issue]] = {}
-        for issue in report_issues:
-            by_file.setdefault(issue.file, []).append(issue)
-        left = []
-        for doc_id, collection in self.missing_text:
-            found = by_file.get(str(hydrated_text_path(self.cache_dir, collection, doc_id)), [])
-            left.append((doc_id, "; ".join(f"{i.code}: {i.message}" for i in found) or NOT_HYDRATED))
-        return left
-
-    def discard(self) -> None:
-        """Delete every staging file (after a failure, or once the rows are written)."""
+    def outcome(self) -> DerivedChunk:
+        """Close the staging files; what this deriver produced."""
         for staged in self.staged.values():
-            staged.discard()
+            staged.close()
+        self.chunk.anchors, self.chunk.by_outlet = self.collector.pairs, self.collector.by_outlet
+        self.chunk.staged = {config: staged.path for config, staged in self.staged.items() if staged.num_rows}
+        return self.chunk
 
-    def _still_clean(self, report) -> bool:
+    def _still_clean(self, report: Report) -> bool:
         if self.clean:
             new = report.issues[self._seen_issues:]
             self._seen_issues = len(report.issues)
-            self.clean = all(self.cache_finding(issue) for issue in new)
-            if not self.clean:
-                self.discard()  # the build will refuse the corpus: staged rows are of no use
+            self.clean = all(_in_cache(issue, self.cache_dir) for issue in new)
+            if not self.clean:  # the build will refuse the corpus: staged rows are of no use
+                for staged in self.staged.values():
+                    staged.discard()
+                self.staged = {}
         return self.clean
 
     def _staged(self, base: str) -> StagedConfig:

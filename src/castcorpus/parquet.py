@@ -39,7 +39,11 @@ class SplitWriter:
         self.writer: pq.ParquetWriter | None = None
         self.shard_rows = 0
         self.num_rows = 0
-        self.num_bytes = 0  # Arrow (in-memory) size, as datasets reports it
+        # Uncompressed size of the column data, from the files' footers: unlike the Arrow
+        # tables' nbytes, it does not depend on how the rows were batched on their way here
+        # (validity bitmaps come and go with the batches), so a release is the same bytes
+        # whatever the number of build processes.
+        self.num_bytes = 0
 
     def add_table(self, table: pa.Table) -> None:
         """Queue rows (ClassLabel columns already as ids); full row groups are written."""
@@ -57,7 +61,6 @@ class SplitWriter:
         self.writer.write_table(group, row_group_size=group.num_rows)
         self.num_rows += group.num_rows
         self.shard_rows += group.num_rows
-        self.num_bytes += group.nbytes
 
     def _open_shard(self) -> None:
         if self.writer is not None:
@@ -75,6 +78,9 @@ class SplitWriter:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+        for part in self.parts:
+            metadata = pq.read_metadata(part)
+            self.num_bytes += sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
         total = len(self.parts)
         final = []
         for index, part in enumerate(self.parts):
@@ -92,9 +98,12 @@ class SplitWriter:
 
 class ConfigWriter:
     """Rows of one config for its folders under both split schemes, e.g. ``data/claims`` and
-    ``data/claims_by_outlet``; :attr:`writers` maps ``(config folder, split)`` to its writer."""
+    ``data/claims_by_outlet``; :attr:`writers` maps ``(config folder, split)`` to its writer.
+    A folder given as None is not written (so that each scheme can have a writer of its own,
+    in its own thread)."""
 
-    def __init__(self, folders: tuple[Path, Path], features: Features, rows_per_group: int = ROWS_PER_GROUP):
+    def __init__(self, folders: tuple[Path | None, Path | None], features: Features,
+                 rows_per_group: int = ROWS_PER_GROUP):
         self.folders, self.schema = folders, features.arrow_schema
         self.rows_per_group = rows_per_group
         self.writers: dict[tuple[str, str], SplitWriter] = {}
@@ -105,6 +114,8 @@ class ConfigWriter:
         (with the split columns filled, in the configs that have them)."""
         table = _with_split_columns(table, codes)
         for folder, scheme_codes in zip(self.folders, codes):
+            if folder is None:
+                continue
             present = np.flatnonzero(np.bincount(scheme_codes, minlength=len(SPLITS)))
             for code in present:
                 part = table if len(present) == 1 else table.filter(pa.array(scheme_codes == code))

@@ -71,16 +71,6 @@ class StagedConfig:
             self._sink.close()
             self._writer = self._sink = None
 
-    def batches(self) -> Iterator[tuple[pa.Table, np.ndarray]]:
-        """The staged rows in pass order, a batch at a time: ``(rows, document positions)``."""
-        self.close()
-        if not self.num_rows:
-            return
-        with pa.OSFile(str(self.path)) as source:
-            for batch in pa.ipc.open_stream(source):
-                documents = batch.column(DOC_COLUMN).to_numpy()
-                yield pa.Table.from_batches([batch.drop_columns([DOC_COLUMN])]), documents
-
     def discard(self) -> None:
         """Close without finishing and delete the staging file."""
         if self._writer is not None:
@@ -88,3 +78,12 @@ class StagedConfig:
             self._sink.close()
             self._writer = self._sink = None
         self.path.unlink(missing_ok=True)
+
+
+def staged_batches(path: Path) -> Iterator[tuple[pa.Table, np.ndarray]]:
+    """The rows staged in ``path`` in pass order, a batch at a time: ``(rows, positions)``,
+    positions counted from the first document of the staging file's pass or chunk."""
+    with pa.OSFile(str(path)) as source:
+        for batch in pa.ipc.open_stream(source):
+            positions = batch.column(DOC_COLUMN).to_numpy()
+            yield pa.Table.from_batches([batch.drop_columns([DOC_COLUMN])]), positions

@@ -46,6 +46,21 @@ class Stats:
     passes: dict = field(default_factory=dict)  # doc id -> annotators of independent passes (corpus only)
     gold_ids: set = field(default_factory=set)  # ids of the annotated documents
 
+    def merge(self, other: "Stats") -> None:
+        """Add the counts of ``other``, counted over other rows. Distinct-actor counts
+        (``actor_types``) add up only when the two saw different actors; the build counts all
+        ``documents`` rows in one :class:`ReleaseCounter`, so they do."""
+        for name in self.__dataclass_fields__:
+            setattr(self, name, _merge_field(getattr(self, name), getattr(other, name)))
+
+
+def _merge_field(mine, theirs):
+    if isinstance(mine, set):
+        return mine | theirs
+    if isinstance(mine, dict) and not isinstance(mine, Counter):
+        return {**mine, **theirs}
+    return mine + theirs  # int or Counter
+
 
 def _add_annotation(stats: Stats, annotation: dict, actor_type, seen_actors: set) -> None:
     """Count one gold annotation; ``annotation`` uses the corpus's own field names."""

@@ -34,19 +34,25 @@ def _update(digest, label: str, data: bytes | None) -> None:
     digest.update(part)
 
 
-def _files(folder: Path) -> list[tuple[str, Path]]:
+def _files(folder: Path) -> list[tuple[str, str]]:
     """``(relative posix path, path)`` of the files under ``folder``, in path order; symbolic
     links to folders are followed (as the build's readers follow them), links back to an
-    enclosing folder are not."""
+    enclosing folder are not. Paths are strings: a corpus has tens of thousands of files,
+    and pathlib objects for each cost more than hashing them."""
     found = []
     for top, dirs, names in os.walk(folder, followlinks=True):
         real_top = os.path.realpath(top)
         dirs[:] = [d for d in dirs if d != "__pycache__" and not _loops_back(real_top, os.path.join(top, d))]
-        base = Path(top)
-        rel = base.relative_to(folder).as_posix()
+        rel = Path(top).relative_to(folder).as_posix()
         prefix = "" if rel == "." else rel + "/"
-        found.extend((prefix + name, base / name) for name in names if (base / name).is_file())
+        paths = ((name, os.path.join(top, name)) for name in names)
+        found.extend((prefix + name, path) for name, path in paths if os.path.isfile(path))
     return sorted(found)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _loops_back(real_top: str, child: str) -> bool:
@@ -57,8 +63,8 @@ def _loops_back(real_top: str, child: str) -> bool:
 def _code(digest) -> None:
     package = Path(str(resources.files("castcorpus")))
     for rel, path in _files(package):
-        if path.suffix in (".py", ".json", ".j2", ".css", ".js"):
-            _update(digest, f"code:{rel}", path.read_bytes())
+        if rel.endswith((".py", ".json", ".j2", ".css", ".js")):
+            _update(digest, f"code:{rel}", _read(path))
     # The schemas decide label orders; in a development install they live outside the package.
     schemas = resources.files("castcorpus.schemas")
     for entry in sorted(schemas.iterdir(), key=lambda e: e.name):
@@ -95,12 +101,12 @@ def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path) -> str:
     digest = hashlib.sha256()
     external, hydrated = _external_collections(corpus_root), []
     for rel, path in _files(corpus_root):
-        data = path.read_bytes()
+        data = _read(path)
         _update(digest, f"corpus:{rel}", data)
         if external and rel.startswith("documents/") and rel.endswith(".json"):
             collection = _collection_of(data)
             if collection in external:
-                hydrated.append(hydrated_text_path(cache_dir, collection, path.stem))
+                hydrated.append(hydrated_text_path(cache_dir, collection, Path(path).stem))
     for text in hydrated:  # each external document's hydrated copy, or its absence
         _update(digest, f"hydrated:{text.stem}", text.read_bytes() if text.is_file() else None)
     for name in REPOSITORY_FILES:
@@ -108,7 +114,7 @@ def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path) -> str:
         _update(digest, f"repo:{name}", source.read_bytes() if source.is_file() else None)
     if (repo_root / "licenses").is_dir():
         for rel, path in _files(repo_root / "licenses"):
-            _update(digest, f"repo:licenses/{rel}", path.read_bytes())
+            _update(digest, f"repo:licenses/{rel}", _read(path))
     _code(digest)
     return digest.hexdigest()
 

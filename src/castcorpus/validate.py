@@ -69,6 +69,14 @@ class _Run:
         self.checked: set[Path] = set()  # annotation files already checked with their document
         self.resolved_folders: dict[Path, Path] = {}
 
+    def absorb(self, findings: "DocumentFindings") -> None:
+        """Take in what another process found checking a chunk of this corpus's documents."""
+        self.report.extend(findings.issues)
+        self.report.files_checked += findings.files_checked
+        self.documents.update(findings.documents)
+        self.unusable_documents |= findings.unusable
+        self.checked |= findings.checked
+
     def _resolved_folder(self, folder: Path) -> Path:
         if folder not in self.resolved_folders:
             self.resolved_folders[folder] = folder.resolve()
@@ -113,6 +121,16 @@ def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None, *
     build derives its rows and split anchors from this one pass instead of reading the files
     again.
     """
+    run = begin(root, cache_dir, on_document)
+    check_documents(run, document_files(run))
+    return finish(run)
+
+
+def begin(root: str | Path, cache_dir: str | Path | None = None,
+          on_document: Callable[[CheckedDocument], None] | None = None) -> _Run:
+    """Start a validation run: check the top level and the registries (the first steps of
+    :func:`validate`). With :func:`document_files`, :func:`check_documents` and :func:`finish`,
+    this lets the build check the documents in several processes, a chunk each."""
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(f"{root}: not a folder")
@@ -122,11 +140,38 @@ def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None, *
     _check_top_level(run)
     _check_registries(run)
     run.pass_folders = _pass_folders(run)
-    _check_documents(run)
+    return run
+
+
+def document_files(run: _Run) -> list[Path]:
+    """The document files to check, in id order (badly named files are reported here)."""
+    return list(_json_files(run, run.layout.documents))
+
+
+def finish(run: _Run) -> Report:
+    """The checks after the documents' (orphan texts, annotation folders, passes); the report."""
     _check_orphan_texts(run)
     _check_annotation_folder(run, run.layout.annotations, expected_annotator=None)
     _check_passes(run)
     return run.report
+
+
+@dataclass
+class DocumentFindings:
+    """What checking a chunk of documents adds to a run, for :meth:`_Run.absorb` in another
+    process's run (plain data: it crosses process boundaries)."""
+
+    issues: list[Issue]
+    files_checked: int
+    documents: dict[str, dict]
+    unusable: set[str]
+    checked: set[Path]
+
+
+def findings_after(run: _Run, issues_before: int, files_before: int) -> DocumentFindings:
+    """What ``run`` found after it had ``issues_before`` findings and ``files_before`` files."""
+    return DocumentFindings(run.report.issues[issues_before:], run.report.files_checked - files_before,
+                            run.documents, run.unusable_documents, run.checked)
 
 
 def _check_top_level(run: _Run) -> None:
@@ -192,8 +237,10 @@ def _json_files(run: _Run, folder: Path):
             yield path
 
 
-def _check_documents(run: _Run) -> None:
-    for path in _json_files(run, run.layout.documents):
+def check_documents(run: _Run, paths: list[Path]) -> None:
+    """Check these document files (from :func:`document_files`), each with its text and
+    annotations, calling ``on_document`` after each."""
+    for path in paths:
         meta = run.load(path, "document")
         if meta is None:
             run.unusable_documents.add(path.stem)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from . import add_command
@@ -19,21 +20,32 @@ def register(subparsers) -> None:
     cmd.add_argument("--row-cache", action="store_true",
                      help="cache derived rows under <cache>/rows and reuse them (off by default: reading an entry "
                           "costs nearly as much as deriving the rows; see docs/benchmarks.md)")
+    cmd.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                     help="worker processes that check and derive documents (default: one per core; 1 builds "
+                          "in this process; with --row-cache, or under 2,000 documents, always 1)")
     cmd.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     cmd.add_argument("--force", action="store_true",
                      help="build even when the release is up to date (same inputs, intact files)")
     cmd.set_defaults(func=run)
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes (1 or more)")
+    return int(value)
+
+
 def run(args) -> int:
     # Imported here: the build pulls in datasets and pyarrow, which other commands do not need.
     from ..build import BuildError, build_release
+    from ..derive import default_jobs
     from ..release import OutputFolderError
 
     try:
         summary = build_release(args.path, args.out, cache_dir=args.cache,
                                 progress=not args.no_progress and sys.stderr.isatty(),
-                                row_cache=args.row_cache, force=args.force)
+                                row_cache=args.row_cache, force=args.force,
+                                jobs=default_jobs() if args.jobs is None else args.jobs)
     except BuildError as err:
         for line in err.report.lines() if err.report else []:
             print(line)

@@ -1,0 +1,66 @@
+"""A build with worker processes gives the same release, and the same report, as one process."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from build_helpers import HYDRATED, MINIMAL, sums
+from castcorpus import derive
+from castcorpus.build import BuildError, build_release
+from castcorpus.validate import validate
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("synth_corpus", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
+    try:
+        spec.loader.exec_module(module)
+        return module.write_corpus(45, tmp_path_factory.mktemp("synthetic") / "corpus", seed=5)
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    # Chunks of 7 documents, and workers even for a small corpus, so that chunk boundaries,
+    # chunks without annotated documents and the merge of staged rows are all exercised.
+    monkeypatch.setattr(derive, "CHUNK_DOCUMENTS", 7)
+    monkeypatch.setattr(derive, "MIN_PARALLEL_DOCUMENTS", 2)
+
+
+@pytest.mark.parametrize("corpus", ["synthetic", "minimal"])
+def test_two_workers_build_the_same_bytes_as_one_process(corpus, synthetic, small_chunks, tmp_path):
+    root, cache = (synthetic, tmp_path / "cache") if corpus == "synthetic" else (MINIMAL, HYDRATED)
+    one = build_release(root, tmp_path / "one", cache_dir=cache, repo_root=REPO, jobs=1)
+    two = build_release(root, tmp_path / "two", cache_dir=cache, repo_root=REPO, jobs=2)
+    assert sums(tmp_path / "one") == sums(tmp_path / "two")
+    assert one.rows == two.rows and one.left_out == two.left_out and one.splits == two.splits
+    assert sorted(one.issues) == sorted(two.issues)
+    assert not list((tmp_path / "two").rglob("*.arrows"))  # no staging file is shipped
+
+
+def test_two_workers_refuse_an_invalid_corpus_with_the_validators_report(synthetic, small_chunks, tmp_path):
+    import shutil
+
+    root = tmp_path / "corpus"
+    shutil.copytree(synthetic, root)
+    annotation = sorted((root / "annotations").glob("*.json"))[-3]  # in the last chunk
+    data = json.loads(annotation.read_text(encoding="utf-8"))
+    data["claims"][0]["type"] = "rumour"
+    annotation.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build_release(root, tmp_path / "out", cache_dir=tmp_path / "cache", repo_root=REPO, jobs=2)
+    expected = validate(root, cache_dir=tmp_path / "cache")
+    assert caught.value.report.lines() == expected.lines() and expected.lines()
+    assert caught.value.report.files_checked == expected.files_checked
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out*"))
