@@ -64,3 +64,12 @@ def test_two_workers_refuse_an_invalid_corpus_with_the_validators_report(synthet
     assert caught.value.report.lines() == expected.lines() and expected.lines()
     assert caught.value.report.files_checked == expected.files_checked
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out*"))
+
+
+def test_the_command_line_refuses_a_job_count_below_one(capsys):
+    from castcorpus.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["build", str(MINIMAL), "--jobs", "0"])
+    assert caught.value.code == 2
+    assert "'0' is not a number of processes" in capsys.readouterr().err

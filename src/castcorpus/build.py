@@ -3,9 +3,12 @@
 The release (by default ``dist/cast-syria/``) holds the dataset card ``README.md``,
 ``data/<config>/<split>-NNNNN-of-NNNNN.parquet``, the licenses, ``DATASHEET.md`` and
 ``CITATION.cff`` when the repository has them, whatever the extra writers add (Croissant,
-charts) and ``SHA256SUMS``. Documents are streamed: rows go to Parquet in row groups as they
-are derived. Everything is written into a staging folder beside the target, which replaces
-the previous release only when the build has succeeded.
+charts) and ``SHA256SUMS``. The corpus is read once: the validator's pass derives each
+document's rows and stages them as Arrow (:mod:`castcorpus.derive`, in worker processes when
+``jobs > 1``); once every split is known, the staged rows are written as Parquet
+(:mod:`castcorpus.write`). Memory stays flat: documents stream, rows go out in batches.
+Everything is written into a staging folder beside the target, which replaces the previous
+release only when the build has succeeded.
 """
 
 from __future__ import annotations

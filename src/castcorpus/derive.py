@@ -144,12 +144,17 @@ def _in_workers(run, paths: list[Path], clean: bool, stage_dir: Path, result: Pa
     tasks = [_ChunkTask(run.layout.root, run.cache_dir, stage_dir / f"{index:05d}", chunk, clean)
              for index, chunk in enumerate(chunks)]
     # spawn, not fork: forking a process that has started pyarrow's threads is not safe.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
+    try:
         for task, (findings, chunk) in zip(tasks, pool.map(_derive_chunk, tasks)):
             run.absorb(findings)
             result.add(chunk)
             if progress is not None:
                 progress.update(len(task.paths))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # chunks not started are not run
+        raise
+    pool.shutdown()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ count is known; nothing is written for a split that never receives a row.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
