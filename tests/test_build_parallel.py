@@ -73,3 +73,69 @@ def test_the_command_line_refuses_a_job_count_below_one(capsys):
         main(["build", str(MINIMAL), "--jobs", "0"])
     assert caught.value.code == 2
     assert "'0' is not a number of processes" in capsys.readouterr().err
+
+
+@pytest.fixture
+def one_document_chunks(monkeypatch):
+    monkeypatch.setattr(derive, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(derive, "MIN_PARALLEL_DOCUMENTS", 2)
+
+
+@pytest.mark.parametrize("copy", ["changed", "missing"])
+def test_documents_left_out_and_why_are_the_same_with_workers(copy, one_document_chunks, tmp_path):
+    # The external document's hydrated copy is in the last chunk; its finding (or its absence)
+    # reaches the main process from a worker, and becomes the reason it is left out.
+    import shutil
+
+    cache = tmp_path / "cache"
+    shutil.copytree(HYDRATED, cache)
+    text = next(cache.glob("*/texts/*.txt"))
+    if copy == "changed":
+        text.write_text(text.read_text(encoding="utf-8") + " Changed.", encoding="utf-8")
+    else:
+        text.unlink()
+    one = build_release(MINIMAL, tmp_path / "one", cache_dir=cache, repo_root=REPO, jobs=1)
+    two = build_release(MINIMAL, tmp_path / "two", cache_dir=cache, repo_root=REPO, jobs=2)
+    assert one.left_out == two.left_out == [(text.stem, two.left_out[0][1])]
+    assert two.left_out[0][1].startswith("text-hash-mismatch" if copy == "changed" else "text not available")
+    assert sorted(one.issues) == sorted(two.issues)
+    assert sums(tmp_path / "one") == sums(tmp_path / "two")
+
+
+def test_a_failing_write_thread_stops_the_others_and_leaves_no_release(small_chunks, synthetic, tmp_path, monkeypatch):
+    from castcorpus import parquet
+
+    original, calls = parquet.ConfigWriter.add_table, {"n": 0}
+
+    def failing(self, *args):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("injected failure")
+        return original(self, *args)
+
+    monkeypatch.setattr(parquet.ConfigWriter, "add_table", failing)
+    with pytest.raises(RuntimeError, match="injected|stopped"):
+        build_release(synthetic, tmp_path / "out", cache_dir=tmp_path / "cache", repo_root=REPO, jobs=2)
+    assert calls["n"] >= 3
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.building-*"))
+
+
+def test_every_config_has_a_place_in_the_write_order():
+    from castcorpus.features import CONFIGS
+    from castcorpus.write import _LARGEST_FIRST
+
+    assert sorted(_LARGEST_FIRST) == sorted(CONFIGS)
+
+
+def test_merging_counts_keeps_zero_counts_and_adds_the_rest():
+    from collections import Counter
+
+    from castcorpus.stats import Stats
+
+    a, b = Stats(documents=2, split=Counter({("document", "train", "annotated"): 0})), Stats(documents=3)
+    b.split[("document", "train", "all")] = 3
+    b.gold_ids.add("x")
+    a.merge(b)
+    assert a.documents == 5 and a.gold_ids == {"x"}
+    assert a.split == Counter({("document", "train", "annotated"): 0, ("document", "train", "all"): 3})
+    assert ("document", "train", "annotated") in a.split

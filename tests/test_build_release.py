@@ -144,6 +144,20 @@ def test_fingerprint_is_in_what_datasets_hashes(tmp_path):
     assert all(summary.fingerprint in info.description for info in infos.values())
 
 
+def test_fingerprint_is_what_sha256sum_gives_over_the_data_files(tmp_path):
+    # The card says a user can recompute it: sha256sum of the Parquet files in path order,
+    # hashed again. Recomputed here from the bytes, and checked against SHA256SUMS too.
+    import hashlib
+
+    out = tmp_path / "out"
+    summary = build(MINIMAL, out, tmp_path / "rows")
+    files = sorted(p.relative_to(out).as_posix() for p in (out / "data").rglob("*.parquet"))
+    lines = "".join(f"{hashlib.sha256((out / f).read_bytes()).hexdigest()}  {f}\n" for f in files)
+    assert summary.fingerprint == hashlib.sha256(lines.encode()).hexdigest()
+    listed = dict(line.split("  ")[::-1] for line in (out / "SHA256SUMS").read_text().splitlines())
+    assert all(listed[f] == hashlib.sha256((out / f).read_bytes()).hexdigest() for f in files)
+
+
 def test_mention_off_token_boundaries_is_reported_not_shifted(tmp_path):
     corpus = copy_minimal(tmp_path / "corpus")
 
@@ -310,3 +324,20 @@ def test_a_document_added_after_the_pass_is_not_built_and_the_next_build_sees_it
     with pytest.raises(BuildError) as caught:
         build(corpus, tmp_path / "out", tmp_path / "rows")
     assert any("zz-late-arrival" in issue.file for issue in caught.value.report.issues)
+
+
+def test_a_killed_builds_staging_folder_is_removed_by_the_next_build(tmp_path):
+    # A build killed midway leaves its staging folder (with staged rows) beside the release;
+    # the next build removes it when its process is gone, and leaves a running one's alone.
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".out.building-{gone.stdout.strip()}"
+    (stale / ".rows").mkdir(parents=True)
+    (stale / ".rows" / "claims.arrows").write_bytes(b"staged rows")
+    alive = tmp_path / f".out.building-{os.getppid()}"
+    alive.mkdir()
+    build(MINIMAL, out, tmp_path / "rows")
+    assert not stale.exists() and alive.exists() and (out / "SHA256SUMS").is_file()

@@ -40,7 +40,8 @@ from .write import write_configs
 
 #: Writers of extra release files (e.g. croissant.json, charts), called as
 #: ``writer(staging_folder, summary)`` after the data and card are written and before
-#: SHA256SUMS, so that their files are checksummed too. Append to add one.
+#: SHA256SUMS, so that their files are checksummed too. Append to add one. A writer must not
+#: change anything under ``data/``: those files were hashed when they were written.
 EXTRA_WRITERS: list[Callable[[Path, "BuildSummary"], None]] = [write_croissant, write_charts, write_card_section]
 
 
@@ -150,7 +151,8 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
         written = write_configs(staging, result, summary.splits, jobs)
     finally:
         result.discard()
-        shutil.rmtree(staging / STAGE, ignore_errors=True)
+        if (staging / STAGE).exists():
+            shutil.rmtree(staging / STAGE)  # no ignore_errors: staged rows must never ship
     summary.rows, summary.file_hashes, summary.stats = written.rows, written.file_hashes, written.stats
     summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
     summary.fingerprint = data_fingerprint(summary.file_hashes)

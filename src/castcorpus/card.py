@@ -151,6 +151,8 @@ def _body(info: CardInput) -> str:
         "repository; the seed texts carry their own rights statements. Check a text's rights before "
         "redistributing it.",
         f"## Fingerprint\n\nContent fingerprint (SHA-256 over the Parquet files): `{info.fingerprint}`. "
+        "To recompute it in the release folder: "
+        "`find data -name '*.parquet' | LC_ALL=C sort | xargs sha256sum | sha256sum`. "
         "`SHA256SUMS` lists every file of the release. Sentences and tokens (`sentences`, `actor_ner`) were "
         f"derived by `{SEGMENTER}` (see `castcorpus.segment`).",
         *info.extra_sections,

@@ -96,6 +96,8 @@ class Layout:
     @cached_property
     def _prefix(self) -> str:
         root = str(self.root)
+        if root == ".":
+            return ""  # a relative path under "." is already relative to the root
         return root if root.endswith(os.sep) else root + os.sep
 
 

@@ -9,21 +9,27 @@ so the release is the same whatever the number of jobs.
 
 Rows are derived only while nothing is wrong with the corpus: once a finding is made, the
 build will refuse the corpus, and rows of a document, annotation or registry that failed a
-check could not be derived safely anyway. Findings about hydrated copies in the cache are
-the exception: such a document is left out of the release, with the finding as the reason.
+check could not be derived safely anyway. In one process deriving stops at the first
+finding; with workers, a worker stops at a finding in its own chunk, and every worker stops
+once the main process has received a chunk with a finding (chunks still being checked then
+go on deriving until they hear of it; the documents are all checked either way, so that the
+report is complete). Findings about hydrated copies in the cache are the exception: such a
+document is left out of the release, with the finding as the reason.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import shutil
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 from . import validate as checks
-from .corpus import Corpus, hydrated_text_path
+from .corpus import hydrated_text_path
 from .features import CONFIGS, encode_labels, features
 from .report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
@@ -40,6 +46,8 @@ NOT_HYDRATED = "text not available (external and not hydrated)"
 CHUNK_DOCUMENTS = 1_000
 #: Below this many documents a pass runs in one process (starting workers costs more).
 MIN_PARALLEL_DOCUMENTS = 2 * CHUNK_DOCUMENTS
+#: The most workers :func:`default_jobs` proposes (each holds about 250 MB).
+MAX_DEFAULT_JOBS = 8
 
 
 @dataclass
@@ -107,11 +115,13 @@ def _in_cache(issue: Issue, cache_dir: Path) -> bool:
 
 
 def default_jobs() -> int:
-    """Worker processes a pass uses by default: one per usable core."""
+    """Worker processes a pass uses by default: one per usable core, at most
+    :data:`MAX_DEFAULT_JOBS` (each worker holds about 250 MB)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_JOBS))
 
 
 def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache: RowCache,
@@ -119,7 +129,8 @@ def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache:
     """Validate ``corpus_root`` and derive and stage the rows of its documents, in one pass.
 
     ``progress`` (a tqdm bar, or None) advances by one per document; ``jobs`` is the number
-    of worker processes (1: in this process; the row cache needs one process)."""
+    of worker processes (1: in this process; the row cache needs one process). On failure
+    the staging folder ``stage_dir`` is removed."""
     run = checks.begin(corpus_root, cache_dir)
     paths = checks.document_files(run)
     clean = all(_in_cache(issue, cache_dir) for issue in run.report.issues)
@@ -128,27 +139,38 @@ def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache:
         if jobs > 1 and not rows_cache.enabled and len(paths) >= MIN_PARALLEL_DOCUMENTS:
             _in_workers(run, paths, clean, stage_dir, result, progress, jobs)
         else:
-            deriver = PassDeriver(corpus_root, cache_dir, stage_dir, rows_cache, progress, clean, len(run.report.issues))
+            deriver = PassDeriver(run.actors, run.outlets, cache_dir, stage_dir, rows_cache, progress, clean,
+                                  len(run.report.issues))
             run.on_document = deriver
-            checks.check_documents(run, paths)
+            try:
+                checks.check_documents(run, paths)
+            except BaseException:
+                deriver.discard()
+                raise
             result.add(deriver.outcome())
         checks.finish(run)
     except BaseException:
         result.discard()
+        shutil.rmtree(stage_dir, ignore_errors=True)
         raise
     return result
 
 
 def _in_workers(run, paths: list[Path], clean: bool, stage_dir: Path, result: PassResult, progress, jobs: int) -> None:
     chunks = [paths[i:i + CHUNK_DOCUMENTS] for i in range(0, len(paths), CHUNK_DOCUMENTS)]
-    tasks = [_ChunkTask(run.layout.root, run.cache_dir, stage_dir / f"{index:05d}", chunk, clean)
-             for index, chunk in enumerate(chunks)]
+    state = checks.state_of(run)
+    tasks = [_ChunkTask(state, stage_dir / f"{index:05d}", chunk, clean) for index, chunk in enumerate(chunks)]
     # spawn, not fork: forking a process that has started pyarrow's threads is not safe.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
+    context = get_context("spawn")
+    stop = context.Event()  # set once a chunk brings a finding: the others stop deriving
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                               initializer=_start_worker, initargs=(stop,))
     try:
         for task, (findings, chunk) in zip(tasks, pool.map(_derive_chunk, tasks)):
             run.absorb(findings)
             result.add(chunk)
+            if not all(_in_cache(issue, run.cache_dir) for issue in findings.issues):
+                stop.set()
             if progress is not None:
                 progress.update(len(task.paths))
     except BaseException:
@@ -159,43 +181,57 @@ def _in_workers(run, paths: list[Path], clean: bool, stage_dir: Path, result: Pa
 
 @dataclass(frozen=True)
 class _ChunkTask:
-    root: Path
-    cache_dir: Path
+    state: checks.RunState
     stage_dir: Path
     paths: list[Path]
     clean: bool
 
 
+#: In a worker process: the event that tells it to stop deriving rows.
+_STOP = None
+
+
+def _start_worker(stop) -> None:
+    """Worker initializer: Ctrl-C is the main process's to handle (it cancels the pool)."""
+    global _STOP
+    _STOP = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _derive_chunk(task: _ChunkTask) -> tuple[checks.DocumentFindings, DerivedChunk]:
-    """Worker: check and derive one chunk of documents."""
-    run = checks.begin(task.root, task.cache_dir)
-    issues_before, files_before = len(run.report.issues), run.report.files_checked
-    deriver = PassDeriver(task.root, task.cache_dir, task.stage_dir, RowCache(None), None, task.clean, issues_before)
+    """Worker: check and derive one chunk of documents, with the main run's registries."""
+    run = checks.resume(task.state)
+    deriver = PassDeriver(run.actors, run.outlets, run.cache_dir, task.stage_dir, RowCache(None), None,
+                          task.clean, 0, _STOP)
     run.on_document = deriver
     gc.disable()  # as in the build's own process (see castcorpus.build)
     try:
         checks.check_documents(run, task.paths)
     finally:
         gc.enable()
-    return checks.findings_after(run, issues_before, files_before), deriver.outcome()
+    return checks.findings_after(run, 0, 0), deriver.outcome()
 
 
 class PassDeriver:
     """The validator's ``on_document`` callback: split anchors and staged rows of each document.
 
-    ``clean`` says whether the run had no finding (but about the cache) before the first
-    document; ``seen_issues`` is how many findings the run's report already had then.
+    ``actors`` and ``outlets`` are the run's checked registries (None when unusable: then the
+    run has a finding and nothing is derived). ``clean`` says whether the run had no finding
+    (but about the cache) before the first document; ``seen_issues`` is how many findings its
+    report already had then; ``stop`` (an event, in a worker) says another chunk had one.
     """
 
-    def __init__(self, corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache: RowCache,
-                 progress=None, clean: bool = True, seen_issues: int = 0):
-        self.corpus_root, self.cache_dir, self.stage_dir = corpus_root, cache_dir, stage_dir
-        self.rows_cache, self.progress = rows_cache, progress
+    def __init__(self, actors: dict | None, outlets: dict | None, cache_dir: Path, stage_dir: Path,
+                 rows_cache: RowCache, progress=None, clean: bool = True, seen_issues: int = 0, stop=None):
+        self.actors, self.outlets = actors, outlets
+        self.cache_dir, self.stage_dir = cache_dir, stage_dir
+        self.rows_cache, self.progress, self.stop = rows_cache, progress, stop
         self.collector = SplitCollector()
         self.staged: dict[str, StagedConfig] = {}
         self.chunk = DerivedChunk()
         self.clean, self._seen_issues = clean, seen_issues
-        self._registries: tuple[Registries, str] | None = None
+        self._registries: Registries | None = None
+        self._hash: str | None = None
 
     def __call__(self, doc: CheckedDocument) -> None:
         self.collector.add(doc.meta, doc.annotation)
@@ -230,11 +266,17 @@ class PassDeriver:
             new = report.issues[self._seen_issues:]
             self._seen_issues = len(report.issues)
             self.clean = all(_in_cache(issue, self.cache_dir) for issue in new)
+            if self.stop is not None and self.stop.is_set():
+                self.clean = False
             if not self.clean:  # the build will refuse the corpus: staged rows are of no use
-                for staged in self.staged.values():
-                    staged.discard()
-                self.staged = {}
+                self.discard()
         return self.clean
+
+    def discard(self) -> None:
+        """Close and delete this deriver's staging files."""
+        for staged in self.staged.values():
+            staged.discard()
+        self.staged = {}
 
     def _staged(self, base: str) -> StagedConfig:
         staged = self.staged.get(base)
@@ -244,14 +286,16 @@ class PassDeriver:
         return staged
 
     def _rows(self, doc: CheckedDocument):
-        reg, registries = self._registries_of_corpus()
+        if self._registries is None:  # the registries the run checked, read once by the main run
+            self._registries = Registries(self.actors, self.outlets)
+        reg = self._registries
         meta, annotation, text = doc.meta, doc.annotation, doc.text
         if annotation is None:  # a raw row is cheap: caching it would only copy the text
             return document_rows(meta, None, text, reg, "")
         file = f"annotations/{meta['id']}.json"
         if not self.rows_cache.enabled:
             return document_rows(meta, annotation, text, reg, file)
-        key = row_key(meta, annotation, text, registries)
+        key = row_key(meta, annotation, text, self._registry_hash())
         cached = self.rows_cache.get(key)
         if cached is not None:
             return cached
@@ -259,11 +303,7 @@ class PassDeriver:
         self.rows_cache.put(key, rows, issues)
         return rows, issues
 
-    def _registries_of_corpus(self) -> tuple[Registries, str]:
-        # Read once the registries have passed their checks (a finding before the first
-        # document means nothing is derived at all).
-        if self._registries is None:
-            corpus = Corpus(self.corpus_root, cache_dir=self.cache_dir)
-            self._registries = (Registries(corpus.actors, corpus.outlets),
-                                registry_hash(corpus.actors, corpus.outlets))
-        return self._registries
+    def _registry_hash(self) -> str:
+        if self._hash is None:
+            self._hash = registry_hash(self.actors, self.outlets)
+        return self._hash

@@ -31,13 +31,32 @@ def check_output_folder(out_dir: Path, corpus_root: Path, repo_root: Path) -> No
 
 
 def staging_folder(out_dir: Path) -> Path:
-    """A fresh, empty folder beside ``out_dir`` (same file system, so the final rename is atomic)."""
+    """A fresh, empty folder beside ``out_dir`` (same file system, so the final rename is atomic).
+
+    Staging folders of earlier builds whose process no longer runs (a killed build) are
+    removed first: they can hold gigabytes of staged rows."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.parent.glob(f".{out_dir.name}.building-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
     staging = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
     return staging
+
+
+def _running(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # signal 0 probes a process only on POSIX (on Windows os.kill terminates it)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or cannot tell: leave its folder alone
+    return True
 
 
 def replace_atomically(staging: Path, out_dir: Path) -> None:

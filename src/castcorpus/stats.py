@@ -59,7 +59,11 @@ def _merge_field(mine, theirs):
         return mine | theirs
     if isinstance(mine, dict) and not isinstance(mine, Counter):
         return {**mine, **theirs}
-    return mine + theirs  # int or Counter
+    if isinstance(mine, Counter):
+        merged = Counter(mine)
+        merged.update(theirs)  # unlike +, keeps zero counts
+        return merged
+    return mine + theirs
 
 
 def _add_annotation(stats: Stats, annotation: dict, actor_type, seen_actors: set) -> None:

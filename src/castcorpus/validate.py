@@ -19,8 +19,8 @@ from .schema import schema_issues
 from .validate_documents import CheckedDocument, _check_annotation_file, check_documents
 from .validate_registries import actor_issues, duplicate_keys, outlet_issues
 
-__all__ = ["CheckedDocument", "DocumentFindings", "begin", "check_documents", "document_files", "finish",
-           "findings_after", "validate"]
+__all__ = ["CheckedDocument", "DocumentFindings", "RunState", "begin", "check_documents", "document_files",
+           "findings_after", "finish", "resume", "state_of", "validate"]
 
 _TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "clusters.json", "texts", "documents", "annotations", "passes"}
 _PASS_FOLDER = "annotator-"
@@ -126,6 +126,36 @@ def begin(root: str | Path, cache_dir: str | Path | None = None,
     _check_top_level(run)
     _check_registries(run)
     run.pass_folders = _pass_folders(run)
+    return run
+
+
+@dataclass
+class RunState:
+    """What a run knows once the registries are checked: enough for another process to check
+    documents against the same registries, read once (see :func:`resume`)."""
+
+    root: Path
+    cache_dir: Path
+    actors: dict | None
+    outlets: dict | None
+    collections: dict | None
+    clusters: set | None
+    merged_clusters: dict
+    pass_folders: list[Path]
+
+
+def state_of(run: _Run) -> RunState:
+    """The registries and settings of a run that has begun."""
+    return RunState(run.layout.root, run.cache_dir, run.actors, run.outlets, run.collections, run.clusters,
+                    run.merged_clusters, run.pass_folders)
+
+
+def resume(state: RunState, on_document: Callable[[CheckedDocument], None] | None = None) -> _Run:
+    """A run with the registries of ``state`` (as checked by another process's run), ready
+    for :func:`check_documents`; its report holds only what the documents add."""
+    run = _Run(state.root, state.cache_dir, on_document)
+    run.actors, run.outlets, run.collections = state.actors, state.outlets, state.collections
+    run.clusters, run.merged_clusters, run.pass_folders = state.clusters, state.merged_clusters, state.pass_folders
     return run
 
 

@@ -11,6 +11,7 @@ is hashed here, once (the fingerprint, Croissant and SHA256SUMS reuse the hashes
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,23 +46,27 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
     closed and the exception raised (the caller removes the staging folder)."""
     codes = split_codes(result.positions, splits)
     # One task per config and scheme, the largest configs first, so that threads stay busy.
-    tasks = [(base, scheme) for base in sorted(result.staged, key=_LARGEST_FIRST.index) for scheme in (0, 1)]
+    tasks = [(base, scheme) for base in sorted(result.staged, key=_size_rank) for scheme in (0, 1)]
     writers = {task: ConfigWriter(_folders(staging, *task), features(task[0])) for task in tasks}
     counters = {task: ReleaseCounter() for task in tasks}
 
-    def run(task):
-        return _write_one(task[0], result, codes, writers[task], counters[task], count=task[1] == 0)
+    stop = threading.Event()  # set on failure: running tasks stop at their next batch
 
+    def run(task):
+        return _write_one(task[0], result, codes, writers[task], counters[task], task[1] == 0, stop)
+
+    pool = ThreadPoolExecutor(max_workers=jobs) if jobs > 1 else None
     try:
-        if jobs > 1:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                shards = list(pool.map(run, tasks))
-        else:
-            shards = [run(task) for task in tasks]
+        shards = list(pool.map(run, tasks)) if pool else [run(task) for task in tasks]
     except BaseException:
+        stop.set()
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)  # no writer is aborted while in use
         for writer in writers.values():
             writer.abort()
         raise
+    if pool:
+        pool.shutdown()
     written = Written()
     for task, task_shards in sorted(zip(tasks, shards)):
         _record(staging, writers[task], task_shards, written)
@@ -71,6 +76,10 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
 
 #: Configs by the size of their rows (largest first), the order their tasks are started in.
 _LARGEST_FIRST = ("actor_ner", "documents", "sentences", "claims", "stances", "raw")
+
+
+def _size_rank(config: str) -> int:
+    return _LARGEST_FIRST.index(config) if config in _LARGEST_FIRST else len(_LARGEST_FIRST)
 
 
 def split_codes(positions: list[str], splits: dict[str, tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -88,12 +97,14 @@ def _folders(staging: Path, base: str, scheme: int) -> tuple[Path | None, Path |
 
 
 def _write_one(base: str, result: PassResult, codes, writer: ConfigWriter, counter: ReleaseCounter,
-               count: bool) -> dict[tuple[str, str], list[tuple[Path, str]]]:
+               count: bool, stop: threading.Event) -> dict[tuple[str, str], list[tuple[Path, str]]]:
     """Route one config's staged rows and close its split writers; each split's shards with
     their SHA-256, by ``(config folder, split)``. ``count``: count the rows too."""
     standard, by_outlet = codes
     for path, first in result.staged[base]:
         for table, positions in staged_batches(path):
+            if stop.is_set():
+                raise RuntimeError("stopped: another config failed")
             positions = positions + first
             rows = writer.add_table(table, (standard[positions], by_outlet[positions]))
             if count:

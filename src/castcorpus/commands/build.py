@@ -37,6 +37,8 @@ def _jobs(value: str) -> int:
 
 def run(args) -> int:
     # Imported here: the build pulls in datasets and pyarrow, which other commands do not need.
+    from concurrent.futures.process import BrokenProcessPool
+
     from ..build import BuildError, build_release
     from ..derive import default_jobs
     from ..release import OutputFolderError
@@ -53,6 +55,10 @@ def run(args) -> int:
         return 1
     except (CorpusError, OutputFolderError) as err:
         print(f"castcorpus build: {err}", file=sys.stderr)
+        return 2
+    except BrokenProcessPool:
+        print("castcorpus build: a worker process died (out of memory?); nothing was written. "
+              "Try again with --jobs 1.", file=sys.stderr)
         return 2
     for issue in sorted(summary.issues):
         print(issue.line())
