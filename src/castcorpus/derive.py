@@ -209,7 +209,7 @@ def _derive_chunk(task: _ChunkTask) -> tuple[checks.DocumentFindings, DerivedChu
         checks.check_documents(run, task.paths)
     finally:
         gc.enable()
-    return checks.findings_after(run, 0, 0), deriver.outcome()
+    return checks.findings(run), deriver.outcome()
 
 
 class PassDeriver:

@@ -6,7 +6,7 @@ than read and parse the corpus a second time, the build derives each document's 
 validator's single pass and stages them here: a :class:`StagedConfig` converts its rows to
 Arrow in batches (once, under the config's explicit schema) and appends them to an Arrow IPC
 file, each row tagged with its document's position in the pass. Once the
-splits are known, :meth:`StagedConfig.batches` streams the batches back with those positions,
+splits are known, :func:`staged_batches` streams the batches back with those positions,
 and the Parquet writers route them by a lookup, without touching a Python row again. Memory
 stays flat: one batch per config is held at a time. The files are not compressed (LZ4 made
 staging five times as costly) and are read with plain file reads, not memory-mapped, so that
@@ -66,18 +66,18 @@ class StagedConfig:
     def close(self) -> None:
         """Write what is queued and close the staging file."""
         self.flush()
-        if self._writer is not None:
-            self._writer.close()
-            self._sink.close()
-            self._writer = self._sink = None
+        self._close_file()
 
     def discard(self) -> None:
         """Close without finishing and delete the staging file."""
+        self._close_file()
+        self.path.unlink(missing_ok=True)
+
+    def _close_file(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._sink.close()
             self._writer = self._sink = None
-        self.path.unlink(missing_ok=True)
 
 
 def staged_batches(path: Path) -> Iterator[tuple[pa.Table, np.ndarray]]:

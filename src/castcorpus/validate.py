@@ -20,7 +20,7 @@ from .validate_documents import CheckedDocument, _check_annotation_file, check_d
 from .validate_registries import actor_issues, duplicate_keys, outlet_issues
 
 __all__ = ["CheckedDocument", "DocumentFindings", "RunState", "begin", "check_documents", "document_files",
-           "findings_after", "finish", "resume", "state_of", "validate"]
+           "findings", "finish", "resume", "state_of", "validate"]
 
 _TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "clusters.json", "texts", "documents", "annotations", "passes"}
 _PASS_FOLDER = "annotator-"
@@ -184,10 +184,10 @@ class DocumentFindings:
     checked: set[Path]
 
 
-def findings_after(run: _Run, issues_before: int, files_before: int) -> DocumentFindings:
-    """What ``run`` found after it had ``issues_before`` findings and ``files_before`` files."""
-    return DocumentFindings(run.report.issues[issues_before:], run.report.files_checked - files_before,
-                            run.documents, run.unusable_documents, run.checked)
+def findings(run: _Run) -> DocumentFindings:
+    """What a run made by :func:`resume` found in the documents it checked."""
+    return DocumentFindings(run.report.issues, run.report.files_checked, run.documents, run.unusable_documents,
+                            run.checked)
 
 
 def _check_top_level(run: _Run) -> None:

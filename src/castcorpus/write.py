@@ -2,9 +2,10 @@
 
 Once the pass (:mod:`castcorpus.derive`) has assigned every document its split, each config's
 staged Arrow batches are read back in pass order, given their split columns and routed to
-the split writers of both schemes (:class:`castcorpus.parquet.ConfigWriter`). Configs are
-independent, so with ``jobs > 1`` they are written in that many threads: pyarrow releases
-the GIL while it filters, encodes and compresses, which is most of this phase. Every shard
+the split writers of both schemes (:class:`castcorpus.parquet.ConfigWriter`). Each config
+and scheme is an independent task, so with ``jobs > 1`` they run in that many threads:
+pyarrow releases the GIL while it filters, encodes and compresses, which is most of this
+phase. A failing task stops the others at their next batch. Every shard
 is hashed here, once (the fingerprint, Croissant and SHA256SUMS reuse the hashes); the
 ``raw`` and ``documents`` rows are counted for the charts as they pass.
 """
@@ -51,19 +52,29 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
     counters = {task: ReleaseCounter() for task in tasks}
 
     stop = threading.Event()  # set on failure: running tasks stop at their next batch
+    failures: list[BaseException] = []
 
     def run(task):
-        return _write_one(task[0], result, codes, writers[task], counters[task], task[1] == 0, stop)
+        try:
+            return _write_one(task[0], result, codes, writers[task], counters[task], task[1] == 0, stop)
+        except _Stopped:
+            raise
+        except BaseException as err:
+            failures.append(err)
+            stop.set()  # at once: the main thread hears of it only when it reaches this task
+            raise
 
     pool = ThreadPoolExecutor(max_workers=jobs) if jobs > 1 else None
     try:
         shards = list(pool.map(run, tasks)) if pool else [run(task) for task in tasks]
-    except BaseException:
+    except BaseException as err:
         stop.set()
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)  # no writer is aborted while in use
         for writer in writers.values():
             writer.abort()
+        if isinstance(err, _Stopped) and failures:
+            raise failures[0] from None  # the failure itself, not a task it stopped
         raise
     if pool:
         pool.shutdown()
@@ -72,6 +83,10 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
         _record(staging, writers[task], task_shards, written)
         written.stats.merge(counters[task].stats)
     return written
+
+
+class _Stopped(Exception):
+    """A task stopped because another one failed."""
 
 
 #: Configs by the size of their rows (largest first), the order their tasks are started in.
@@ -104,7 +119,7 @@ def _write_one(base: str, result: PassResult, codes, writer: ConfigWriter, count
     for path, first in result.staged[base]:
         for table, positions in staged_batches(path):
             if stop.is_set():
-                raise RuntimeError("stopped: another config failed")
+                raise _Stopped("stopped: another config failed")
             positions = positions + first
             rows = writer.add_table(table, (standard[positions], by_outlet[positions]))
             if count:
