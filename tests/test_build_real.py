@@ -4,6 +4,7 @@ One test, because hydrating and building the real corpus is the expensive part."
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 
@@ -22,6 +23,16 @@ def test_real_corpus_builds_and_loads(fakes_csv, corpus_root, tmp_path):
     summary = build_release(corpus_root, tmp_path / "cast-syria", cache_dir=tmp_path / "cache")
     release, metas = tmp_path / "cast-syria", _metas(corpus_root)
     assert summary.left_out == []
+
+    # The dataset's own version and the ledger it was built from are named in card and Croissant.
+    version = json.loads((corpus_root / "release.json").read_text(encoding="utf-8"))["version"]
+    assert json.loads((release / "croissant.json").read_text(encoding="utf-8"))["version"] == version
+    card = (release / "README.md").read_text(encoding="utf-8")
+    ledger_sha = hashlib.sha256((corpus_root / "splits.json").read_bytes()).hexdigest()
+    assert f"**Version {version}**" in card and ledger_sha in card
+    # The build's splits are the ledger's.
+    ledger = json.loads((corpus_root / "splits.json").read_text(encoding="utf-8"))["documents"]
+    assert summary.splits == {e["id"]: (e["standard"], e["by_outlet"]) for e in ledger}
 
     # raw: every document, FA-KES labels only for FA-KES, split column = split.
     raw = load_dataset(str(release), "raw", cache_dir=str(tmp_path / "hf-raw"))

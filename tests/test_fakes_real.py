@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -75,10 +76,21 @@ def test_anomalies_are_reported(real_bytes, rows):
 
 def test_committed_documents_are_what_the_generator_writes(rows, corpus_root, tmp_path):
     ids = document_ids(rows)
-    result = write_documents(rows, ids, tmp_path, Corpus(corpus_root).outlets)
+    committed = {k: v for k, v in snapshot(corpus_root / "documents").items() if k.startswith("fa-kes-")}
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    result = write_documents(rows, ids, fresh, Corpus(corpus_root).outlets)
     assert sorted(result.written) == sorted(ids) and not result.unregistered_outlets
-    assert snapshot(tmp_path) == {k: v for k, v in snapshot(corpus_root / "documents").items() if k.startswith("fa-kes-")}
-    assert write_documents(rows, ids, tmp_path, Corpus(corpus_root).outlets).written == []  # re-run: no change
+    # A fresh file is the committed one without the reviewed events, which the FA-KES file lacks.
+    for doc_id in ids:
+        meta = json.loads((corpus_root / "documents" / f"{doc_id}.json").read_text(encoding="utf-8"))
+        assert meta.pop("reports_on")
+        assert json.loads((fresh / f"{doc_id}.json").read_text(encoding="utf-8")) == meta
+    # Over the committed files the generator changes nothing: it keeps each file's events.
+    kept = tmp_path / "kept"
+    shutil.copytree(corpus_root / "documents", kept)
+    assert write_documents(rows, ids, kept, Corpus(corpus_root).outlets).written == []
+    assert {k: v for k, v in snapshot(kept).items() if k.startswith("fa-kes-")} == committed
 
 
 def test_hydration_writes_only_the_cache_and_every_hash_matches(fakes_csv, corpus_root, tmp_path):

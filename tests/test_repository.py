@@ -49,3 +49,19 @@ def test_citation_file_is_valid_yaml_with_title_and_license(repo):
     assert citation["cff-version"] == "1.2.0"
     assert citation["license"] == "CC-BY-4.0"
     assert "CAST-Syria" in citation["title"]
+
+
+def test_dataset_version_is_the_same_everywhere_and_has_a_changelog_entry(repo):
+    import json
+
+    from castcorpus import __version__
+
+    release = json.loads((repo / "corpus" / "release.json").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((repo / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["version"] == release["version"]
+    assert citation["date-released"] == release["date"]
+    software = next(r for r in citation["references"] if r["type"] == "software")
+    assert software["version"] == __version__  # the package keeps its own version
+    changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {release['version']} ({release['date']})" in changelog
+    assert f"Dataset version **{release['version']}**" in (repo / "DATASHEET.md").read_text(encoding="utf-8")

@@ -53,6 +53,10 @@ class BuildError(Exception):
         self.report = report
 
 
+#: The dataset version of a corpus without release.json (e.g. a synthetic one).
+UNVERSIONED = "0.0.0"
+
+
 @dataclass
 class BuildSummary:
     """What a build wrote: rows per config and split, documents left out, issues met."""
@@ -69,17 +73,21 @@ class BuildSummary:
     up_to_date: bool = False  # True when the release was already built from the same inputs
     stats: Stats | None = None  # counts of the rows written (raw and documents), for the charts
     file_hashes: dict[str, str] = field(default_factory=dict)  # release-relative path -> SHA-256 (data files)
+    dataset_version: str = UNVERSIONED  # corpus/release.json's version
+    ledger_sha256: str | None = None  # SHA-256 of the split ledger the splits came from
 
     def essentials(self) -> dict:
         """What an up-to-date check needs to report the release again without rebuilding it."""
         return {"rows": self.rows, "left_out": [list(x) for x in self.left_out],
                 "issues": [[i.file, i.pointer, i.code, i.message] for i in self.issues],
-                "fingerprint": self.fingerprint}
+                "fingerprint": self.fingerprint, "dataset_version": self.dataset_version,
+                "ledger_sha256": self.ledger_sha256}
 
     @classmethod
     def from_essentials(cls, out_dir: Path, data: dict) -> "BuildSummary":
         return cls(out_dir=out_dir, rows=data["rows"], left_out=[tuple(x) for x in data["left_out"]],
-                   issues=[Issue(*x) for x in data["issues"]], fingerprint=data["fingerprint"], up_to_date=True)
+                   issues=[Issue(*x) for x in data["issues"]], fingerprint=data["fingerprint"], up_to_date=True,
+                   dataset_version=data.get("dataset_version", UNVERSIONED), ledger_sha256=data.get("ledger_sha256"))
 
 
 def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dist/cast-syria", *,
@@ -145,7 +153,9 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
         cache_findings = [issue for issue in report.issues if result.cache_finding(issue)]
         if len(cache_findings) < len(report.issues):
             raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
-        summary = BuildSummary(out_dir=out_dir, splits=result.collector.splits())
+        summary = BuildSummary(out_dir=out_dir, splits=result.splits,
+                               dataset_version=(result.release or {}).get("version", UNVERSIONED),
+                               ledger_sha256=result.ledger_sha256)
         summary.issues.extend(cache_findings + result.issues)
         summary.left_out = result.left_out()
         written = write_configs(staging, result, summary.splits, jobs)
@@ -156,8 +166,9 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
     summary.rows, summary.file_hashes, summary.stats = written.rows, written.file_hashes, written.stats
     summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
     summary.fingerprint = data_fingerprint(summary.file_hashes)
-    card = CardInput(written.splits, summary.fingerprint, __version__, len(result.positions), result.annotated,
-                     len(summary.left_out))
+    card = CardInput(written.splits, summary.fingerprint, summary.dataset_version, len(result.positions),
+                     result.annotated, len(summary.left_out), package_version=__version__,
+                     ledger_sha256=summary.ledger_sha256)
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary
 

@@ -44,6 +44,8 @@ class CardInput:
     documents: int
     annotated: int
     left_out: int
+    package_version: str = ""
+    ledger_sha256: str | None = None
     extra_sections: list[str] = field(default_factory=list)
 
 
@@ -113,6 +115,15 @@ def _split_table(info: CardInput) -> str:
     return "\n".join(lines)
 
 
+def _ledger_sentence(info: CardInput) -> str:
+    if info.ledger_sha256 is None:
+        return ("This corpus has no split ledger: groups were placed by a stable hash of their key "
+                "(about 70/15/15), so adding a document moves no other.")
+    return (f"Every document's split is frozen in the split ledger `corpus/splits.json` of the repository "
+            f"(SHA-256 `{info.ledger_sha256}`): assignments never move between versions except by a recorded "
+            "move in CHANGELOG.md.")
+
+
 def _body(info: CardInput) -> str:
     sections = [
         f"# {PRETTY_NAME}",
@@ -120,6 +131,9 @@ def _body(info: CardInput) -> str:
         "(span, normalized proposition, type, check-worthiness, certainty, speaker and attribution chain), "
         "**actors** (mentions linked to a registry of keyed, typed actors) and **stances** (holder, target, "
         "polarity, evidence).",
+        f"**Version {info.version}** of the dataset (CHANGELOG.md in the repository says what each version "
+        f"changed; rebuild exactly this release from the git tag `dataset-v{info.version}`), built with "
+        f"castcorpus {info.package_version or 'unknown'}. "
         f"This release: {info.documents} documents with text, {info.annotated} of them annotated; "
         f"{info.left_out} left out because their text was not available at build time.",
         "## Configs\n\n"
@@ -131,11 +145,10 @@ def _body(info: CardInput) -> str:
         "| `actor_ner` | sentence | token classification: `tokens`, `ner_tags` (BIO by actor type), `actor_keys` |\n"
         "| `raw` | document with text, annotated or not | language modelling, FA-KES credibility (`fakes_label`) |",
         "## Splits\n\nTwo schemes, as separate configs with the same columns:\n\n"
-        "- `<config>` (e.g. `claims`): train / validation / test by a stable hash of a document group. "
-        "Documents that share a claim cluster (the same claim about the same event), an identical text, or a "
+        "- `<config>` (e.g. `claims`): train / validation / test by document group. Documents that report one "
+        "event, share a claim cluster, an identical or nearly identical text (republished wire copy), or a "
         "source record id (FA-KES `unit_id`) are in one group, so no event or text leaks across splits. "
-        "Adding an unannotated document never moves another; annotating a document with a cluster key, or a new "
-        "cluster key, can move the group it joins (see docs/decisions.md in the repository).\n"
+        + _ledger_sentence(info) + "\n"
         "- `<config>_by_outlet` (e.g. `claims_by_outlet`): whole outlets held out. The outlets of `test` (and of "
         "`validation`) never occur in `train`: use it to measure cross-outlet generalization. The outlet is the "
         "original publisher of a republished text. Events may recur across these splits.\n\n"

@@ -66,6 +66,22 @@ class Layout:
         return self.root / "clusters.json"
 
     @property
+    def events(self) -> Path:
+        return self.root / "events.json"
+
+    @property
+    def near_duplicates(self) -> Path:
+        return self.root / "near-duplicates.json"
+
+    @property
+    def splits(self) -> Path:
+        return self.root / "splits.json"
+
+    @property
+    def release(self) -> Path:
+        return self.root / "release.json"
+
+    @property
     def texts(self) -> Path:
         return self.root / "texts"
 
@@ -156,6 +172,39 @@ class Corpus:
         if not self.layout.clusters.exists():
             return {}
         return {c["key"]: c for c in self.read(self.layout.clusters)["clusters"]}
+
+    @cached_property
+    def events(self) -> dict[str, dict[str, Any]]:
+        """Events by key (empty when the corpus has no events.json)."""
+        if not self.layout.events.exists():
+            return {}
+        return {e["key"]: e for e in self.read(self.layout.events)["events"]}
+
+    @cached_property
+    def places(self) -> dict[str, dict[str, Any]]:
+        """Places of the event registry by key."""
+        if not self.layout.events.exists():
+            return {}
+        return {p["key"]: p for p in self.read(self.layout.events)["places"]}
+
+    @cached_property
+    def near_duplicate_pairs(self) -> list[tuple[str, str]]:
+        """Pairs of documents with (nearly) the same text (empty without near-duplicates.json)."""
+        if not self.layout.near_duplicates.exists():
+            return []
+        return [(p["a"], p["b"]) for p in self.read(self.layout.near_duplicates)["pairs"]]
+
+    @cached_property
+    def ledger(self) -> dict[str, dict[str, Any]] | None:
+        """Split ledger entries by document id, or None when the corpus has no splits.json."""
+        if not self.layout.splits.exists():
+            return None
+        return {d["id"]: d for d in self.read(self.layout.splits)["documents"]}
+
+    @cached_property
+    def release(self) -> dict[str, Any] | None:
+        """The dataset's name, version and date (None when the corpus has no release.json)."""
+        return self.read(self.layout.release) if self.layout.release.exists() else None
 
     def document_ids(self) -> list[str]:
         """Ids of all documents, sorted."""

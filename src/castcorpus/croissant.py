@@ -207,6 +207,7 @@ def write_croissant(staging: Path, summary) -> None:
     from .features import features
 
     configs = config_order(summary.rows)
-    doc = croissant(staging, configs, features, summary.fingerprint, file_hashes=summary.file_hashes)
+    doc = croissant(staging, configs, features, summary.fingerprint, version=summary.dataset_version,
+                    file_hashes=summary.file_hashes)
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     (staging / "croissant.json").write_text(text, encoding="utf-8", newline="\n")

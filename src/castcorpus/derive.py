@@ -33,7 +33,6 @@ from .corpus import hydrated_text_path
 from .features import CONFIGS, encode_labels, features
 from .report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
-from .splits import SplitCollector
 from .stage import StagedConfig
 from .validate import CheckedDocument
 from .views import Registries, document_rows
@@ -54,8 +53,6 @@ MAX_DEFAULT_JOBS = 8
 class DerivedChunk:
     """What deriving a chunk of documents produced (plain data: it crosses processes)."""
 
-    anchors: list[tuple[str, list[str]]] = field(default_factory=list)
-    by_outlet: dict[str, str] = field(default_factory=dict)
     positions: list[str] = field(default_factory=list)  # ids of the documents with rows, in order
     staged: dict[str, Path] = field(default_factory=dict)  # config -> staging file
     missing_text: list[tuple[str, str]] = field(default_factory=list)  # (document id, collection)
@@ -69,7 +66,9 @@ class PassResult:
 
     report: Report
     cache_dir: Path
-    collector: SplitCollector = field(default_factory=SplitCollector)
+    splits: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc id -> (split, outlet_split)
+    release: dict | None = None  # corpus/release.json, when there is one
+    ledger_sha256: str | None = None  # SHA-256 of corpus/splits.json, when the splits come from it
     positions: list[str] = field(default_factory=list)
     staged: dict[str, list[tuple[Path, int]]] = field(default_factory=dict)  # config -> (file, first position)
     missing_text: list[tuple[str, str]] = field(default_factory=list)
@@ -78,8 +77,6 @@ class PassResult:
 
     def add(self, chunk: DerivedChunk) -> None:
         """Append a chunk (chunks must come in id order)."""
-        self.collector.pairs.extend(chunk.anchors)
-        self.collector.by_outlet.update(chunk.by_outlet)
         for config, path in chunk.staged.items():
             self.staged.setdefault(config, []).append((path, len(self.positions)))
         self.positions.extend(chunk.positions)
@@ -140,7 +137,7 @@ def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache:
             _in_workers(run, paths, clean, stage_dir, result, progress, jobs)
         else:
             deriver = PassDeriver(run.actors, run.outlets, cache_dir, stage_dir, rows_cache, progress, clean,
-                                  len(run.report.issues))
+                                  len(run.report.issues), events=run.event_entries)
             run.on_document = deriver
             try:
                 checks.check_documents(run, paths)
@@ -149,6 +146,8 @@ def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache:
                 raise
             result.add(deriver.outcome())
         checks.finish(run)
+        result.splits = checks.split_assignment(run)
+        result.release, result.ledger_sha256 = run.release, run.ledger_sha256
     except BaseException:
         result.discard()
         shutil.rmtree(stage_dir, ignore_errors=True)
@@ -202,7 +201,7 @@ def _derive_chunk(task: _ChunkTask) -> tuple[checks.DocumentFindings, DerivedChu
     """Worker: check and derive one chunk of documents, with the main run's registries."""
     run = checks.resume(task.state)
     deriver = PassDeriver(run.actors, run.outlets, run.cache_dir, task.stage_dir, RowCache(None), None,
-                          task.clean, 0, _STOP)
+                          task.clean, 0, _STOP, events=run.event_entries)
     run.on_document = deriver
     gc.disable()  # as in the build's own process (see castcorpus.build)
     try:
@@ -213,7 +212,7 @@ def _derive_chunk(task: _ChunkTask) -> tuple[checks.DocumentFindings, DerivedChu
 
 
 class PassDeriver:
-    """The validator's ``on_document`` callback: split anchors and staged rows of each document.
+    """The validator's ``on_document`` callback: the staged rows of each document.
 
     ``actors`` and ``outlets`` are the run's checked registries (None when unusable: then the
     run has a finding and nothing is derived). ``clean`` says whether the run had no finding
@@ -222,11 +221,12 @@ class PassDeriver:
     """
 
     def __init__(self, actors: dict | None, outlets: dict | None, cache_dir: Path, stage_dir: Path,
-                 rows_cache: RowCache, progress=None, clean: bool = True, seen_issues: int = 0, stop=None):
+                 rows_cache: RowCache, progress=None, clean: bool = True, seen_issues: int = 0, stop=None,
+                 events: dict | None = None):
         self.actors, self.outlets = actors, outlets
+        self.events = events or {}  # {"events": by key, "places": by key}, as the run checked them
         self.cache_dir, self.stage_dir = cache_dir, stage_dir
         self.rows_cache, self.progress, self.stop = rows_cache, progress, stop
-        self.collector = SplitCollector()
         self.staged: dict[str, StagedConfig] = {}
         self.chunk = DerivedChunk()
         self.clean, self._seen_issues = clean, seen_issues
@@ -234,7 +234,6 @@ class PassDeriver:
         self._hash: str | None = None
 
     def __call__(self, doc: CheckedDocument) -> None:
-        self.collector.add(doc.meta, doc.annotation)
         if self.progress is not None:
             self.progress.update()
         if not self._still_clean(doc.report):
@@ -257,7 +256,6 @@ class PassDeriver:
         """Close the staging files; what this deriver produced."""
         for staged in self.staged.values():
             staged.close()
-        self.chunk.anchors, self.chunk.by_outlet = self.collector.pairs, self.collector.by_outlet
         self.chunk.staged = {config: staged.path for config, staged in self.staged.items() if staged.num_rows}
         return self.chunk
 
@@ -287,7 +285,8 @@ class PassDeriver:
 
     def _rows(self, doc: CheckedDocument):
         if self._registries is None:  # the registries the run checked, read once by the main run
-            self._registries = Registries(self.actors, self.outlets)
+            self._registries = Registries(self.actors, self.outlets, self.events.get("events", {}),
+                                          self.events.get("places", {}))
         reg = self._registries
         meta, annotation, text = doc.meta, doc.annotation, doc.text
         if annotation is None:  # a raw row is cheap: caching it would only copy the text
@@ -305,5 +304,5 @@ class PassDeriver:
 
     def _registry_hash(self) -> str:
         if self._hash is None:
-            self._hash = registry_hash(self.actors, self.outlets)
+            self._hash = registry_hash(self.actors, self.outlets, self.events)
         return self._hash

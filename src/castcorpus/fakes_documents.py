@@ -8,6 +8,8 @@ all; it is deterministic (same file, same outlet registry: same bytes) so it can
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,11 +38,13 @@ def _statement(holder: str) -> str:
             "the text in from the FA-KES file and verifies it against text_sha256.")
 
 
-def document_meta(row: FakesRow, doc_id: str, outlet_name: str | None) -> dict[str, Any]:
+def document_meta(row: FakesRow, doc_id: str, outlet_name: str | None,
+                  reports_on: list[str] | None = None) -> dict[str, Any]:
     """The document record of one row. ``outlet_name`` is the outlet's registry name (the
-    rights holder); when the outlet is not registered yet its key is used instead."""
+    rights holder); when the outlet is not registered yet its key is used instead.
+    ``reports_on`` (the events a reviewer found the article reports) is kept when given."""
     holder = outlet_name or row.source
-    return {
+    meta = {
         "schema_version": "1.0",
         "id": doc_id,
         "collection": COLLECTION,
@@ -58,20 +62,26 @@ def document_meta(row: FakesRow, doc_id: str, outlet_name: str | None) -> dict[s
         "source_record": {"row": row.row, "unit_id": row.unit_id, "label": row.label,
                           "location": row.location or None, "date": row.date.isoformat()},
     }
+    if reports_on:
+        meta["reports_on"] = reports_on
+    return meta
 
 
 def write_documents(rows: list[FakesRow], ids: list[str], documents_dir: Path,
                     outlets: dict[str, dict[str, Any]]) -> WrittenDocuments:
     """Write the record of every row into ``documents_dir`` (atomically, one file at a time),
-    leaving files whose content is already right untouched."""
+    leaving files whose content is already right untouched. The events a file already names
+    (``reports_on``, from the event review) are facts the FA-KES file does not hold: kept."""
     result = WrittenDocuments()
     for row, doc_id in zip(rows, ids):
         outlet = outlets.get(row.source)
         if outlet is None and row.source not in result.unregistered_outlets:
             result.unregistered_outlets.append(row.source)
-        content = dump_json(document_meta(row, doc_id, outlet["name"] if outlet else None))
         path = documents_dir / f"{doc_id}.json"
-        if path.exists() and path.read_text(encoding="utf-8") == content:
+        existing = path.read_text(encoding="utf-8") if path.exists() else None
+        reports_on = json.loads(existing).get("reports_on") if existing else None
+        content = dump_json(document_meta(row, doc_id, outlet["name"] if outlet else None, reports_on))
+        if existing == content:
             result.unchanged.append(doc_id)
             continue
         write_atomic(path, content)

@@ -68,11 +68,12 @@ def _split_columns() -> dict:
 
 def _document_meta() -> dict:
     return {
-        "id": _STR, "collection": _STR, "outlet": _STR, "original_outlet": _STR,
+        "id": _STR, "collection": _STR, "outlet": _STR, "outlet_camp": _STR, "original_outlet": _STR,
         "title": _STR, "authors": List(_STR), "url": _STR, "date": _STR, "language": _STR,
         "text": _STR, "text_sha256": _STR,
         "rights": {"license": _STR, "holder": _STR, "statement": _STR},
-        "reports_on": List({"event": _STR, "date": _STR, "location": _STR, "wikidata": _STR}),
+        "reports_on": List({"event": _STR, "kind": _STR, "start": _STR, "end": _STR, "place": _STR,
+                            "governorate": _STR, "description": _STR}),
         "source_record": {"row": _INT, "unit_id": _STR, "label": _INT, "location": _STR, "date": _STR},
     }
 
@@ -102,7 +103,7 @@ def _documents() -> Features:
 
 def _sentences() -> Features:
     return Features({
-        "doc_id": _STR, "outlet": _STR, "sentence_index": _INT, "start": _INT, "end": _INT,
+        "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "sentence_index": _INT, "start": _INT, "end": _INT,
         "text": _STR, "label": ClassLabel(names=list(SENTENCE_LABELS)),
         "claim_types": List(ClassLabel(names=claim_types())), "claim_ids": List(_STR),
     })
@@ -111,7 +112,7 @@ def _sentences() -> Features:
 def _claims() -> Features:
     actor_type = ClassLabel(names=actor_types())
     return Features({
-        "doc_id": _STR, "outlet": _STR, "claim_id": _STR, "text": _STR, "start": _INT, "end": _INT,
+        "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "claim_id": _STR, "text": _STR, "start": _INT, "end": _INT,
         "context": _STR, "context_start": _INT, "proposition": _STR,
         "type": ClassLabel(names=claim_types()), "check_worthy": _BOOL,
         "certainty": ClassLabel(names=certainties()),
@@ -125,7 +126,7 @@ def _claims() -> Features:
 def _stances() -> Features:
     actor_type = ClassLabel(names=actor_types())
     return Features({
-        "doc_id": _STR, "outlet": _STR, "stance_id": _STR,
+        "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "stance_id": _STR,
         "holder": _STR, "holder_actor": _STR, "holder_name": _STR, "holder_type": actor_type,
         "target_kind": _STR, "target_actor": _STR, "target_name": _STR, "target_type": actor_type,
         "target_claim": _STR, "target_proposition": _STR, "target_claim_text": _STR,
@@ -136,7 +137,7 @@ def _stances() -> Features:
 
 def _actor_ner() -> Features:
     return Features({
-        "doc_id": _STR, "outlet": _STR, "sentence_index": _INT, "start": _INT, "end": _INT,
+        "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "sentence_index": _INT, "start": _INT, "end": _INT,
         "tokens": List(_STR), "token_starts": List(_INT),
         "ner_tags": List(ClassLabel(names=ner_labels())), "actor_keys": List(_STR),
     })
@@ -144,8 +145,8 @@ def _actor_ner() -> Features:
 
 def _raw() -> Features:
     return Features({
-        "id": _STR, "collection": _STR, "outlet": _STR, "original_outlet": _STR, "date": _STR,
-        "location": _STR, "fakes_label": _INT, "annotated": _BOOL,
+        "id": _STR, "collection": _STR, "outlet": _STR, "outlet_camp": _STR, "original_outlet": _STR,
+        "date": _STR, "location": _STR, "events": List(_STR), "fakes_label": _INT, "annotated": _BOOL,
         "text": _STR, "text_sha256": _STR, **_split_columns(),
     })
 

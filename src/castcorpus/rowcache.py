@@ -50,9 +50,9 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def registry_hash(actors: dict, outlets: dict) -> str:
+def registry_hash(actors: dict, outlets: dict, events: dict | None = None) -> str:
     """Hash of the registries as the rows use them."""
-    return hashlib.sha256(_canonical({"actors": actors, "outlets": outlets})).hexdigest()
+    return hashlib.sha256(_canonical({"actors": actors, "outlets": outlets, "events": events or {}})).hexdigest()
 
 
 def row_key(meta: dict, annotation: dict | None, text: str, registries: str) -> str:

@@ -19,7 +19,8 @@ from referencing import Registry, Resource
 from .report import Issue, pointer
 
 #: File kinds and the schema file that describes each.
-KINDS = ("actors", "outlets", "collections", "clusters", "document", "annotation")
+KINDS = ("actors", "outlets", "collections", "clusters", "events", "near-duplicates", "splits", "release",
+         "document", "annotation")
 _DEFS = "defs"
 
 

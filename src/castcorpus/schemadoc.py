@@ -20,6 +20,10 @@ _FILES = {
     "outlets": "corpus/outlets.json",
     "collections": "corpus/collections.json",
     "clusters": "corpus/clusters.json",
+    "events": "corpus/events.json",
+    "near-duplicates": "corpus/near-duplicates.json",
+    "splits": "corpus/splits.json",
+    "release": "corpus/release.json",
     "document": "corpus/documents/<id>.json",
     "annotation": "corpus/annotations/<id>.json, corpus/passes/<annotator>/<id>.json",
 }
@@ -80,6 +84,22 @@ def _read(path: Path) -> Any:
     return load_json(path, str(path)).value if path.exists() else None
 
 
+#: Kinds whose example is their one file (trimmed to what concerns the seed document).
+_WHOLE_FILE_EXAMPLES = {"events": "events", "near-duplicates": "near_duplicates", "splits": "splits", "release": "release"}
+
+
+def _example_entries(kind: str, value: dict, meta: dict) -> dict:
+    if kind == "events":
+        events = [e for e in value.get("events", []) if e.get("key") in set(meta.get("reports_on", []))]
+        places = [p for p in value.get("places", []) if p.get("key") in {e.get("place") for e in events}]
+        return {**value, "places": places, "events": events}
+    if kind == "splits":
+        return {**value, "documents": [d for d in value.get("documents", []) if d.get("id") == meta.get("id")]}
+    if kind == "near-duplicates":
+        return {**value, "pairs": value.get("pairs", [])[:1]}
+    return value
+
+
 def _examples(kind: str, corpus_root: Path) -> list[Any]:
     layout = Layout(corpus_root)
     meta = _read(layout.documents / f"{EXAMPLE_DOCUMENT}.json") or {}
@@ -88,6 +108,8 @@ def _examples(kind: str, corpus_root: Path) -> list[Any]:
         return [meta]
     if kind == "annotation":
         return [annotation]
+    if kind in _WHOLE_FILE_EXAMPLES:
+        return [_example_entries(kind, _read(getattr(layout, _WHOLE_FILE_EXAMPLES[kind])) or {}, meta)]
     registry = _read(getattr(layout, kind)) or {}
     used = {
         "actors": {a.get("actor") for a in annotation.get("actors", [])},

@@ -7,6 +7,7 @@ at all raises :class:`~castcorpus.corpus.CorpusError`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +18,15 @@ from .jsonio import load_json
 from .report import Issue, Report
 from .schema import schema_issues
 from .validate_documents import CheckedDocument, _check_annotation_file, check_documents
-from .validate_registries import actor_issues, duplicate_keys, outlet_issues
+from .ledger import ledger_issues
+from .splits import SplitCollector
+from .validate_registries import actor_issues, duplicate_keys, event_issues, near_duplicate_issues, outlet_issues
 
 __all__ = ["CheckedDocument", "DocumentFindings", "RunState", "begin", "check_documents", "document_files",
-           "findings", "finish", "resume", "state_of", "validate"]
+           "findings", "finish", "resume", "split_assignment", "state_of", "validate"]
 
-_TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "clusters.json", "texts", "documents", "annotations", "passes"}
+_TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "clusters.json", "events.json", "near-duplicates.json",
+              "splits.json", "release.json", "texts", "documents", "annotations", "passes"}
 _PASS_FOLDER = "annotator-"
 
 
@@ -46,6 +50,15 @@ class _Run:
         # clusters.json is optional; without it (EMPTY) every cluster key is dangling.
         self.clusters: set[str] | None = _NO_CLUSTERS
         self.merged_clusters: dict[str, str] = {}
+        # events.json is optional; without it (None) documents need not name events.
+        self.events: set[str] | None = None
+        self.event_entries: dict | None = None  # {"events": by key, "places": by key} when usable
+        self.near_pairs: list[tuple[str, str]] = []
+        self.near_duplicates: dict | None = None
+        self.release: dict | None = None  # release.json, when the corpus has a usable one
+        self.ledger_sha256: str | None = None
+        self.ledger: list[dict] | None = None  # splits.json entries, when the corpus has a ledger
+        self.splits = SplitCollector()  # every usable document's split anchors, for the ledger check
         self.documents: dict[str, dict] = {}
         # Documents whose metadata file exists but cannot be used: their annotations are not
         # cross-checked (reporting them as "unknown-document" would blame the wrong file).
@@ -62,6 +75,7 @@ class _Run:
         self.documents.update(findings.documents)
         self.unusable_documents |= findings.unusable
         self.checked |= findings.checked
+        self.splits.absorb(findings.splits)
 
     def _resolved_folder(self, folder: Path) -> Path:
         if folder not in self.resolved_folders:
@@ -142,12 +156,14 @@ class RunState:
     clusters: set | None
     merged_clusters: dict
     pass_folders: list[Path]
+    events: set | None = None
+    event_entries: dict | None = None
 
 
 def state_of(run: _Run) -> RunState:
     """The registries and settings of a run that has begun."""
     return RunState(run.layout.root, run.cache_dir, run.actors, run.outlets, run.collections, run.clusters,
-                    run.merged_clusters, run.pass_folders)
+                    run.merged_clusters, run.pass_folders, run.events, run.event_entries)
 
 
 def resume(state: RunState, on_document: Callable[[CheckedDocument], None] | None = None) -> _Run:
@@ -156,6 +172,7 @@ def resume(state: RunState, on_document: Callable[[CheckedDocument], None] | Non
     run = _Run(state.root, state.cache_dir, on_document)
     run.actors, run.outlets, run.collections = state.actors, state.outlets, state.collections
     run.clusters, run.merged_clusters, run.pass_folders = state.clusters, state.merged_clusters, state.pass_folders
+    run.events, run.event_entries = state.events, state.event_entries
     return run
 
 
@@ -169,7 +186,24 @@ def finish(run: _Run) -> Report:
     _check_orphan_texts(run)
     _check_annotation_folder(run, run.layout.annotations, expected_annotator=None)
     _check_passes(run)
+    _check_split_files(run)
     return run.report
+
+
+def split_assignment(run: _Run) -> dict[str, tuple[str, str]]:
+    """``(split, outlet_split)`` of every usable document of a finished run: the ledger's when
+    the corpus has one, else the hash rule's (with the near-duplicate pairs)."""
+    ledger = None if run.ledger is None else {e["id"]: e for e in run.ledger}
+    return run.splits.splits(run.near_pairs, ledger)
+
+
+def _check_split_files(run: _Run) -> None:
+    """The near-duplicate pairs and the ledger, against the documents (once all are checked)."""
+    known = set(run.documents) | run.unusable_documents
+    if run.near_duplicates is not None:
+        run.report.extend(near_duplicate_issues(run.near_duplicates, known, "near-duplicates.json"))
+    if run.ledger is not None and not run.unusable_documents:
+        run.report.extend(ledger_issues(run.ledger, run.splits, run.near_pairs, "splits.json"))
 
 
 @dataclass
@@ -182,12 +216,13 @@ class DocumentFindings:
     documents: dict[str, dict]
     unusable: set[str]
     checked: set[Path]
+    splits: SplitCollector
 
 
 def findings(run: _Run) -> DocumentFindings:
     """What a run made by :func:`resume` found in the documents it checked."""
     return DocumentFindings(run.report.issues, run.report.files_checked, run.documents, run.unusable_documents,
-                            run.checked)
+                            run.checked, run.splits)
 
 
 def _check_top_level(run: _Run) -> None:
@@ -220,6 +255,30 @@ def _check_registries(run: _Run) -> None:
             run.report.extend(duplicate_keys(clusters["clusters"], "clusters.json", "clusters"))
             run.clusters = {c["key"] for c in clusters["clusters"]}
             run.merged_clusters = {c["key"]: c["merged_into"] for c in clusters["clusters"] if c.get("merged_into")}
+    _check_split_registries(run)
+
+
+def _check_split_registries(run: _Run) -> None:
+    """events.json, near-duplicates.json and splits.json: each optional, each schema-checked."""
+    layout = run.layout
+    if layout.events.exists():
+        events = run.load(layout.events, "events")
+        run.events = set()  # an unusable registry: references into it are not reported as dangling
+        if events:
+            run.report.extend(event_issues(events, "events.json"))
+            run.events = {e["key"] for e in events["events"]}
+            run.event_entries = {"events": {e["key"]: e for e in events["events"]},
+                                 "places": {p["key"]: p for p in events["places"]}}
+    if layout.near_duplicates.exists():
+        run.near_duplicates = run.load(layout.near_duplicates, "near-duplicates")
+        if run.near_duplicates:
+            run.near_pairs = [(p["a"], p["b"]) for p in run.near_duplicates["pairs"]]
+    if layout.release.exists():
+        run.release = run.load(layout.release, "release")
+    if layout.splits.exists():
+        ledger = run.load(layout.splits, "splits")
+        run.ledger = ledger["documents"] if ledger else None
+        run.ledger_sha256 = hashlib.sha256(layout.splits.read_bytes()).hexdigest() if ledger else None
 
 
 def _entries(folder: Path) -> list[Path]:

@@ -58,6 +58,7 @@ def check_documents(run: _Run, paths: list[Path]) -> None:
         # Check this document's annotations while its text is at hand, then let the text go:
         # memory stays flat however large the corpus.
         gold = _check_annotations_of(run, meta["id"])
+        run.splits.add(meta, gold)
         text = run.texts.pop(meta["id"], None)
         if run.on_document is not None:
             run.on_document(CheckedDocument(meta, gold, text, run.report))
@@ -89,12 +90,26 @@ def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
                        ("/republication/original_outlet", (meta["republication"] or {}).get("original_outlet"))):
         if key is not None and run.outlets is not None and key not in run.outlets:
             run.issue(rel, where, "unknown-outlet", f"outlet {key!r} is not in outlets.json")
+    _check_events_named(run, meta, rel)
     if collection and not collection["redistributable"]:
         if meta["title"] is not None:
             run.issue(rel, "/title", "title-stored-non-redistributable",
                       "the title of a document that is not redistributable must not be stored (use null)")
         if "source_record" not in meta:
             run.issue(rel, "", "source-record-missing", "an external document must give its source_record")
+
+
+def _check_events_named(run: _Run, meta: dict, rel: str) -> None:
+    """With an event registry, every document names the events it reports, and they exist."""
+    if run.events is None:
+        return
+    if not meta.get("reports_on"):
+        run.issue(rel, "", "document-event-missing",
+                  "the corpus has an event registry: name the events the document reports in reports_on")
+    elif run.events:  # an empty set: events.json is unusable, its own findings say why
+        for index, key in enumerate(meta["reports_on"]):
+            if key not in run.events:
+                run.issue(rel, f"/reports_on/{index}", "unknown-event", f"event {key!r} is not in events.json")
 
 
 def _collection(run: _Run, meta: dict) -> dict | None:

@@ -92,3 +92,32 @@ def outlet_issues(outlets: list[dict[str, Any]], actors: dict[str, dict] | None,
         elif actor.get("type") != "media":
             yield Issue(file, where, "outlet-actor-not-media",
                         f"outlet actor {actor['key']!r} has type {actor.get('type')!r}, expected 'media'")
+
+
+def event_issues(registry: dict[str, Any], file: str) -> Iterator[Issue]:
+    """Events: unique keys, each event's place in the file's places, start not after end."""
+    yield from duplicate_keys(registry["places"], file, "places")
+    yield from duplicate_keys(registry["events"], file, "events")
+    places = {p["key"] for p in registry["places"]}
+    for index, event in enumerate(registry["events"]):
+        if event["place"] not in places:
+            yield Issue(file, pointer("events", index, "place"), "unknown-place",
+                        f"place {event['place']!r} is not in this file's places")
+        # Partial dates compare by their common precision: 2016-08 is not after 2016-08-03.
+        start, end = event["start"], event["end"]
+        width = min(len(start), len(end))
+        if start[:width] > end[:width]:
+            yield Issue(file, pointer("events", index, "end"), "event-dates-reversed",
+                        f"event {event['key']!r} ends ({end}) before it starts ({start})")
+
+
+def near_duplicate_issues(registry: dict[str, Any], documents: set[str], file: str) -> Iterator[Issue]:
+    """Near-duplicate pairs: two different known documents, the smaller id first."""
+    for index, pair in enumerate(registry["pairs"]):
+        if pair["a"] >= pair["b"]:
+            yield Issue(file, pointer("pairs", index), "near-duplicate-pair-order",
+                        f"a pair names its smaller id first and two different documents ({pair['a']!r}, {pair['b']!r})")
+        for side in ("a", "b"):
+            if pair[side] not in documents:
+                yield Issue(file, pointer("pairs", index, side), "unknown-document",
+                            f"there is no document {pair[side]!r} in documents/")

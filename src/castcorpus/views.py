@@ -7,7 +7,7 @@ Split columns are added by the build, because a split depends on other documents
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .features import claim_types
@@ -18,10 +18,24 @@ from .segment import Sentence, overlapping, segment
 
 @dataclass(frozen=True)
 class Registries:
-    """What rows need from the registries: actor entries and outlet entries by key."""
+    """What rows need from the registries: actor, outlet, event and place entries by key."""
 
     actors: dict[str, dict[str, Any]]
     outlets: dict[str, dict[str, Any]]
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    places: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def camp(self, meta: dict[str, Any]) -> str | None:
+        """The media camp of the outlet that published the document (outlets.json ``camp``)."""
+        return self.outlets[meta["outlet"]].get("camp")
+
+    def event(self, key: str) -> dict[str, Any]:
+        """An event of ``reports_on`` as the rows show it, with its place's name."""
+        event = self.events[key]
+        place = self.places.get(event["place"], {})
+        return {"event": key, "kind": event["kind"], "start": event["start"], "end": event["end"],
+                "place": place.get("name"), "governorate": place.get("governorate"),
+                "description": event["description"]}
 
     def resolve(self, ref: str, meta: dict[str, Any]) -> tuple[str, str, str]:
         """``(key, name, type)`` of an actor reference; ``author`` is the document's voice,
@@ -39,17 +53,17 @@ def _span(span: dict | None, text: str) -> dict | None:
     return {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]]}
 
 
-def _meta_columns(meta: dict[str, Any], text: str) -> dict[str, Any]:
+def _meta_columns(meta: dict[str, Any], text: str, reg: Registries) -> dict[str, Any]:
     record = meta.get("source_record")
     return {
         "id": meta["id"], "collection": meta["collection"], "outlet": meta["outlet"],
+        "outlet_camp": reg.camp(meta),
         "original_outlet": (meta.get("republication") or {}).get("original_outlet"),
         "title": meta["title"], "authors": meta["authors"], "url": meta["url"],
         "date": meta["published"]["value"], "language": meta["language"],
         "text": text, "text_sha256": meta["text_sha256"],
         "rights": meta["rights"],
-        "reports_on": [{"event": e["event"], "date": e["date"], "location": e.get("location"),
-                        "wikidata": e.get("wikidata")} for e in meta.get("reports_on", [])],
+        "reports_on": [reg.event(key) for key in meta.get("reports_on", [])],
         "source_record": None if record is None else {
             "row": record["row"], "unit_id": record["unit_id"], "label": record["label"],
             "location": record.get("location"), "date": record.get("date")},
@@ -59,7 +73,7 @@ def _meta_columns(meta: dict[str, Any], text: str) -> dict[str, Any]:
 def _document_row(meta, annotation, text, reg: Registries) -> dict[str, Any]:
     provenance = annotation["provenance"]
     return {
-        **_meta_columns(meta, text),
+        **_meta_columns(meta, text, reg),
         "guidelines_version": annotation["guidelines_version"],
         "provenance": {"annotators": provenance["annotators"], "status": provenance["status"],
                        "passes": provenance.get("passes", []), "date": provenance["date"],
@@ -79,16 +93,18 @@ def _document_row(meta, annotation, text, reg: Registries) -> dict[str, Any]:
     }
 
 
-def raw_row(meta: dict[str, Any], annotated: bool, text: str) -> dict[str, Any]:
+def raw_row(meta: dict[str, Any], annotated: bool, text: str, reg: Registries) -> dict[str, Any]:
     """The ``raw`` row of a document whose text is available."""
     record = meta.get("source_record") or {}
-    events = meta.get("reports_on") or [{}]
+    events = [reg.event(key) for key in meta.get("reports_on", [])]
     return {
         "id": meta["id"], "collection": meta["collection"], "outlet": meta["outlet"],
+        "outlet_camp": reg.camp(meta),
         "original_outlet": (meta.get("republication") or {}).get("original_outlet"),
         "date": meta["published"]["value"],
         # The source's own location when it gives one, else where the first reported event was.
-        "location": record.get("location") or events[0].get("location"),
+        "location": record.get("location") or (events[0]["place"] if events else None),
+        "events": [e["event"] for e in events],
         "fakes_label": record.get("label") if meta["collection"] == "fa-kes" else None,
         "annotated": annotated, "text": text, "text_sha256": meta["text_sha256"],
     }
@@ -185,11 +201,11 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
 
     Unannotated documents yield only a ``raw`` row. ``file`` names the annotation file in issues.
     """
-    rows: dict[str, list[dict]] = {"raw": [raw_row(meta, annotation is not None, text)]}
+    rows: dict[str, list[dict]] = {"raw": [raw_row(meta, annotation is not None, text, reg)]}
     if annotation is None:
         return rows, []
     sentences = segment(text)
-    common = {"doc_id": meta["id"], "outlet": meta["outlet"]}
+    common = {"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta)}
     types = {key: reg.actors[key]["type"] for key in reg.actors}
     ner, issues = ner_rows(annotation, text, sentences, types, file)
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
