@@ -363,7 +363,7 @@ def make_document(index: int, seed: int, vocab: Vocabulary, registry: Registry) 
     annotation = {
         "schema_version": SCHEMA_VERSION, "document": doc_id, "text_sha256": digest,
         "guidelines_version": "1.0",
-        "provenance": {"annotators": ["annotator-1"], "status": "gold", "date": "2025-01"},
+        "provenance": {"annotators": ["annotator-1"], "status": "single", "date": "2025-01"},
         **lists,
     }
     return doc_id, text, meta, annotation

@@ -89,6 +89,32 @@ def test_ambiguous_quote_without_occurrence_is_refused(case):
         assert text[start:end] == quote
 
 
+@given(text_and_quote(), st.data())
+def test_a_unique_surrounding_phrase_anchors_a_repeated_quote(case, data):
+    text, quote, start = case
+    # Widen the quote to a phrase around it; when that phrase occurs once, it pins the quote.
+    left = data.draw(st.integers(0, start))
+    right = data.draw(st.integers(start + len(quote), len(text)))
+    within = text[left:right]
+    if len(occurrences(text, within)) == 1:
+        inside = occurrences(within, quote).index(start - left) + 1
+        got = anchor_quote(text, quote, inside if len(occurrences(within, quote)) > 1 else None, within)
+        assert got == (start, start + len(quote))
+    else:
+        with pytest.raises(AnchorError) as err:
+            anchor_quote(text, quote, 1, within)
+        assert err.value.code == "quote-ambiguous"
+
+
+def test_within_names_a_phrase_that_holds_the_quote():
+    text = "The monitor said on Monday. The army said on Tuesday."
+    assert anchor_quote(text, "said", within="army said on") == (37, 41)
+    for within, code in (("navy said on", "quote-missing"), ("said on", "quote-ambiguous"), ("army", "quote-not-within")):
+        with pytest.raises(AnchorError) as err:
+            anchor_quote(text, "said", within=within)
+        assert err.value.code == code
+
+
 @given(words, st.text(st.sampled_from("xyz"), min_size=1, max_size=5))
 def test_missing_quote_is_refused(text, quote):
     with pytest.raises(AnchorError) as err:

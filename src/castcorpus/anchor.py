@@ -2,7 +2,9 @@
 
 An annotator writes a *draft*: an annotation file in which every span is given as
 ``{"quote": "...", "occurrence": n}`` instead of offsets (``occurrence`` counts from 1 and is
-needed only when the quote occurs more than once). :func:`anchor_draft` replaces each quote
+needed only when the quote occurs more than once). Instead of counting, a repeated quote can be
+pinned by a short surrounding phrase that occurs once: ``{"quote": "said", "within": "the
+monitor said on Monday"}`` (``occurrence`` then counts inside the phrase). :func:`anchor_draft` replaces each quote
 with its ``start``/``end`` offsets. A quote that is missing, ambiguous or out of range is an
 error, never a guess.
 """
@@ -31,12 +33,22 @@ def occurrences(text: str, quote: str) -> list[int]:
     return starts
 
 
-def anchor_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+def anchor_quote(text: str, quote: str, occurrence: int | None = None, within: str | None = None) -> tuple[int, int]:
     """The ``[start, end)`` code-point offsets of ``quote`` in ``text``.
 
     ``occurrence`` (1-based) picks one of several occurrences; without it, a quote that occurs
-    more than once is ambiguous. Raises :class:`AnchorError`.
+    more than once is ambiguous. ``within`` is a phrase that holds the quote and occurs once in
+    the text; the quote is then looked for inside it. Raises :class:`AnchorError`.
     """
+    if within is not None:
+        if quote not in within:
+            raise AnchorError("quote-not-within", f"quote {quote!r} is not part of the phrase {within!r}")
+        places = occurrences(text, within)
+        if len(places) != 1:
+            raise AnchorError("quote-missing" if not places else "quote-ambiguous",
+                              f"phrase {within!r} occurs {len(places)} times; it must occur exactly once")
+        start, end = anchor_quote(within, quote, occurrence)
+        return places[0] + start, places[0] + end
     if not quote or quote != quote.strip():
         raise AnchorError("quote-whitespace-edge", f"quote {quote!r} is empty or starts or ends on whitespace")
     starts = occurrences(text, quote)
@@ -75,16 +87,18 @@ def anchor_draft(draft: Any, text: str, keep_text: bool, file: str = "<draft>") 
         return value
 
     def _span(value: dict, path: tuple) -> Any:
-        extra = set(value) - {"quote", "occurrence"}
+        extra = set(value) - {"quote", "occurrence", "within"}
         occurrence = value.get("occurrence")
         # bool is an int in Python; "occurrence": true or "2" is a mistake, not a number.
         bad_occurrence = occurrence is not None and (type(occurrence) is not int)
-        if extra or not isinstance(value["quote"], str) or bad_occurrence:
+        bad_within = "within" in value and not isinstance(value["within"], str)
+        if extra or not isinstance(value["quote"], str) or bad_occurrence or bad_within:
             issues.append(Issue(file, pointer(*path), "quote-malformed",
-                                "a quote object has a string \"quote\" and optionally an integer \"occurrence\", nothing else"))
+                                "a quote object has a string \"quote\" and optionally an integer \"occurrence\" "
+                                "and a string \"within\", nothing else"))
             return value
         try:
-            start, end = anchor_quote(text, value["quote"], value.get("occurrence"))
+            start, end = anchor_quote(text, value["quote"], value.get("occurrence"), value.get("within"))
         except AnchorError as err:
             issues.append(Issue(file, pointer(*path), err.code, str(err)))
             return value

@@ -98,7 +98,7 @@ def _annotation_process(stats: Stats) -> str:
         "guidelines (see their changelog), files adjudicated later follow the version they cite, and older "
         "files are not re-annotated automatically.\n"
         f"- **Status.** {status}. `adjudicated` files were merged from two independent passes by a third "
-        "person, the adjudicator (named in the file's `provenance`); `gold` files are a single annotator's work, checked by the validator but not by a second person.\n"
+        "person, the adjudicator (named in the file's `provenance`); `single` files are one annotator's work, checked by the validator but not by a second person.\n"
         f"- **Double annotation.** {len(double)} documents have two or more independent passes in "
         f"`corpus/passes/` ({len(adjudicated)} of them already adjudicated into the gold files); "
         f"the other {stats.annotated - len(adjudicated)} gold documents are single-annotated.\n"

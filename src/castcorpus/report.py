@@ -49,11 +49,19 @@ class Report:
 
     issues: list[Issue] = field(default_factory=list)
     files_checked: int = 0
+    #: Findings that do not make the corpus invalid (e.g. a file made under older guidelines).
+    warnings: list[Issue] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        """True when no finding was made."""
+        """True when no finding was made (warnings do not count)."""
         return not self.issues
+
+    def warn(self, issue: Issue) -> None:
+        self.warnings.append(issue)
+
+    def warning_lines(self) -> list[str]:
+        return [issue.line() for issue in sorted(set(self.warnings), key=_order)]
 
     def add(self, issue: Issue) -> None:
         self.issues.append(issue)
@@ -76,6 +84,7 @@ class Report:
                 "valid": self.valid,
                 "files_checked": self.files_checked,
                 "issues": [asdict(issue) for issue in self.sorted()],
+                "warnings": [asdict(issue) for issue in sorted(set(self.warnings), key=_order)],
             },
             indent=2,
             ensure_ascii=False,

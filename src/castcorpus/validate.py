@@ -71,6 +71,7 @@ class _Run:
     def absorb(self, findings: "DocumentFindings") -> None:
         """Take in what another process found checking a chunk of this corpus's documents."""
         self.report.extend(findings.issues)
+        self.report.warnings.extend(findings.warnings)
         self.report.files_checked += findings.files_checked
         self.documents.update(findings.documents)
         self.unusable_documents |= findings.unusable
@@ -217,12 +218,13 @@ class DocumentFindings:
     unusable: set[str]
     checked: set[Path]
     splits: SplitCollector
+    warnings: list[Issue]
 
 
 def findings(run: _Run) -> DocumentFindings:
     """What a run made by :func:`resume` found in the documents it checked."""
     return DocumentFindings(run.report.issues, run.report.files_checked, run.documents, run.unusable_documents,
-                            run.checked, run.splits)
+                            run.checked, run.splits, run.report.warnings)
 
 
 def _check_top_level(run: _Run) -> None:

@@ -3,6 +3,7 @@ unique ids, references that resolve, and attribution chains that hang together."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -32,6 +33,9 @@ def annotation_issues(annotation: dict[str, Any], ctx: AnnotationContext) -> Ite
     in_document = {entry["actor"] for entry in annotation.get("actors", [])}
     for index, claim in enumerate(annotation.get("claims", [])):
         yield from _claim_issues(claim, index, in_document, ctx)
+    yield from _crossing_claims(annotation, ctx)
+    if ctx.text is not None and ctx.redistributable is False:
+        yield from _copied_prose(annotation, ctx)
     for index, stance in enumerate(annotation.get("stances", [])):
         yield from _stance_issues(stance, index, claim_ids, in_document, ctx)
 
@@ -127,6 +131,72 @@ def _mention_layout_issues(annotation, ctx) -> Iterator[Issue]:
                             f"mention [{later[0]}, {later[1]}) of {later[2]!r} overlaps mention [{start}, {end}) of {actor!r}")
 
 
+def _crossing_claims(annotation, ctx) -> Iterator[Issue]:
+    """Claim spans may nest (a relative clause inside its main clause, 5.27) but never cross:
+    two claims that share words without one containing the other split a clause wrongly."""
+    spans = sorted((c["span"]["start"], -c["span"]["end"], i) for i, c in enumerate(annotation.get("claims", []))
+                   if type(c["span"]["start"]) is int and type(c["span"]["end"]) is int)
+    open_ends: list[tuple[int, int]] = []  # (end, index) of the spans that contain the current start
+    for start, neg_end, index in spans:
+        end = -neg_end
+        while open_ends and open_ends[-1][0] <= start:
+            open_ends.pop()
+        if open_ends and end > open_ends[-1][0]:
+            other = open_ends[-1][1]
+            yield Issue(ctx.file, pointer("claims", index, "span"), "claim-spans-crossing",
+                        f"claim span [{start}, {end}) crosses the span of claim "
+                        f"{annotation['claims'][other]['id']!r} (they overlap, neither contains the other)")
+        open_ends.append((end, index))
+
+
+#: Consecutive words of a third-party text that a proposition or note may not repeat.
+COPIED_WORDS = 6
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def _names(actors: dict[str, dict] | None) -> set[tuple[str, ...]]:
+    """Every run of COPIED_WORDS words inside an actor's name or alias: a long proper name
+    ("the Syrian Observatory for Human Rights") is not copied prose."""
+    runs = set()
+    for actor in (actors or {}).values():
+        for name in [actor.get("name", ""), *actor.get("aliases", [])]:
+            runs |= _ngrams("the " + name, COPIED_WORDS)
+    return runs
+
+
+def _copied(prose: str, source: set, names: set) -> bool:
+    for gram in _ngrams(prose, COPIED_WORDS) & source:
+        # Figures are facts, not prose (a list of resolution numbers); names are not prose either.
+        if gram not in names and sum(w.isdigit() for w in gram) * 2 < len(gram):
+            return True
+    return False
+
+
+def _copied_prose(annotation, ctx) -> Iterator[Issue]:
+    """Propositions and notes are the annotator's own words: for a text the repository may not
+    store, repeating six consecutive words of it would leak it through the annotations."""
+    source = _ngrams(ctx.text, COPIED_WORDS)
+    names = _names(ctx.actors)
+    places = [(("provenance", "note"), annotation["provenance"].get("note"))]
+    for kind in ("claims", "stances"):
+        for i, item in enumerate(annotation.get(kind, [])):
+            if kind == "claims":
+                places.append(((kind, i, "proposition"), item["proposition"]))
+            places.append(((kind, i, "note"), item.get("note")))
+    for i, entry in enumerate(annotation.get("actors", [])):
+        places.append((("actors", i, "note"), entry.get("note")))
+    for path, prose in places:
+        if prose and _copied(prose, source, names):
+            yield Issue(ctx.file, pointer(*path), "prose-copies-text",
+                        f"repeats {COPIED_WORDS} or more consecutive words of the document's third-party text; "
+                        "write it in your own words")
+
+
 def _unique_ids(items, list_name, file):
     first: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -182,6 +252,10 @@ def _claim_issues(claim, index, in_document, ctx) -> Iterator[Issue]:
         yield Issue(ctx.file, pointer(*base, "speaker"), "speaker-mismatch",
                     f"speaker {claim['speaker']!r} is not the last source of the attribution chain "
                     f"({chain[-1]['source']!r})")
+    if claim["speaker"] == "author" and claim["certainty"] == "reported":
+        yield Issue(ctx.file, pointer(*base, "certainty"), "reported-without-source",
+                    "a claim in the author's own voice has no source to be reported from: "
+                    "use asserted (or hedged), or give its speaker and cue")
     if claim["speaker"] != "author" and claim["cue"] is None:
         yield Issue(ctx.file, pointer(*base, "cue"), "cue-missing",
                     f"claim attributed to {claim['speaker']!r} has no cue span")

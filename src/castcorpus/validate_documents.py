@@ -14,9 +14,13 @@ from typing import TYPE_CHECKING
 
 from .corpus import hydrated_text_path
 from .jsonio import MAX_TEXT_BYTES, read_limited
-from .report import Report, pointer
+from .report import Issue, Report, pointer
+from .schema import load_schema
 from .texts import decode_canonical, text_sha256
 from .validate_annotations import AnnotationContext, annotation_issues, cluster_refs
+
+#: The current guidelines version: the newest the annotation schema accepts.
+CURRENT_GUIDELINES = load_schema("annotation")["properties"]["guidelines_version"]["enum"][-1]
 
 if TYPE_CHECKING:
     from .validate import _Run
@@ -177,8 +181,18 @@ def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None
                   f"a pass in passes/{expected_annotator}/ must name exactly that annotator")
     if expected_annotator is None:
         _check_merged_clusters(run, annotation, rel)
+        _check_guidelines_version(run, annotation, rel)
     _check_annotation(run, annotation, path.stem, rel)
     return annotation
+
+
+def _check_guidelines_version(run: _Run, annotation: dict, rel: str) -> None:
+    """A gold file made under older guidelines is a warning: it should be re-checked under the
+    current ones (passes keep the version they were made under: they are records)."""
+    if annotation["guidelines_version"] != CURRENT_GUIDELINES:
+        run.report.warn(Issue(rel, "/guidelines_version", "guidelines-outdated",
+                              f"made under guidelines {annotation['guidelines_version']}; re-check it under "
+                              f"{CURRENT_GUIDELINES} (docs/guidelines.md, changelog) and update the version"))
 
 
 def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:

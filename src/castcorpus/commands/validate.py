@@ -30,6 +30,11 @@ def run(args) -> int:
     else:
         for line in report.lines():
             print(line)
+        # Warnings go to standard error: standard output stays the list of findings.
+        for line in report.warning_lines():
+            print(f"warning: {line}", file=sys.stderr)
         summary = "valid" if report.valid else f"{len(report.issues)} finding(s)"
+        if report.warnings:
+            summary += f", {len(report.warnings)} warning(s)"
         print(f"{args.path}: {report.files_checked} file(s) checked, {summary}", file=sys.stderr)
     return 0 if report.valid else 1
