@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from castcorpus.agreement import compare, f1, jaccard, match_spans, nominal_alpha
+from castcorpus.agreement import bootstrap_alpha, compare, f1, jaccard, match_spans, nominal_alpha
 
 
 def test_jaccard_of_spans():
@@ -22,6 +22,36 @@ def test_exact_and_partial_matching_are_one_to_one():
     assert match_spans(left, right, exact=False) == [(0, 0), (1, 1)]
     # two left spans competing for one right span: only the better one matches
     assert match_spans([(0, 10), (1, 10)], [(0, 10)], exact=False) == [(0, 0)]
+
+
+def test_one_shared_code_point_is_an_overlap_match_as_section_8_3_says():
+    # Jaccard 1/19: below any proportional threshold, but the spans share a code point.
+    assert match_spans([(0, 10)], [(9, 19)], exact=False) == [(0, 0)]
+    assert match_spans([(0, 10)], [(10, 19)], exact=False) == []  # touching is not sharing
+
+
+def test_nominal_alpha_with_three_values_by_hand():
+    # Coincidences: aa 2, bb 2, cc 2, ab 1, ba 1; n = 8, n_a = 3, n_b = 3, n_c = 2.
+    # D_o = 2/8; D_e = (64 - 9 - 9 - 4) / (8 * 7) = 42/56; alpha = 1 - (1/4) / (3/4) = 2/3.
+    # (Coded 0, 1, 2 as an interval scale the answer would differ: the level matters.)
+    assert nominal_alpha([("a", "a"), ("b", "b"), ("c", "c"), ("a", "b")]) == pytest.approx(2 / 3)
+
+
+def test_bootstrap_interval_brackets_the_pooled_alpha_and_needs_two_documents():
+    docs = [[("a", "a"), ("b", "b")], [("a", "b"), ("b", "b")], [("a", "a"), ("b", "a"), ("b", "b")],
+            [("a", "a"), ("b", "b"), ("a", "a")]]
+    pooled = nominal_alpha([p for d in docs for p in d])
+    low, high = bootstrap_alpha(docs, resamples=400)
+    assert low <= pooled <= high and low < high
+    assert bootstrap_alpha(docs, resamples=400) == (low, high)  # seeded: reproducible
+    assert bootstrap_alpha(docs[:1]) is None
+
+
+def test_cues_and_other_clusters_are_compared():
+    left = annotation([{**claim("c1", 0, 20), "cue": span(21, 25), "other_clusters": ["x", "y"]}], [], [])
+    right = annotation([{**claim("c1", 0, 20), "cue": span(21, 26), "other_clusters": ["y", "x"]}], [], [])
+    labels = compare(left, right)["claims"].labels
+    assert labels["cue"]["percent"] == 0.0 and labels["other_clusters"]["percent"] == 1.0
 
 
 def test_pairwise_f1():
@@ -44,7 +74,7 @@ def span(start, end):
 def claim(cid, start, end, ctype="event", speaker="author"):
     return {"id": cid, "span": span(start, end), "type": ctype, "certainty": "asserted", "check_worthy": True,
             "speaker": speaker, "attribution": [{"source": "author", "cue": None}],
-            "agents": [], "patients": [], "cluster": None}
+            "agents": [], "patients": [], "cluster": None, "cue": None}
 
 
 def annotation(claims, stances, mentions):
