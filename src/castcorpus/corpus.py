@@ -82,6 +82,10 @@ class Layout:
         return self.root / "release.json"
 
     @property
+    def coverage_exceptions(self) -> Path:
+        return self.root / "coverage-exceptions.json"
+
+    @property
     def texts(self) -> Path:
         return self.root / "texts"
 

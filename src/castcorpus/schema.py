@@ -20,7 +20,7 @@ from .report import Issue, pointer
 
 #: File kinds and the schema file that describes each.
 KINDS = ("actors", "outlets", "collections", "clusters", "events", "near-duplicates", "splits", "release",
-         "document", "annotation")
+         "coverage-exceptions", "document", "annotation")
 _DEFS = "defs"
 
 

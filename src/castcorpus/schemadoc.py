@@ -24,6 +24,7 @@ _FILES = {
     "near-duplicates": "corpus/near-duplicates.json",
     "splits": "corpus/splits.json",
     "release": "corpus/release.json",
+    "coverage-exceptions": "corpus/coverage-exceptions.json",
     "document": "corpus/documents/<id>.json",
     "annotation": "corpus/annotations/<id>.json, corpus/passes/<annotator>/<id>.json",
 }
@@ -85,7 +86,8 @@ def _read(path: Path) -> Any:
 
 
 #: Kinds whose example is their one file (trimmed to what concerns the seed document).
-_WHOLE_FILE_EXAMPLES = {"events": "events", "near-duplicates": "near_duplicates", "splits": "splits", "release": "release"}
+_WHOLE_FILE_EXAMPLES = {"events": "events", "near-duplicates": "near_duplicates", "splits": "splits", "release": "release",
+                        "coverage-exceptions": "coverage_exceptions"}
 
 
 def _example_entries(kind: str, value: dict, meta: dict) -> dict:

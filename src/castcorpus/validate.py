@@ -26,7 +26,7 @@ __all__ = ["CheckedDocument", "DocumentFindings", "RunState", "begin", "check_do
            "findings", "finish", "resume", "split_assignment", "state_of", "validate"]
 
 _TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "clusters.json", "events.json", "near-duplicates.json",
-              "splits.json", "release.json", "texts", "documents", "annotations", "passes"}
+              "splits.json", "release.json", "coverage-exceptions.json", "texts", "documents", "annotations", "passes"}
 _PASS_FOLDER = "annotator-"
 
 
@@ -277,6 +277,8 @@ def _check_split_registries(run: _Run) -> None:
             run.near_pairs = [(p["a"], p["b"]) for p in run.near_duplicates["pairs"]]
     if layout.release.exists():
         run.release = run.load(layout.release, "release")
+    if layout.coverage_exceptions.exists():
+        run.load(layout.coverage_exceptions, "coverage-exceptions")
     if layout.splits.exists():
         ledger = run.load(layout.splits, "splits")
         run.ledger = ledger["documents"] if ledger else None
