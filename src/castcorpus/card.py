@@ -121,7 +121,8 @@ def _ledger_sentence(info: CardInput) -> str:
                 "(about 70/15/15), so adding a document moves no other.")
     return (f"Every document's split is frozen in the split ledger `corpus/splits.json` of the repository "
             f"(SHA-256 `{info.ledger_sha256}`): assignments never move between versions except by a recorded "
-            "move in CHANGELOG.md.")
+            "move in CHANGELOG.md. The seed document is in train on purpose: the annotation guidelines' worked "
+            "examples quote its annotations.")
 
 
 def _body(info: CardInput) -> str:
