@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .corpus import CorpusError, Layout, default_cache_dir, is_slug
 from .jsonio import load_json
-from .report import Issue, Report
+from .report import Issue, Report, shown_name
 from .schema import schema_issues
 from .validate_documents import CheckedDocument, _check_annotation_file, check_documents
 from .validate_registries import actor_issues, duplicate_keys, outlet_issues
@@ -248,7 +248,7 @@ def _json_files(run: _Run, folder: Path):
         elif not is_slug(path.stem):
             # ascii() shows look-alikes (a Cyrillic 'е' prints as \u0435) that repr() would hide.
             run.issue(rel, "", "document-id-invalid",
-                      f"file name {ascii(path.stem)} is not a valid id (lowercase ASCII slug, at most 64 characters)")
+                      f"file name {shown_name(path.stem)} is not a valid id (lowercase ASCII slug, at most 64 characters)")
         else:
             yield path
 

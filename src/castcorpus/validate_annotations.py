@@ -3,6 +3,7 @@ unique ids, references that resolve, and attribution chains that hang together."
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -77,9 +78,34 @@ def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> It
     if covered[0].isspace() or covered[-1].isspace():
         yield Issue(ctx.file, pointer(*path), "span-whitespace-edge",
                     f"span [{start}, {end}) starts or ends on whitespace")
+    for edge in (start, end):
+        split = splits_grapheme(ctx.text, edge)
+        if split:
+            yield Issue(ctx.file, pointer(*path), "span-splits-grapheme",
+                        f"span [{start}, {end}) has an edge at {edge}, inside a character: U+{ord(split):04X} "
+                        f"({unicodedata.name(split, 'unnamed')}) there belongs with the code point before it")
+            break
     if ctx.redistributable and "text" in span and span["text"] != covered:
         yield Issue(ctx.file, pointer(*path, "text"), "span-text-mismatch",
                     f"span text {span['text']!r} differs from the text at [{start}, {end}): {covered!r}")
+
+
+#: General categories of the code points that extend the character before them (combining
+#: marks: nonspacing, spacing, enclosing): a span edge before one splits a grapheme cluster.
+_EXTENDING = frozenset({"Mn", "Mc", "Me"})
+_ZWJ = "\u200d"
+
+
+def splits_grapheme(text: str, offset: int) -> str | None:
+    """The code point at ``offset`` when an edge there would split a grapheme cluster (a base
+    character from its combining mark, or either side of a zero-width joiner); else None.
+    The text's two ends never split anything."""
+    if not 0 < offset < len(text):
+        return None
+    char = text[offset]
+    if char == _ZWJ or text[offset - 1] == _ZWJ or unicodedata.category(char) in _EXTENDING:
+        return char
+    return None
 
 
 def _mention_issues(annotation, ctx) -> Iterator[Issue]:
