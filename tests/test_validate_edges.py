@@ -20,3 +20,68 @@ def test_span_range_boundaries(text, start, end, codes):
     ctx = AnnotationContext("annotations/x.json", text, 7, True, None)
     found = [issue.code for issue in span_issues({"start": start, "end": end}, ("actors", 0, "mentions", 0), ctx)]
     assert found == codes
+
+
+# --- the linear checks agree with the obvious quadratic definitions --------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from castcorpus.validate_annotations import _mention_layout_issues  # noqa: E402
+from castcorpus.validate_registries import _on_cycles, final_cluster, merge_cycles  # noqa: E402
+
+_mentions = st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 30), st.integers(1, 8)), max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_mentions)
+def test_overlap_sweep_reports_exactly_the_mentions_a_pairwise_check_finds(mentions):
+    actors: dict[str, list] = {}
+    for actor, start, length in mentions:
+        actors.setdefault(actor, []).append({"start": start, "end": start + length})
+    annotation = {"actors": [{"actor": key, "mentions": sorted(spans, key=lambda m: (m["start"], m["end"]))}
+                             for key, spans in actors.items()]}
+    ctx = AnnotationContext("a.json", None, 100, None, None)
+    reported = {i.pointer for i in _mention_layout_issues(annotation, ctx) if i.code == "mention-overlap"}
+    # Pairwise: a mention is reported when a mention of another actor that sorts before it
+    # (by start, end, actor, place) overlaps it.
+    spans = sorted((m["start"], m["end"], e["actor"], (i, j))
+                   for i, e in enumerate(annotation["actors"]) for j, m in enumerate(e["mentions"]))
+    expected = {f"/actors/{b[3][0]}/mentions/{b[3][1]}" for k, b in enumerate(spans)
+                for a in spans[:k] if a[2] != b[2] and a[1] > b[0]}
+    assert reported == expected
+
+
+_graphs = st.dictionaries(st.sampled_from("abcdefg"), st.lists(st.sampled_from("abcdefgh"), max_size=3), max_size=7)
+
+
+def _reaches_itself(graph, node):
+    seen, frontier = set(), list(graph[node])
+    while frontier:
+        key = frontier.pop()
+        if key == node:
+            return True
+        if key in seen or key not in graph:
+            continue
+        seen.add(key)
+        frontier.extend(graph[key])
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(_graphs)
+def test_part_of_cycles_are_the_actors_that_reach_themselves(graph):
+    known = {key: [p for p in parents if p in graph and p != key] for key, parents in graph.items()}
+    assert _on_cycles(known) == {key for key in known if _reaches_itself(known, key)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdef"), st.one_of(st.none(), st.sampled_from("abcdefg")), max_size=6))
+def test_merge_cycles_are_the_clusters_that_reach_themselves(target):
+    graph = {key: [into] if into and into != key else [] for key, into in target.items()}
+    assert merge_cycles(target) == {key for key in graph if _reaches_itself(graph, key)}
+
+
+def test_a_merge_chain_names_the_key_at_its_end():
+    target = {"a": "b", "b": "c", "c": None, "x": "y", "y": "x"}
+    assert final_cluster("a", target) == "c" and final_cluster("c", target) == "c"
+    assert final_cluster("x", target) in ("x", "y")  # a cycle stops, never loops

@@ -142,15 +142,24 @@ def _mention_layout_issues(annotation, ctx) -> Iterator[Issue]:
                         f"mentions of {entry['actor']!r} are not in text order")
         spans.extend((m["start"], m["end"], entry["actor"], (i, j)) for j, m in sound)
     spans.sort()
-    for k, (start, end, actor, _) in enumerate(spans):
-        # Spans are in start order: only those that start before this one ends can overlap it.
-        for later in spans[k + 1:]:
-            if later[0] >= end:
-                break
-            if later[2] != actor:
-                i, j = later[3]
-                yield Issue(file, pointer("actors", i, "mentions", j), "mention-overlap",
-                            f"mention [{later[0]}, {later[1]}) of {later[2]!r} overlaps mention [{start}, {end}) of {actor!r}")
+    # One sweep in start order: a mention overlaps an earlier one of another actor exactly when
+    # the earlier mention of another actor that reaches furthest ends after it starts. The two
+    # furthest-reaching earlier mentions of different actors are enough to know it, so each
+    # mention is checked in constant time and reported at most once (against that mention):
+    # thousands of nested mentions cost a sort, not a comparison of every pair.
+    first = second = None  # the earlier mention ending last, and the one ending last of another actor
+    for span in spans:
+        start, end, actor, (i, j) = span
+        other = first if first is not None and first[2] != actor else second
+        if other is not None and other[1] > start:
+            yield Issue(file, pointer("actors", i, "mentions", j), "mention-overlap",
+                        f"mention [{start}, {end}) of {actor!r} overlaps mention [{other[0]}, {other[1]}) of {other[2]!r}")
+        if first is None or end > first[1]:
+            if first is not None and first[2] != actor:
+                second = first
+            first = span
+        elif first[2] != actor and (second is None or end > second[1]):
+            second = span
 
 
 def _unique_ids(items, list_name, file):
