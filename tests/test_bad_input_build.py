@@ -54,3 +54,32 @@ def test_lone_surrogates_are_found_anywhere_and_pairs_are_not(tmp_path):
     path = tmp_path / "f.json"
     path.write_text('{"a": "\\\\ud800 and \\ud83d\\ude00"}', encoding="utf-8")
     assert load_json(path, "f.json").ok
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "hydrate"])
+def test_a_cache_path_that_is_a_file_is_a_clear_error(tmp_path, capsys, command):
+    from build_helpers import MINIMAL
+
+    cache = tmp_path / "cache"
+    cache.write_text("not a folder", encoding="utf-8")
+    args = {"validate": ["validate", str(MINIMAL), "--cache", str(cache)],
+            "build": ["build", str(MINIMAL), "--out", str(tmp_path / "out"), "--cache", str(cache), "--no-progress"],
+            "hydrate": ["hydrate", "fa-kes", "--from", str(tmp_path / "none.csv"), "--corpus", "corpus",
+                        "--cache", str(cache)]}[command]
+    code, _, err = _cli(args, capsys)
+    assert code == 2 and f"{cache}: the cache path is not a folder" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_corpus_with_pipes_and_loops_is_refused_by_the_build_without_blocking(tmp_path, capsys):
+    import os
+
+    corpus = copy_minimal(tmp_path / "corpus")
+    (corpus / "texts" / "alpha-shelling-report.txt").unlink()
+    os.mkfifo(corpus / "texts" / "alpha-shelling-report.txt")
+    (corpus / "documents" / "loop.json").symlink_to("loop.json")
+    (corpus / "annotations" / "sub").symlink_to("sub")
+    code, out, _ = _cli(["build", str(corpus), "--out", str(tmp_path / "out"), "--no-progress"], capsys)
+    assert code == 1
+    assert "texts/alpha-shelling-report.txt:: file-unreadable: not a regular file" in out
+    assert "documents/loop.json:: file-symlink-loop:" in out

@@ -36,6 +36,7 @@ from .report import Issue, Report
 from .rowcache import RowCache
 from .stats import Stats
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record
+from .validate import check_cache_folder
 from .write import write_configs
 
 #: Writers of extra release files (e.g. croissant.json, charts), called as
@@ -106,6 +107,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     repo = Path(repo_root) if repo_root else corpus_root.resolve().parent
     check_output_folder(out_dir, corpus_root, repo)
+    check_cache_folder(cache)
     clear_leftovers(out_dir)  # a killed build's leftovers go even when this build has nothing to do
     # Custom writers are not part of the inputs' digest: a build with them always runs.
     digest = None if extra_writers else inputs_digest(corpus_root, cache, repo)

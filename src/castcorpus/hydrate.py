@@ -123,6 +123,8 @@ def hydrate_fakes(source: Path, corpus_root: Path, cache_dir: Path, *, verify: b
     verifies). ``documents=True`` first (re)writes ``corpus/documents/`` from the file.
     """
     corpus_root, cache_dir = Path(corpus_root), Path(cache_dir)
+    if cache_dir.exists() and not cache_dir.is_dir():
+        raise HydrateError(f"{cache_dir}: the cache path is not a folder; nothing was read or written")
     spec = collection_file(corpus_root)
     if verify:
         data = read_verified(source, spec)

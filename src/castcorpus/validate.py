@@ -7,6 +7,7 @@ at all raises :class:`~castcorpus.corpus.CorpusError`.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,11 @@ class _Run:
         """Report and return True when ``path`` resolves outside the corpus folder (through a
         symbolic link to the file or to any folder above it): the validator reads only the corpus."""
         # A folder is resolved once per run; a file that is no link resolves into its folder.
-        resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
+        try:
+            resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
+        except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+            self.issue(rel, "", "file-symlink-loop", "symbolic links loop: the file cannot be reached")
+            return True
         if resolved.is_relative_to(self.root_resolved):
             return False
         self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
@@ -123,6 +128,7 @@ def begin(root: str | Path, cache_dir: str | Path | None = None,
     if not (root / "documents").is_dir() and not (root / "actors.json").exists():
         raise CorpusError(f"{root}: not a corpus folder (no documents/ and no actors.json)")
     run = _Run(root, Path(cache_dir) if cache_dir else default_cache_dir(), on_document)
+    check_cache_folder(run.cache_dir)
     _check_top_level(run)
     _check_registries(run)
     run.pass_folders = _pass_folders(run)
@@ -191,12 +197,35 @@ def findings(run: _Run) -> DocumentFindings:
 
 
 def _check_top_level(run: _Run) -> None:
+    looping = set()
     for entry in sorted(run.layout.root.iterdir()):
         if entry.name not in _TOP_LEVEL and not entry.name.startswith("."):
             run.issue(entry.name, "", "file-unexpected", "not part of the corpus layout (a typo?)")
+        elif entry.name in _TOP_LEVEL and entry.is_symlink() and _loops(entry):
+            # Otherwise a looping documents/ or passes/ would be skipped as absent, silently.
+            run.issue(entry.name, "", "file-symlink-loop", "symbolic links loop: it cannot be reached")
+            looping.add(entry.name)
     for name in ("outlets.json", "actors.json", "collections.json"):
-        if not (run.layout.root / name).exists():
+        if name not in looping and not (run.layout.root / name).exists():
             run.issue(name, "", "file-missing", "registry file is missing")
+
+
+def _loops(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python before 3.13
+        return True
+    except OSError as err:
+        return err.errno == errno.ELOOP
+    return False
+
+
+def check_cache_folder(cache_dir: Path) -> None:
+    """Raise :class:`CorpusError` when the cache path exists and is not a folder: hydrated texts
+    would silently never be found there, and nothing could be written to it."""
+    if cache_dir.exists() and not cache_dir.is_dir():
+        raise CorpusError(f"{cache_dir}: the cache path is not a folder (give a folder with --cache, "
+                          "or set CASTCORPUS_CACHE)")
 
 
 def _check_registries(run: _Run) -> None:
@@ -238,7 +267,15 @@ def _scan(folder: Path) -> list[tuple[str, bool]]:
     One ``scandir`` gives both without a ``stat`` per entry (a large corpus has tens of
     thousands of files per folder)."""
     with os.scandir(folder) as scan:
-        return sorted((entry.name, entry.is_dir()) for entry in scan if not entry.name.startswith("."))
+        return sorted((entry.name, _is_dir(entry)) for entry in scan if not entry.name.startswith("."))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether an entry is a folder; a symbolic link that loops or dangles is not one."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _json_files(run: _Run, folder: Path):
