@@ -27,7 +27,7 @@ def test_span_range_boundaries(text, start, end, codes):
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from castcorpus.validate_annotations import _mention_layout_issues  # noqa: E402
-from castcorpus.validate_registries import _on_cycles, final_cluster, merge_cycles  # noqa: E402
+from castcorpus.validate_registries import _on_cycles, merge_cycles, merge_ends  # noqa: E402
 
 _mentions = st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 30), st.integers(1, 8)), max_size=25)
 
@@ -82,6 +82,31 @@ def test_merge_cycles_are_the_clusters_that_reach_themselves(target):
 
 
 def test_a_merge_chain_names_the_key_at_its_end():
-    target = {"a": "b", "b": "c", "c": None, "x": "y", "y": "x"}
-    assert final_cluster("a", target) == "c" and final_cluster("c", target) == "c"
-    assert final_cluster("x", target) in ("x", "y")  # a cycle stops, never loops
+    target = {"a": "b", "b": "c", "c": None, "x": "y", "y": "x", "s": "s", "u": "nowhere", "v": "u", "w": "x"}
+    assert merge_ends(target) == {"a": "c", "b": "c"}  # broken chains (cycle, self, unknown) name nothing
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdef"), st.one_of(st.none(), st.sampled_from("abcdefg")), max_size=6))
+def test_merge_ends_follow_each_chain_to_an_unmerged_cluster(target):
+    expected = {}
+    for key, into in target.items():
+        seen, end = {key}, into
+        while end in target and target[end] is not None and end not in seen:
+            seen.add(end)
+            end = target[end]
+        if into is not None and end in target and target[end] is None:
+            expected[key] = end
+    assert merge_ends(target) == expected
+
+
+def test_an_alias_shared_by_many_actors_names_five_and_counts_the_rest():
+    from castcorpus.validate_registries import actor_issues
+
+    actors = [{"key": f"actor-{i:02d}", "name": f"Actor {i}", "aliases": ["Shared"]} for i in range(8)]
+    messages = {i.pointer: i.message for i in actor_issues(actors, "actors.json") if i.code == "alias-ambiguous"}
+    assert len(messages) == 8
+    assert messages["/actors/0/aliases/0"] == ("alias 'Shared' also names actor-01, actor-02, actor-03, actor-04, "
+                                              "actor-05 and 2 more")
+    assert messages["/actors/3/aliases/0"] == ("alias 'Shared' also names actor-00, actor-01, actor-02, actor-04, "
+                                              "actor-05 and 2 more")

@@ -18,7 +18,7 @@ from .jsonio import load_json
 from .report import Issue, Report, shown_name
 from .schema import schema_issues
 from .validate_documents import CheckedDocument, _check_annotation_file, check_documents
-from .validate_registries import actor_issues, cluster_issues, duplicate_keys, final_cluster, outlet_issues
+from .validate_registries import actor_issues, cluster_issues, duplicate_keys, merge_ends, outlet_issues
 
 __all__ = ["CheckedDocument", "DocumentFindings", "RunState", "begin", "check_documents", "document_files",
            "findings", "finish", "resume", "state_of", "validate"]
@@ -252,8 +252,7 @@ def _check_registries(run: _Run) -> None:
             # A merge chain (a into b, b into c) tells a gold annotation the key at its end; a
             # merge that ends nowhere (into itself, an unknown key, a cycle) is the registry's
             # finding alone, not one more on every annotation that cites the key.
-            ends = {key: final_cluster(key, target) for key, into in target.items() if into}
-            run.merged_clusters = {key: end for key, end in ends.items() if end != key and not target[end]}
+            run.merged_clusters = merge_ends(target)
 
 
 def _entries(folder: Path) -> list[Path]:

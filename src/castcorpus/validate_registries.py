@@ -126,26 +126,26 @@ def _ambiguous_aliases(actors, file) -> Iterator[Issue]:
     for actor in actors:
         for name in [actor.get("name", ""), *actor.get("aliases", [])]:
             owners[name.casefold()].add(actor["key"])
+    # At most a few other owners are named, from the smallest keys of each alias found once:
+    # an alias shared by thousands of actors would otherwise make the check (and the report)
+    # quadratic.
+    first: dict[str, list[str]] = {}
     for index, actor in enumerate(actors):
         for j, alias in enumerate(actor.get("aliases", [])):
             owned = owners[alias.casefold()]
-            if len(owned) < 2 and actor["key"] in owned:
+            others = len(owned) - (actor["key"] in owned)
+            if not others:
                 continue
-            # At most a few other owners are named: an alias shared by thousands of actors
-            # would otherwise make the report itself quadratic.
-            others = sorted(_smallest(owned, actor["key"], _SHOWN + 1))
-            shown = ", ".join(others[:_SHOWN])
-            more = len(owned - {actor["key"]}) - _SHOWN
+            if alias.casefold() not in first:
+                first[alias.casefold()] = heapq.nsmallest(_SHOWN + 1, owned)
+            shown = [key for key in first[alias.casefold()] if key != actor["key"]][:_SHOWN]
+            more = others - len(shown)
             yield Issue(file, pointer("actors", index, "aliases", j), "alias-ambiguous",
-                        f"alias {alias!r} also names {shown}" + (f" and {more} more" if more > 0 else ""))
+                        f"alias {alias!r} also names {', '.join(shown)}" + (f" and {more} more" if more > 0 else ""))
 
 
 #: How many other owners of an ambiguous alias a finding names.
 _SHOWN = 5
-
-
-def _smallest(keys: set[str], leave_out: str, n: int) -> list[str]:
-    return heapq.nsmallest(n, (key for key in keys if key != leave_out))
 
 
 def outlet_issues(outlets: list[dict[str, Any]], actors: dict[str, dict] | None, file: str) -> Iterator[Issue]:
@@ -206,10 +206,27 @@ def merge_cycles(target: dict[str, str | None]) -> set[str]:
     return cyclic
 
 
-def final_cluster(key: str, target: dict[str, str | None]) -> str:
-    """The key a merged cluster ends at, following merges (stops on a cycle)."""
-    seen = {key}
-    while target.get(key) is not None and target[key] in target and target[key] not in seen:
-        key = target[key]
-        seen.add(key)
-    return key
+def merge_ends(target: dict[str, str | None]) -> dict[str, str]:
+    """For every merged key whose chain of merges (``key -> merged_into``) ends at a cluster
+    that is not merged further, that cluster's key. Keys whose chain goes into itself, an
+    unknown key or a cycle are left out: the registry's findings say what is wrong. Each key is
+    followed once (results are shared along a chain), so a chain of n merges costs n steps."""
+    resolved: dict[str, str | None] = {}
+    for start in target:
+        path, on_path, key = [], set(), start
+        while True:
+            if key in resolved:
+                end = resolved[key]
+                break
+            if key not in target or key in on_path:  # an unknown key, or a cycle
+                end = None
+                break
+            if target[key] is None:  # a cluster that is not merged: the end of the chain
+                end = key
+                break
+            path.append(key)
+            on_path.add(key)
+            key = target[key]
+        for key in path:
+            resolved[key] = end
+    return {key: end for key, end in resolved.items() if end is not None}
