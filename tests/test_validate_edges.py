@@ -110,3 +110,19 @@ def test_an_alias_shared_by_many_actors_names_five_and_counts_the_rest():
                                               "actor-05 and 2 more")
     assert messages["/actors/3/aliases/0"] == ("alias 'Shared' also names actor-00, actor-01, actor-02, actor-04, "
                                               "actor-05 and 2 more")
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("1", True), ("yes", True), ("TRUE", True),
+                                             ("", False), ("false", False), ("0", False), (" False ", False)])
+def test_any_ci_value_but_false_or_0_means_ci(monkeypatch, value, expected):
+    from conftest import in_ci
+
+    monkeypatch.setenv("CI", value)
+    assert in_ci() is expected
+
+
+def test_ci_unset_is_not_ci(monkeypatch):
+    from conftest import in_ci
+
+    monkeypatch.delenv("CI", raising=False)
+    assert in_ci() is False
