@@ -12,11 +12,18 @@ SHARED = REPO.parent / "shared"
 FAKES_CSV = SHARED / "fa-kes" / "FA-KES-Dataset.csv"
 
 
+def in_ci() -> bool:
+    """True under continuous integration: ``CI`` set to anything but empty, ``false`` or ``0``
+    (GitHub Actions and GitLab set ``true``, others ``1`` or ``yes``). What CI needs and lacks
+    then fails instead of being skipped."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "false", "0")
+
+
 def need_shared(path: Path) -> Path:
-    """Return ``path``; when it is missing, fail under CI (CI=true) and skip elsewhere."""
+    """Return ``path``; when it is missing, fail under CI (:func:`in_ci`) and skip elsewhere."""
     if not path.exists():
         message = f"{path} is missing (tests that read ../shared need it)"
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     return path

@@ -337,6 +337,7 @@ def test_a_killed_builds_staging_folder_is_removed_by_the_next_build(tmp_path):
     stale = tmp_path / f".out.building-{gone.stdout.strip()}"
     (stale / ".rows").mkdir(parents=True)
     (stale / ".rows" / "claims.arrows").write_bytes(b"staged rows")
+    (stale / ".castcorpus-staging").write_bytes(b"")  # the tag every staging folder carries
     alive = tmp_path / f".out.building-{os.getppid()}"
     alive.mkdir()
     build(MINIMAL, out, tmp_path / "rows")

@@ -121,3 +121,30 @@ def test_mismatching_document_fails_the_cli(fakes_csv, corpus_root, tmp_path, ca
     assert "documents/fa-kes-1914947530.json:/text_length: text-length-mismatch" in out
     assert "documents/fa-kes-1.json:: document-not-in-source" in out
     assert not hydrated_text_path(cache, "fa-kes", "fa-kes-1914947530").exists()
+
+
+def test_a_row_error_names_the_file_as_well_as_the_row(corpus_root, tmp_path):
+    bad = tmp_path / "copy.csv"
+    bad.write_bytes(invented(GOOD, b"102,Headline,Body,sana\r\n"))
+    with pytest.raises(FakesFormatError) as caught:
+        hydrate_fakes(bad, corpus_root, tmp_path / "cache", verify=False)
+    assert str(caught.value).startswith(f"{bad}: row 2: has 4 columns")
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_source_that_is_not_a_regular_file_is_refused_without_reading(corpus_root, tmp_path, kind):
+    # In a child process with a time limit: a regression would block on the pipe, not hang the suite.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = tmp_path / "FA-KES-Dataset.csv"
+    os.mkfifo(source) if kind == "fifo" else source.mkdir()
+    script = Path(sys.executable).parent / "castcorpus"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "castcorpus.cli"]
+    result = subprocess.run([*command, "hydrate", "fa-kes", "--from", str(source), "--corpus", str(corpus_root),
+                             "--cache", str(tmp_path / "cache")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{source}: not a regular file" in result.stderr

@@ -23,6 +23,9 @@ A case folder holds (all optional but ``about.txt``, ``expected.txt`` and ``expe
 ``symlinks.json``
     ``[{"path": ..., "target": ...}]``: symbolic links made at run time. The test also copies
     the case's ``outside/`` folder next to the corpus, as ``<tmp>/outside``, for links to escape to.
+``fifos.json``
+    ``["texts/x.txt", ...]``: named pipes made at run time in place of those paths (a pipe
+    opened for reading blocks until a writer comes: the validator must never open one).
 ``root.txt``
     The folder, relative to the corpus copy, to pass to ``validate`` (default: the corpus root).
 ``expected.txt``
@@ -139,6 +142,12 @@ def build_case(case_dir: Path, tmp: Path) -> Path:
             if path.exists() or path.is_symlink():
                 path.unlink()
             path.symlink_to(link["target"])
+    if (case_dir / "fifos.json").exists():
+        for rel in json.loads((case_dir / "fifos.json").read_text(encoding="utf-8")):
+            path = root / rel
+            if path.exists() or path.is_symlink():
+                path.unlink()
+            os.mkfifo(path)
     return root
 
 
@@ -151,6 +160,8 @@ def tree_state(top: Path) -> dict[str, str]:
             rel = path.relative_to(top).as_posix()
             if path.is_symlink():
                 state[rel] = "link:" + os.readlink(path)
+            elif path.is_fifo():
+                state[rel] = "fifo"
             elif path.is_dir():
                 state[rel] = "dir"
             else:

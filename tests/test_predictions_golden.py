@@ -35,7 +35,11 @@ def _run(case: Path, release: Path, capsys, monkeypatch, *extra: str) -> tuple[i
     monkeypatch.chdir(case)  # issues name the file as given: input.jsonl
     args = shlex.split((case / "args").read_text(encoding="utf-8"))
     code = main(["evaluate", *args, "--predictions", "input.jsonl", "--release", str(release), *extra])
-    return code, capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    if (case / "expected_stderr.txt").exists():  # for exit 2: what standard error must contain
+        assert (case / "expected_stderr.txt").read_text(encoding="utf-8").strip() in captured.err
+    return code, captured.out
 
 
 def test_every_case_is_complete():
@@ -59,9 +63,12 @@ def test_evaluate_reports_exactly_the_expected(case, release, capsys, monkeypatc
 def test_json_output_agrees(case, release, capsys, monkeypatch):
     folder = CASES_DIR / case
     code, out = _run(folder, release, capsys, monkeypatch, "--json")
-    body = json.loads(out)
     expected_exit = int((folder / "expected_exit").read_text(encoding="utf-8"))
     assert code == expected_exit
+    if expected_exit == 2:  # nothing could be scored: no JSON body, and nothing on standard output
+        assert out == ""
+        return
+    body = json.loads(out)
     assert body["valid"] is (expected_exit == 0)
     lines = [f"{i['file']}:{i['pointer']}: {i['code']}: {i['message']}" for i in body["issues"]]
     if expected_exit == 1:

@@ -5,12 +5,11 @@ document once its gold file exists) and the invented test corpora; at least one 
 For each page: every claim span is highlighted once in its type's colour; selecting a claim or
 a stance in the panel highlights exactly its span or evidence; clicking a span in the text
 selects its panel entry; the keyboard moves through the entries with a visible focus ring.
-Without Chromium the tests skip, except under CI=true, where they fail.
+Without Chromium the tests skip, except under CI (CI set to anything but false or 0), where they fail.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from castcorpus import palette
+from conftest import in_ci
 from castcorpus.contrast import rgb
 from castcorpus.corpus import Corpus
 from castcorpus.render import render
@@ -52,7 +52,7 @@ def test_there_is_something_to_render():
 
 def _need(what: str):
     message = f"{what} is needed for the browser tests (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI", "").lower() == "true":
+    if in_ci():
         pytest.fail(message)
     pytest.skip(message)
 

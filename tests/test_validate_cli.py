@@ -123,7 +123,7 @@ def test_non_utf8_file_name_is_reported_not_a_crash(corpus, capsys):
         handle.write(b"{}")
     assert main(["validate", str(corpus)]) == 1
     out = capsys.readouterr().out
-    assert out == ("documents/bad\\xff.json:: document-id-invalid: file name 'bad\\udcff' is not a valid id "
+    assert out == ("documents/bad\\xff.json:: document-id-invalid: file name 'bad\\xff' is not a valid id "
                    "(lowercase ASCII slug, at most 64 characters)\n")
 
 

@@ -30,12 +30,13 @@ from .card_baselines import write_card_section
 from .corpus import default_cache_dir
 from .croissant import write_croissant
 from .derive import derive_pass
-from .release import (check_output_folder, copy_repository_files, data_fingerprint, replace_atomically, sha256sums,
-                      staging_folder)
+from .release import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, make_parents,
+                      remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
 from .report import Issue, Report
 from .rowcache import RowCache
 from .stats import Stats
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record
+from .validate import check_cache_folder
 from .write import write_configs
 
 #: Writers of extra release files (e.g. croissant.json, charts), called as
@@ -114,12 +115,16 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     repo = Path(repo_root) if repo_root else corpus_root.resolve().parent
     check_output_folder(out_dir, corpus_root, repo)
+    check_cache_folder(cache)
+    clear_leftovers(out_dir)  # a killed build's leftovers go even when this build has nothing to do
     # Custom writers are not part of the inputs' digest: a build with them always runs.
     digest = None if extra_writers else inputs_digest(corpus_root, cache, repo)
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
-    staging = staging_folder(out_dir)
+    made = make_parents(out_dir)
+    staging, done = None, False
     try:
+        staging = staging_folder(out_dir)
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
             summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs)
         copy_repository_files(repo, staging)
@@ -127,11 +132,15 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
             writer(staging, summary)
         if digest:
             (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
+        write_marker(staging, summary.fingerprint, __version__)
         summary.files = sha256sums(staging, summary.file_hashes)
         replace_atomically(staging, out_dir)
+        done = True
     finally:
-        if staging.exists():
+        if staging is not None and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        if not done:
+            remove_made(made)  # a failed build leaves no new empty folders behind
     return summary
 
 

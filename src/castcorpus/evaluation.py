@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .predictions import parse_lines
-from .references import documents, fingerprint, label_names, read_rows, task_of, text_lengths
+from .predictions import KEY_FIELDS, parse_lines
+from .references import ReleaseError, documents, fingerprint, label_names, read_rows, task_of, text_lengths
 from .report import Issue
 from .scoring import PredictionError, score_records
 
@@ -43,7 +46,12 @@ def evaluate(release: str | Path, config: str, split: str, predictions: str | Pa
     """
     file = str(predictions)
     references = read_rows(release, config, split)
+    needed = KEY_FIELDS.get(task_of(config), ())
+    if references and any(name not in references[0] for name in needed):
+        raise ReleaseError(f"{release}: the {split!r} rows of config {config!r} lack the columns "
+                           f"{', '.join(n for n in needed if n not in references[0])}; not a castcorpus release")
     outcome = Evaluation(config, split, file, release_fingerprint or fingerprint(release))
+    _check_readable(Path(predictions))
     try:
         text = Path(predictions).read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
@@ -62,6 +70,20 @@ def evaluate(release: str | Path, config: str, split: str, predictions: str | Pa
     if outcome.issues:
         outcome.result = None
     return outcome
+
+
+#: Largest predictions file read (bytes): it is read whole.
+MAX_PREDICTIONS_BYTES = 1 << 30
+
+
+def _check_readable(path: Path) -> None:
+    """Raise ``OSError`` naming ``path`` unless it is a regular file under the size limit:
+    checked before reading, so that a named pipe or a device never blocks the scorer."""
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a pipe or device is not read: it could block)", str(path))
+    if status.st_size > MAX_PREDICTIONS_BYTES:
+        raise OSError(errno.EFBIG, f"{status.st_size} bytes, more than the limit of {MAX_PREDICTIONS_BYTES}", str(path))
 
 
 def as_json(outcome: Evaluation) -> str:

@@ -16,13 +16,15 @@ input that cannot be used at all; per-document problems are issues in the result
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus, CorpusError, hydrated_text_path
-from .fakes import FakesRow, crlf_line_ends, document_ids, read_fakes
+from .fakes import FakesFormatError, FakesRow, crlf_line_ends, document_ids, read_fakes
 from .fakes_anomalies import anomalies
 from .fakes_documents import COLLECTION, write_documents
 from .jsonio import load_json, write_atomic
@@ -90,15 +92,27 @@ def local_source(corpus_root: Path, cache_dir: Path, source: str | Path | None =
 
 def read_verified(path: Path, spec: dict[str, Any]) -> bytes:
     """The bytes of ``path`` once its size and SHA-256 equal ``spec``'s; else HydrateError."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise HydrateError(f"{path}: cannot read the file ({err.strerror})") from err
+    data = read_source(path, spec)
     digest = hashlib.sha256(data).hexdigest()
     if len(data) != spec["bytes"] or digest != spec["sha256"]:
         raise HydrateError(f"{path}: not the published {spec['name']}: {len(data)} bytes, SHA-256 {digest}; "
                            f"expected {spec['bytes']} bytes, SHA-256 {spec['sha256']}")
     return data
+
+
+def read_source(path: Path, spec: dict[str, Any] | None = None) -> bytes:
+    """The bytes of a source file, checked for type (and, with ``spec``, size) before it is read:
+    a named pipe or a device would block, a file of the wrong size is not the published one."""
+    try:
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise HydrateError(f"{path}: not a regular file (a pipe, device or folder is not read)")
+        if spec is not None and status.st_size != spec["bytes"]:
+            raise HydrateError(f"{path}: not the published {spec['name']}: {status.st_size} bytes; expected "
+                               f"{spec['bytes']} bytes, SHA-256 {spec['sha256']}")
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise HydrateError(f"{path}: cannot read the file ({err.strerror})") from err
 
 
 def hydrate_fakes(source: Path, corpus_root: Path, cache_dir: Path, *, verify: bool = True,
@@ -109,12 +123,17 @@ def hydrate_fakes(source: Path, corpus_root: Path, cache_dir: Path, *, verify: b
     verifies). ``documents=True`` first (re)writes ``corpus/documents/`` from the file.
     """
     corpus_root, cache_dir = Path(corpus_root), Path(cache_dir)
+    if cache_dir.exists() and not cache_dir.is_dir():
+        raise HydrateError(f"{cache_dir}: the cache path is not a folder; nothing was read or written")
     spec = collection_file(corpus_root)
     if verify:
         data = read_verified(source, spec)
     else:
-        data = Path(source).read_bytes()
-    rows = read_fakes(data)
+        data = read_source(source)
+    try:
+        rows = read_fakes(data)
+    except FakesFormatError as err:
+        raise FakesFormatError(f"{source}: {err}") from err  # every error names its file
     ids = document_ids(rows)
     result = HydrationResult(str(source), hashlib.sha256(data).hexdigest(), len(rows))
     result.anomalies = anomalies(rows, ids, crlf_line_ends(data))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .report import Issue
 
@@ -100,7 +101,50 @@ def load_json(path: Path, rel: str) -> Loaded:
     except ValueError as err:
         # NaN/Infinity, or an integer longer than Python converts (sys.get_int_max_str_digits).
         return Loaded(None, [Issue(rel, "", "json-malformed", str(err).split(";")[0])])
+    if _MAY_HOLD_SURROGATE.search(text):
+        found = [Issue(rel, where, "json-lone-surrogate",
+                       f"string holds U+{ord(char):04X}, half of a surrogate pair (from a \\u escape): "
+                       "it cannot be encoded as UTF-8")
+                 for where, char in lone_surrogates(value)]
+        if found:
+            return Loaded(None, found)
     return Loaded(value, [])
+
+
+#: A ``\uD800``-``\uDFFF`` escape: only a file with one can decode to a lone surrogate (a
+#: UTF-8 file cannot hold one as bytes). A pair of them is one character, so the value is
+#: searched to tell.
+_MAY_HOLD_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def lone_surrogates(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """``(JSON pointer, surrogate)`` of every string (object keys too) of a parsed JSON
+    value that holds a lone surrogate, which no UTF-8 writer (pyarrow, a file) accepts. An
+    object key is reported at the member it names. Iterative: nesting depth is no limit."""
+    stack = [(where, value)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, str):
+            char = _first_surrogate(node)
+            if char:
+                yield where, char
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                inner = where + "/" + key.replace("~", "~0").replace("/", "~1")
+                char = _first_surrogate(key)
+                if char:
+                    yield inner, char
+                stack.append((inner, item))
+        elif isinstance(node, list):
+            stack.extend((f"{where}/{index}", item) for index, item in enumerate(node))
+
+
+def _first_surrogate(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        return text[err.start]
+    return None
 
 
 def dump_json(value: Any) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
 
+from .jsonio import lone_surrogates
 from .report import Issue
 from .schema import _issues_of, load_schema
 
@@ -81,18 +82,59 @@ def _structure_issues(task: str, obj: Any, file: str, line: int) -> list[Issue]:
 
 
 def parse_lines(text: str, file: str) -> tuple[list[tuple[int, Any]], list[Issue]]:
-    """``(line number, parsed object)`` of every non-blank line, and the lines that are not JSON."""
+    """``(line number, parsed object)`` of every non-blank line, and the lines that are not
+    JSON or cannot be trusted: duplicate keys in an object (which value would count?),
+    NaN/Infinity, integers longer than Python converts, nesting too deep to parse, strings
+    with lone surrogates. No line raises."""
     records, issues = [], []
     for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
-        try:
-            records.append((number, json.loads(raw)))
-        except json.JSONDecodeError as err:
-            issues.append(Issue(file, str(number), "json-malformed", f"not a JSON value: {err.msg} (column {err.colno})"))
+        value, problem = _parse_line(raw)
+        if problem is None:
+            records.append((number, value))
+        else:
+            issues.append(Issue(file, str(number), *problem))
     if not records and not issues:
         issues.append(Issue(file, "", "predictions-empty", "the file holds no predictions"))
     return records, issues
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs):
+    seen = dict(pairs)
+    if len(seen) != len(pairs):
+        keys = set()
+        for key, _ in pairs:
+            if key in keys:
+                raise _DuplicateKey(key)
+            keys.add(key)
+    return seen
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _parse_line(raw: str) -> tuple[Any, tuple[str, str] | None]:
+    """One line's value, or ``(code, message)`` of why it cannot be used."""
+    try:
+        value = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except _DuplicateKey as err:
+        return None, ("json-duplicate-key", f"key {str(err)!r} occurs twice in one object")
+    except json.JSONDecodeError as err:
+        return None, ("json-malformed", f"not a JSON value: {err.msg} (column {err.colno})")
+    except RecursionError:
+        return None, ("json-malformed", "not a JSON value: nesting is too deep")
+    except ValueError as err:  # NaN/Infinity, or an integer longer than Python converts
+        return None, ("json-malformed", f"not a JSON value: {str(err).split(';')[0]}")
+    for where, char in lone_surrogates(value):
+        return None, ("json-lone-surrogate", f"{where or '/'}: string holds U+{ord(char):04X}, half of a "
+                      "surrogate pair (from a \\u escape)")
+    return value, None
 
 
 def _label_issues(task, obj, labels: dict[str, list[str]], file, line) -> list[Issue]:

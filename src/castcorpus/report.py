@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -89,6 +90,13 @@ class Report:
             indent=2,
             ensure_ascii=False,
         )
+
+
+def shown_name(name: str) -> str:
+    """A file name quoted for a message, every character outside ASCII escaped (so that
+    look-alikes show: a Cyrillic 'е' as \\u0435), and the bytes of a name that is not UTF-8
+    (which Python holds as lone surrogates) as the bytes they are: \\xe9."""
+    return re.sub(r"\\udc([89a-f][0-9a-f])", r"\\x\1", ascii(name))
 
 
 def pointer(*parts: object) -> str:

@@ -7,13 +7,14 @@ validation errors into :class:`~castcorpus.report.Issue` records.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from functools import cache
 from importlib import resources
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
 from .report import Issue, pointer
@@ -76,12 +77,40 @@ def _pattern(validator_, pattern: str, instance: Any, schema: dict) -> Iterator[
 _Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
+def is_calendar_date(value: Any) -> bool:
+    """The ``partial-date`` format: a year, a month of a year, or a day that exists in the
+    calendar (the schema's pattern alone admits 2019-02-29). Non-strings and strings the
+    pattern rejects pass here: the other keywords report them."""
+    if not isinstance(value, str) or len(value) != 10 or not _ecma_regex(_DATE_SHAPE).search(value):
+        return True
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_DATE_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+#: The formats this package defines: the same checks on both validators.
+FORMATS = {"partial-date": is_calendar_date}
+#: Issue codes of failed formats (an impossible date is not a malformed one).
+_FORMAT_CODES = {"partial-date": "date-impossible"}
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return checker
+
+
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """A Draft 2020-12 validator for one file kind, with the shared definitions resolvable."""
     if kind not in KINDS:
         raise ValueError(f"unknown file kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return _Validator(load_schema(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _Validator(load_schema(kind), registry=_registry(), format_checker=_format_checker())
 
 
 def _ecma_source(pattern: str) -> str:
@@ -150,7 +179,7 @@ def _fast_check(kind: str):
     themselves always come from jsonschema, which reports every error with its place."""
     import fastjsonschema
 
-    return fastjsonschema.compile(_nullable_as_type(bundle(kind)), formats={"uri": lambda value: True})
+    return fastjsonschema.compile(_nullable_as_type(bundle(kind)), formats={"uri": lambda value: True, **FORMATS})
 
 
 def is_valid(kind: str, instance: Any) -> bool:
@@ -186,6 +215,10 @@ def _issues_of(error, file: str) -> Iterator[Issue]:
             yield from _issues_of(best, file)
             return
     code = "schema-" + _kebab(str(error.validator))
+    if error.validator == "format" and error.validator_value in _FORMAT_CODES:
+        code = _FORMAT_CODES[error.validator_value]
+        yield Issue(file, pointer(*error.absolute_path), code, f"{error.instance!r} is not a day of the calendar")
+        return
     yield Issue(file, pointer(*error.absolute_path), code, _message(error))
 
 

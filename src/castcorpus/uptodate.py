@@ -29,7 +29,9 @@ _LIBRARIES = ("datasets", "pyarrow", "blingfire", "syntok", "scikit-learn", "mat
 
 
 def _update(digest, label: str, data: bytes | None) -> None:
-    part = label.encode() + b"\0" + (b"-" if data is None else b"+" + data)
+    # surrogateescape: a file name that is not UTF-8 is hashed as its bytes, not a crash
+    # (the validator reports the name).
+    part = label.encode("utf-8", "surrogateescape") + b"\0" + (b"-" if data is None else b"+" + data)
     digest.update(len(part).to_bytes(8, "big"))
     digest.update(part)
 

@@ -7,6 +7,7 @@ at all raises :class:`~castcorpus.corpus.CorpusError`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from dataclasses import dataclass
@@ -15,12 +16,13 @@ from typing import Any, Callable
 
 from .corpus import CorpusError, Layout, default_cache_dir, is_slug
 from .jsonio import load_json
-from .report import Issue, Report
+from .report import Issue, Report, shown_name
 from .schema import schema_issues
 from .validate_documents import CheckedDocument, _check_annotation_file, check_documents
 from .ledger import ledger_issues
 from .splits import SplitCollector
-from .validate_registries import actor_issues, duplicate_keys, event_issues, near_duplicate_issues, outlet_issues
+from .validate_registries import (actor_issues, cluster_issues, duplicate_keys, event_issues, merge_ends,
+                                  near_duplicate_issues, outlet_issues)
 
 __all__ = ["CheckedDocument", "DocumentFindings", "RunState", "begin", "check_documents", "document_files",
            "findings", "finish", "resume", "split_assignment", "state_of", "validate"]
@@ -104,7 +106,11 @@ class _Run:
         """Report and return True when ``path`` resolves outside the corpus folder (through a
         symbolic link to the file or to any folder above it): the validator reads only the corpus."""
         # A folder is resolved once per run; a file that is no link resolves into its folder.
-        resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
+        try:
+            resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
+        except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+            self.issue(rel, "", "file-symlink-loop", "symbolic links loop: the file cannot be reached")
+            return True
         if resolved.is_relative_to(self.root_resolved):
             return False
         self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
@@ -138,6 +144,7 @@ def begin(root: str | Path, cache_dir: str | Path | None = None,
     if not (root / "documents").is_dir() and not (root / "actors.json").exists():
         raise CorpusError(f"{root}: not a corpus folder (no documents/ and no actors.json)")
     run = _Run(root, Path(cache_dir) if cache_dir else default_cache_dir(), on_document)
+    check_cache_folder(run.cache_dir)
     _check_top_level(run)
     _check_registries(run)
     run.pass_folders = _pass_folders(run)
@@ -228,12 +235,35 @@ def findings(run: _Run) -> DocumentFindings:
 
 
 def _check_top_level(run: _Run) -> None:
+    looping = set()
     for entry in sorted(run.layout.root.iterdir()):
         if entry.name not in _TOP_LEVEL and not entry.name.startswith("."):
             run.issue(entry.name, "", "file-unexpected", "not part of the corpus layout (a typo?)")
+        elif entry.name in _TOP_LEVEL and entry.is_symlink() and _loops(entry):
+            # Otherwise a looping documents/ or passes/ would be skipped as absent, silently.
+            run.issue(entry.name, "", "file-symlink-loop", "symbolic links loop: it cannot be reached")
+            looping.add(entry.name)
     for name in ("outlets.json", "actors.json", "collections.json"):
-        if not (run.layout.root / name).exists():
+        if name not in looping and not (run.layout.root / name).exists():
             run.issue(name, "", "file-missing", "registry file is missing")
+
+
+def _loops(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python before 3.13
+        return True
+    except OSError as err:
+        return err.errno == errno.ELOOP
+    return False
+
+
+def check_cache_folder(cache_dir: Path) -> None:
+    """Raise :class:`CorpusError` when the cache path exists and is not a folder: hydrated texts
+    would silently never be found there, and nothing could be written to it."""
+    if cache_dir.exists() and not cache_dir.is_dir():
+        raise CorpusError(f"{cache_dir}: the cache path is not a folder (give a folder with --cache, "
+                          "or set CASTCORPUS_CACHE)")
 
 
 def _check_registries(run: _Run) -> None:
@@ -254,9 +284,13 @@ def _check_registries(run: _Run) -> None:
         clusters = run.load(layout.clusters, "clusters")
         run.clusters = None
         if clusters:
-            run.report.extend(duplicate_keys(clusters["clusters"], "clusters.json", "clusters"))
+            run.report.extend(cluster_issues(clusters["clusters"], "clusters.json"))
             run.clusters = {c["key"] for c in clusters["clusters"]}
-            run.merged_clusters = {c["key"]: c["merged_into"] for c in clusters["clusters"] if c.get("merged_into")}
+            target = {c["key"]: c.get("merged_into") for c in clusters["clusters"]}
+            # A merge chain (a into b, b into c) tells a gold annotation the key at its end; a
+            # merge that ends nowhere (into itself, an unknown key, a cycle) is the registry's
+            # finding alone, not one more on every annotation that cites the key.
+            run.merged_clusters = merge_ends(target)
     _check_split_registries(run)
 
 
@@ -296,7 +330,15 @@ def _scan(folder: Path) -> list[tuple[str, bool]]:
     One ``scandir`` gives both without a ``stat`` per entry (a large corpus has tens of
     thousands of files per folder)."""
     with os.scandir(folder) as scan:
-        return sorted((entry.name, entry.is_dir()) for entry in scan if not entry.name.startswith("."))
+        return sorted((entry.name, _is_dir(entry)) for entry in scan if not entry.name.startswith("."))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether an entry is a folder; a symbolic link that loops or dangles is not one."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _json_files(run: _Run, folder: Path):
@@ -311,7 +353,7 @@ def _json_files(run: _Run, folder: Path):
         elif not is_slug(path.stem):
             # ascii() shows look-alikes (a Cyrillic 'е' prints as \u0435) that repr() would hide.
             run.issue(rel, "", "document-id-invalid",
-                      f"file name {ascii(path.stem)} is not a valid id (lowercase ASCII slug, at most 64 characters)")
+                      f"file name {shown_name(path.stem)} is not a valid id (lowercase ASCII slug, at most 64 characters)")
         else:
             yield path
 

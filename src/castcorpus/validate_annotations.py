@@ -4,6 +4,7 @@ unique ids, references that resolve, and attribution chains that hang together."
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -81,9 +82,34 @@ def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> It
     if covered[0].isspace() or covered[-1].isspace():
         yield Issue(ctx.file, pointer(*path), "span-whitespace-edge",
                     f"span [{start}, {end}) starts or ends on whitespace")
+    for edge in (start, end):
+        split = splits_grapheme(ctx.text, edge)
+        if split:
+            yield Issue(ctx.file, pointer(*path), "span-splits-grapheme",
+                        f"span [{start}, {end}) has an edge at {edge}, inside a character: U+{ord(split):04X} "
+                        f"({unicodedata.name(split, 'unnamed')}) there belongs with the code point before it")
+            break
     if ctx.redistributable and "text" in span and span["text"] != covered:
         yield Issue(ctx.file, pointer(*path, "text"), "span-text-mismatch",
                     f"span text {span['text']!r} differs from the text at [{start}, {end}): {covered!r}")
+
+
+#: General categories of the code points that extend the character before them (combining
+#: marks: nonspacing, spacing, enclosing): a span edge before one splits a grapheme cluster.
+_EXTENDING = frozenset({"Mn", "Mc", "Me"})
+_ZWJ = "\u200d"
+
+
+def splits_grapheme(text: str, offset: int) -> str | None:
+    """The code point at ``offset`` when an edge there would split a grapheme cluster (a base
+    character from its combining mark, or either side of a zero-width joiner); else None.
+    The text's two ends never split anything."""
+    if not 0 < offset < len(text):
+        return None
+    char = text[offset]
+    if char == _ZWJ or text[offset - 1] == _ZWJ or unicodedata.category(char) in _EXTENDING:
+        return char
+    return None
 
 
 def _mention_issues(annotation, ctx) -> Iterator[Issue]:
@@ -120,15 +146,24 @@ def _mention_layout_issues(annotation, ctx) -> Iterator[Issue]:
                         f"mentions of {entry['actor']!r} are not in text order")
         spans.extend((m["start"], m["end"], entry["actor"], (i, j)) for j, m in sound)
     spans.sort()
-    for k, (start, end, actor, _) in enumerate(spans):
-        # Spans are in start order: only those that start before this one ends can overlap it.
-        for later in spans[k + 1:]:
-            if later[0] >= end:
-                break
-            if later[2] != actor:
-                i, j = later[3]
-                yield Issue(file, pointer("actors", i, "mentions", j), "mention-overlap",
-                            f"mention [{later[0]}, {later[1]}) of {later[2]!r} overlaps mention [{start}, {end}) of {actor!r}")
+    # One sweep in start order: a mention overlaps an earlier one of another actor exactly when
+    # the earlier mention of another actor that reaches furthest ends after it starts. The two
+    # furthest-reaching earlier mentions of different actors are enough to know it, so each
+    # mention is checked in constant time and reported at most once (against that mention):
+    # thousands of nested mentions cost a sort, not a comparison of every pair.
+    first = second = None  # the earlier mention ending last, and the one ending last of another actor
+    for span in spans:
+        start, end, actor, (i, j) = span
+        other = first if first is not None and first[2] != actor else second
+        if other is not None and other[1] > start:
+            yield Issue(file, pointer("actors", i, "mentions", j), "mention-overlap",
+                        f"mention [{start}, {end}) of {actor!r} overlaps mention [{other[0]}, {other[1]}) of {other[2]!r}")
+        if first is None or end > first[1]:
+            if first is not None and first[2] != actor:
+                second = first
+            first = span
+        elif first[2] != actor and (second is None or end > second[1]):
+            second = span
 
 
 def _crossing_claims(annotation, ctx) -> Iterator[Issue]:

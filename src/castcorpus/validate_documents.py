@@ -182,6 +182,7 @@ def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None
     if expected_annotator is None:
         _check_merged_clusters(run, annotation, rel)
         _check_guidelines_version(run, annotation, rel)
+        _check_adjudicated_passes(run, annotation, path.stem, rel)
     _check_annotation(run, annotation, path.stem, rel)
     return annotation
 
@@ -193,6 +194,17 @@ def _check_guidelines_version(run: _Run, annotation: dict, rel: str) -> None:
         run.report.warn(Issue(rel, "/guidelines_version", "guidelines-outdated",
                               f"made under guidelines {annotation['guidelines_version']}; re-check it under "
                               f"{CURRENT_GUIDELINES} (docs/guidelines.md, changelog) and update the version"))
+
+
+def _check_adjudicated_passes(run: _Run, annotation: dict, stem: str, rel: str) -> None:
+    """An adjudicated file merged passes that are in the corpus: passes/<annotator>/<id>.json."""
+    provenance = annotation["provenance"]
+    if provenance["status"] != "adjudicated":
+        return
+    for index, annotator in enumerate(provenance.get("passes", [])):
+        if not (run.layout.passes / annotator / f"{stem}.json").is_file():
+            run.issue(rel, pointer("provenance", "passes", index), "adjudicated-pass-missing",
+                      f"adjudicated from the pass of {annotator}, but there is no passes/{annotator}/{stem}.json")
 
 
 def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:

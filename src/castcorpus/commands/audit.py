@@ -32,7 +32,10 @@ def run(args) -> int:
         source = local_source(Path(args.corpus), cache, args.source, args.collection)
         data = read_verified(source, collection_file(Path(args.corpus), args.collection))
         markdown = audit_markdown(data)
-    except (HydrateError, FakesFormatError) as err:
+    except FakesFormatError as err:
+        print(f"castcorpus audit: {source}: {err}", file=sys.stderr)  # the row's error, with its file
+        return 2
+    except HydrateError as err:
         print(f"castcorpus audit: {err}", file=sys.stderr)
         return 2
     if args.out:

@@ -56,6 +56,10 @@ def run(args) -> int:
     except (CorpusError, OutputFolderError) as err:
         print(f"castcorpus build: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # the output or cache folder cannot be written (disk full, permissions)
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"castcorpus build: {where}{err.strerror or err}; nothing was replaced", file=sys.stderr)
+        return 2
     except BrokenProcessPool:
         print("castcorpus build: a worker process died (out of memory?); nothing was written. "
               "Try again with --jobs 1.", file=sys.stderr)

@@ -36,7 +36,8 @@ def run(args) -> int:
         print(f"castcorpus evaluate: {err}", file=sys.stderr)
         return 2
     except OSError as err:
-        print(f"castcorpus evaluate: cannot read {args.predictions}: {err.strerror or err}", file=sys.stderr)
+        print(f"castcorpus evaluate: cannot read {err.filename or args.predictions}: {err.strerror or err}",
+              file=sys.stderr)
         return 2
     if args.json:
         print(as_json(outcome))

@@ -1,0 +1,128 @@
+"""Edges of the validator's checks that golden cases alone do not pin: exact boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from castcorpus.validate_annotations import AnnotationContext, span_issues
+
+
+@pytest.mark.parametrize("text", ["abc def", None], ids=["hydrated", "not-hydrated"])
+@pytest.mark.parametrize("start, end, codes", [
+    (4, 7, []),                          # ends exactly at the end of the text: fine
+    (4, 8, ["span-out-of-range"]),       # one code point past it
+    (0, 1, []),                          # starts at 0
+    (6, 7, []),                          # the last code point alone
+    (7, 8, ["span-out-of-range"]),       # starts at the end
+    (3, 3, ["span-reversed"]),           # empty
+])
+def test_span_range_boundaries(text, start, end, codes):
+    ctx = AnnotationContext("annotations/x.json", text, 7, True, None)
+    found = [issue.code for issue in span_issues({"start": start, "end": end}, ("actors", 0, "mentions", 0), ctx)]
+    assert found == codes
+
+
+# --- the linear checks agree with the obvious quadratic definitions --------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from castcorpus.validate_annotations import _mention_layout_issues  # noqa: E402
+from castcorpus.validate_registries import _on_cycles, merge_cycles, merge_ends  # noqa: E402
+
+_mentions = st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 30), st.integers(1, 8)), max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_mentions)
+def test_overlap_sweep_reports_exactly_the_mentions_a_pairwise_check_finds(mentions):
+    actors: dict[str, list] = {}
+    for actor, start, length in mentions:
+        actors.setdefault(actor, []).append({"start": start, "end": start + length})
+    annotation = {"actors": [{"actor": key, "mentions": sorted(spans, key=lambda m: (m["start"], m["end"]))}
+                             for key, spans in actors.items()]}
+    ctx = AnnotationContext("a.json", None, 100, None, None)
+    reported = {i.pointer for i in _mention_layout_issues(annotation, ctx) if i.code == "mention-overlap"}
+    # Pairwise: a mention is reported when a mention of another actor that sorts before it
+    # (by start, end, actor, place) overlaps it.
+    spans = sorted((m["start"], m["end"], e["actor"], (i, j))
+                   for i, e in enumerate(annotation["actors"]) for j, m in enumerate(e["mentions"]))
+    expected = {f"/actors/{b[3][0]}/mentions/{b[3][1]}" for k, b in enumerate(spans)
+                for a in spans[:k] if a[2] != b[2] and a[1] > b[0]}
+    assert reported == expected
+
+
+_graphs = st.dictionaries(st.sampled_from("abcdefg"), st.lists(st.sampled_from("abcdefgh"), max_size=3), max_size=7)
+
+
+def _reaches_itself(graph, node):
+    seen, frontier = set(), list(graph[node])
+    while frontier:
+        key = frontier.pop()
+        if key == node:
+            return True
+        if key in seen or key not in graph:
+            continue
+        seen.add(key)
+        frontier.extend(graph[key])
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(_graphs)
+def test_part_of_cycles_are_the_actors_that_reach_themselves(graph):
+    known = {key: [p for p in parents if p in graph and p != key] for key, parents in graph.items()}
+    assert _on_cycles(known) == {key for key in known if _reaches_itself(known, key)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdef"), st.one_of(st.none(), st.sampled_from("abcdefg")), max_size=6))
+def test_merge_cycles_are_the_clusters_that_reach_themselves(target):
+    graph = {key: [into] if into and into != key else [] for key, into in target.items()}
+    assert merge_cycles(target) == {key for key in graph if _reaches_itself(graph, key)}
+
+
+def test_a_merge_chain_names_the_key_at_its_end():
+    target = {"a": "b", "b": "c", "c": None, "x": "y", "y": "x", "s": "s", "u": "nowhere", "v": "u", "w": "x"}
+    assert merge_ends(target) == {"a": "c", "b": "c"}  # broken chains (cycle, self, unknown) name nothing
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdef"), st.one_of(st.none(), st.sampled_from("abcdefg")), max_size=6))
+def test_merge_ends_follow_each_chain_to_an_unmerged_cluster(target):
+    expected = {}
+    for key, into in target.items():
+        seen, end = {key}, into
+        while end in target and target[end] is not None and end not in seen:
+            seen.add(end)
+            end = target[end]
+        if into is not None and end in target and target[end] is None:
+            expected[key] = end
+    assert merge_ends(target) == expected
+
+
+def test_an_alias_shared_by_many_actors_names_five_and_counts_the_rest():
+    from castcorpus.validate_registries import actor_issues
+
+    actors = [{"key": f"actor-{i:02d}", "name": f"Actor {i}", "aliases": ["Shared"]} for i in range(8)]
+    messages = {i.pointer: i.message for i in actor_issues(actors, "actors.json") if i.code == "alias-ambiguous"}
+    assert len(messages) == 8
+    assert messages["/actors/0/aliases/0"] == ("alias 'Shared' also names actor-01, actor-02, actor-03, actor-04, "
+                                              "actor-05 and 2 more")
+    assert messages["/actors/3/aliases/0"] == ("alias 'Shared' also names actor-00, actor-01, actor-02, actor-04, "
+                                              "actor-05 and 2 more")
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("1", True), ("yes", True), ("TRUE", True),
+                                             ("", False), ("false", False), ("0", False), (" False ", False)])
+def test_any_ci_value_but_false_or_0_means_ci(monkeypatch, value, expected):
+    from conftest import in_ci
+
+    monkeypatch.setenv("CI", value)
+    assert in_ci() is expected
+
+
+def test_ci_unset_is_not_ci(monkeypatch):
+    from conftest import in_ci
+
+    monkeypatch.delenv("CI", raising=False)
+    assert in_ci() is False
