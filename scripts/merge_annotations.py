@@ -38,10 +38,14 @@ def _dump(path: Path, value) -> None:
 def _reconcile(have: dict, new: dict) -> dict | None:
     """Two annotators added the same key: one entry when they differ only in aliases, sources
     and wording of free text (the first one's wording kept); None when a fact differs."""
-    facts = ("name", "type", "part_of", "country", "wikidata", "event", "date", "question", "event_wikidata")
+    facts = ("name", "type", "part_of", "country", "event", "date", "question", "event_wikidata")
     if any(have.get(f) != new.get(f) for f in facts if f in have or f in new):
         return None
+    if have.get("wikidata") and new.get("wikidata") and have["wikidata"] != new["wikidata"]:
+        return None
     merged = dict(have)
+    if "wikidata" in have:  # a QID one annotator found (with its source) and the other left null
+        merged["wikidata"] = have["wikidata"] or new.get("wikidata")
     if "aliases" in have:
         merged["aliases"] = sorted(set(have["aliases"]) | set(new.get("aliases", [])))
     if "sources" in have:
@@ -104,6 +108,7 @@ def main(argv) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspaces", nargs="+", type=Path)
     parser.add_argument("--single", nargs="*", default=[], help="documents annotated once: become gold (single)")
+    parser.add_argument("--hold", nargs="*", default=[], help="documents left out for now (awaiting a second pass)")
     parser.add_argument("--rename", nargs="*", default=[], metavar="OLD=NEW", help="one actor added under two keys")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
     args = parser.parse_args(argv)
@@ -118,6 +123,8 @@ def main(argv) -> int:
     for ws in args.workspaces:
         annotator = ws.name
         for path in sorted((ws / "corpus" / "passes" / annotator).glob("*.json")):
+            if path.stem in args.hold:
+                continue
             annotation = _load(path)
             if rename_actors(annotation, renames):
                 note = ("Actor keys unified at merge by the maintainers: "

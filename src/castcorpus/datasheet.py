@@ -88,24 +88,38 @@ def _annotation_process(stats: Stats) -> str:
     adjudicated = [d for d in double if d in stats.gold_ids]
     versions = ", ".join(f"{v}: {n}" for v, n in sorted(stats.guidelines.items()))
     status = ", ".join(f"{s}: {n}" for s, n in sorted(stats.status.items()))
+    gold_by = ", ".join(f"{a} {n}" for a, n in sorted(stats.annotators.items(), key=lambda x: (-x[1], x[0])))
+    pass_counts = Counter(a for who in stats.passes.values() for a in who)
+    passes_by = ", ".join(f"{a} {n}" for a, n in sorted(pass_counts.items(), key=lambda x: (-x[1], x[0])))
     return (
-        f"- **Who annotated.** {len(stats.annotators)} pseudonymous annotators "
-        f"({', '.join(sorted(stats.annotators))}) made the gold files; pseudonyms are kept in each file's "
-        "`provenance`, and nothing else about the annotators (background, pay, demographics) is recorded "
-        "in the corpus.\n"
+        "- **Who annotated.** Every annotation in this corpus was made by **language-model annotators** "
+        "(sessions of a large language model, each given a pseudonym, the codebook and its documents), "
+        "not by people, and **no human annotator has reviewed them yet**. Each annotator read the "
+        "hydrated texts and wrote drafts that `castcorpus anchor` turned into offsets; the validator checked "
+        "every file. Nothing else about the annotators (model version, prompts beyond the codebook) is "
+        "recorded in the corpus.\n"
+        f"- **Gold files per annotator pseudonym** (an adjudicated file counts for each annotator named in "
+        f"it): {gold_by}. **Independent passes per pseudonym:** {passes_by or 'none'}.\n"
         f"- **Guidelines.** docs/guidelines.md (the codebook). Gold files by guideline version: {versions}. "
-        "The seed was annotated under 1.0 and the FA-KES pilot under 1.1; each pilot finding changed the "
-        "guidelines (see their changelog), files adjudicated later follow the version they cite, and older "
-        "files are not re-annotated automatically.\n"
-        f"- **Status.** {status}. `adjudicated` files were merged from two independent passes by a third "
-        "person, the adjudicator (named in the file's `provenance`); `single` files are one annotator's work, checked by the validator but not by a second person.\n"
+        "The seed was annotated under 1.0 and the FA-KES pilot under 1.1 and 1.2; the batch of 2026-12 under "
+        "1.3. `castcorpus validate` warns about every gold file made under an older version until it is "
+        "re-checked.\n"
+        f"- **Status.** {status}. `single`: one annotator's file, checked by the validator and by the "
+        "maintainers' sample reading, not by a second annotator. `adjudicated`: merged from two independent "
+        "passes by a third annotator (the adjudicator, named in the file's `provenance`), who decided each "
+        "difference by the codebook and noted the decisions.\n"
         f"- **Double annotation.** {len(double)} documents have two or more independent passes in "
-        f"`corpus/passes/` ({len(adjudicated)} of them already adjudicated into the gold files); "
-        f"the other {stats.annotated - len(adjudicated)} gold documents are single-annotated.\n"
-        "- **Agreement** is measured on those passes by `castcorpus agreement` (span F1, exact and partial; "
-        "raw agreement and Krippendorff's alpha on labels): see [docs/agreement.md](docs/agreement.md). "
-        "Caveat: the guidelines' worked examples are drawn from the seed document, so agreement on the seed "
-        "overstates agreement on unseen text; the pilot documents are the better (and still very small) estimate."
+        f"`corpus/passes/` ({len(adjudicated)} of them adjudicated into the gold files); the other "
+        f"{stats.annotated - len(adjudicated)} gold documents are single-annotated. A second annotator never "
+        "saw the first pass of its document; in the 2026-12 batch, some second annotators saw registry "
+        "entries (actor keys, cluster questions) that the first pass had added to the shared registries, "
+        "which each recorded in its file's `provenance.note`.\n"
+        "- **Agreement** is measured on those passes by `castcorpus agreement` (span F1, exact and by "
+        "overlap; raw agreement and Krippendorff's alpha with 95% bootstrap intervals on labels): see "
+        "[docs/agreement.md](docs/agreement.md). The guidelines' worked examples are drawn from the seed "
+        "document, so agreement on the seed overstates agreement on unseen text; the FA-KES documents are the "
+        "better estimate. Agreement between two language-model annotators measures consistency with the "
+        "codebook, not accuracy against human judgement."
     )
 
 
