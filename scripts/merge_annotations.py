@@ -38,7 +38,9 @@ def _dump(path: Path, value) -> None:
 def _reconcile(have: dict, new: dict) -> dict | None:
     """Two annotators added the same key: one entry when they differ only in aliases, sources
     and wording of free text (the first one's wording kept); None when a fact differs."""
-    facts = ("name", "type", "part_of", "country", "event", "date", "question", "event_wikidata")
+    # A cluster's event and question are wording (two annotators word one question differently);
+    # its key names the question. An actor's name, type and place in the registry are facts.
+    facts = ("name", "type", "part_of", "country", "date", "event_wikidata")
     if any(have.get(f) != new.get(f) for f in facts if f in have or f in new):
         return None
     if have.get("wikidata") and new.get("wikidata") and have["wikidata"] != new["wikidata"]:
