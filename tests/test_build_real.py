@@ -30,6 +30,8 @@ def test_real_corpus_builds_and_loads(fakes_csv, corpus_root, tmp_path):
     card = (release / "README.md").read_text(encoding="utf-8")
     ledger_sha = hashlib.sha256((corpus_root / "splits.json").read_bytes()).hexdigest()
     assert f"**Version {version}**" in card and ledger_sha in card
+    off_tokens = sum(i.code == "mention-not-on-tokens" for i in summary.issues)
+    assert f"{off_tokens} gold actor mention(s) do not start and end on token boundaries" in card
     # The build's splits are the ledger's.
     ledger = json.loads((corpus_root / "splits.json").read_text(encoding="utf-8"))["documents"]
     assert summary.splits == {e["id"]: (e["standard"], e["by_outlet"]) for e in ledger}

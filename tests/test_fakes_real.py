@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -132,3 +133,17 @@ def test_cli_audit_writes_the_same_page(fakes_csv, corpus_root, repo, tmp_path):
     out = tmp_path / "audit.md"
     assert main(["audit", "fa-kes", "--from", str(fakes_csv), "--corpus", str(corpus_root), "--out", str(out)]) == 0
     assert out.read_bytes() == (repo / "docs" / "fa-kes-audit.md").read_bytes()
+
+
+def test_cli_hydrate_summarises_anomalies_by_code_unless_verbose(fakes_csv, corpus_root, tmp_path, capsys):
+    cache = tmp_path / "cache"
+    assert main(["hydrate", "fa-kes", "--from", str(fakes_csv), "--corpus", str(corpus_root), "--cache", str(cache)]) == 0
+    out = capsys.readouterr().out
+    counts = dict(re.findall(r"^  (fakes-[a-z-]+): (\d+)$", out, flags=re.M))
+    # Far fewer lines than notes; the counts add up to every note the --verbose listing prints.
+    assert len(out.splitlines()) < 20 and counts["fakes-label-conflict"] == "18"
+    assert main(["hydrate", "fa-kes", "--from", str(fakes_csv), "--corpus", str(corpus_root), "--cache", str(cache),
+                 "--verbose"]) == 0
+    verbose = capsys.readouterr().out.splitlines()
+    assert len(verbose) == sum(int(n) for n in counts.values())
+    assert all(": fakes-" in line for line in verbose)

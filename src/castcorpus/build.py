@@ -177,7 +177,8 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
     summary.fingerprint = data_fingerprint(summary.file_hashes)
     card = CardInput(written.splits, summary.fingerprint, summary.dataset_version, len(result.positions),
                      result.annotated, len(summary.left_out), package_version=__version__,
-                     ledger_sha256=summary.ledger_sha256)
+                     ledger_sha256=summary.ledger_sha256,
+                     mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues))
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary
 

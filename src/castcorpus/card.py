@@ -46,6 +46,7 @@ class CardInput:
     left_out: int
     package_version: str = ""
     ledger_sha256: str | None = None
+    mentions_off_tokens: int = 0  # gold mentions actor_ner leaves out (not on token boundaries)
     extra_sections: list[str] = field(default_factory=list)
 
 
@@ -115,6 +116,14 @@ def _split_table(info: CardInput) -> str:
     return "\n".join(lines)
 
 
+def _ner_note(info: CardInput) -> str:
+    return ("## Mentions left out of `actor_ner`\n\n"
+            f"{info.mentions_off_tokens} gold actor mention(s) do not start and end on token boundaries, so BIO "
+            "tags cannot carry them and `actor_ner` leaves them out; the `documents` config keeps every mention. "
+            "Most are a name inside a longer token, such as a possessive whose apostrophe the source file lost. "
+            "The build lists each one (`mention-not-on-tokens`).")
+
+
 def _ledger_sentence(info: CardInput) -> str:
     if info.ledger_sha256 is None:
         return ("This corpus has no split ledger: groups were placed by a stable hash of their key "
@@ -155,6 +164,7 @@ def _body(info: CardInput) -> str:
         "original publisher of a republished text. Events may recur across these splits.\n\n"
         "Each document's split in both schemes is in the `split` and `outlet_split` columns of `documents` and "
         "`raw`. Splits with no rows are left out.\n\n" + _split_table(info),
+        _ner_note(info),
         "## Loading\n\n```python\nfrom datasets import load_dataset\n"
         "claims = load_dataset(\"path/to/cast-syria\", \"claims\")\n"
         "print(claims[\"train\"].features[\"type\"].names)\n```",

@@ -10,6 +10,7 @@ text does not match its document, 2 when the source cannot be used.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from . import add_command
@@ -33,7 +34,9 @@ def register(subparsers) -> None:
     cmd.add_argument("--write-documents", action="store_true",
                      help="(re)generate corpus/documents/fa-kes-*.json from the file before verifying")
     cmd.add_argument("--json", action="store_true", help="print the result as JSON")
-    cmd.add_argument("--quiet", action="store_true", help="no progress bar, no anomaly lines (errors still print)")
+    cmd.add_argument("--quiet", action="store_true", help="no progress bar, no anomaly summary (errors still print)")
+    cmd.add_argument("--verbose", action="store_true",
+                     help="print every anomaly note as file:pointer: code: message (default: a count per code)")
     cmd.set_defaults(func=run)
 
 
@@ -48,13 +51,23 @@ def run(args) -> int:
     if args.json:
         print(result.to_json())
     else:
-        for issue in ([] if args.quiet else result.anomalies) + result.errors:
+        for issue in (result.anomalies if args.verbose else []) + result.errors:
             print(issue.line())
+        if not args.quiet and not args.verbose and result.anomalies:
+            print(anomaly_summary(result.anomalies))
         print(f"{result.source}: {result.rows} rows, {len(result.written)} text(s) written, "
               f"{len(result.unchanged)} unchanged, {len(result.documents_written)} document(s) written, "
               f"{len(result.anomalies)} anomaly note(s), {len(result.errors)} error(s); cache {cache}",
               file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def anomaly_summary(anomalies) -> str:
+    """Anomaly notes counted by code, with where to find the full list."""
+    counts = Counter(issue.code for issue in anomalies)
+    lines = [f"  {code}: {n}" for code, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+    return ("anomalies of the source file, by code (--verbose lists each; docs/fa-kes-audit.md explains them):\n"
+            + "\n".join(lines))
 
 
 def _source(args, cache: Path) -> Path:
