@@ -45,14 +45,16 @@ def test_copied_prose_is_not_checked_without_the_text(tmp_path):
     assert validate(corpus, cache_dir=tmp_path / "empty-cache").valid
 
 
-def test_nested_claim_spans_are_allowed_and_crossing_ones_are_not(tmp_path):
+def test_claim_spans_never_overlap_nested_ones_included(tmp_path):
     corpus = copy_minimal(tmp_path / "corpus")
-    # c2 is [105, 161). Stretching c1 over it nests c2 inside c1 (a clause inside its main
-    # clause, 5.27): allowed. Ending c1 inside c2 makes them cross: a finding.
+    # c2 is [105, 161). Stretching c1 over it nests c2 inside c1; ending c1 inside c2 makes them
+    # cross. Both are overlaps (3.3: annotate the larger claim).
     _edit(corpus, GAMMA, lambda a: a["claims"][0].update(span={"start": 0, "end": 161}))
-    assert "claim-spans-crossing" not in [c for _, _, c in _codes(corpus)]
+    assert (GAMMA, "/claims/1/span", "claim-spans-overlap") in _codes(corpus)
     _edit(corpus, GAMMA, lambda a: a["claims"][0].update(span={"start": 0, "end": 120}))
-    assert (GAMMA, "/claims/1/span", "claim-spans-crossing") in _codes(corpus)
+    assert (GAMMA, "/claims/1/span", "claim-spans-overlap") in _codes(corpus)
+    _edit(corpus, GAMMA, lambda a: a["claims"][0].update(span={"start": 0, "end": 104}))
+    assert "claim-spans-overlap" not in [c for _, _, c in _codes(corpus)]
 
 
 def test_gold_files_under_older_guidelines_warn_without_failing(tmp_path, capsys):

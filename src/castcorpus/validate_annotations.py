@@ -34,7 +34,7 @@ def annotation_issues(annotation: dict[str, Any], ctx: AnnotationContext) -> Ite
     in_document = {entry["actor"] for entry in annotation.get("actors", [])}
     for index, claim in enumerate(annotation.get("claims", [])):
         yield from _claim_issues(claim, index, in_document, ctx)
-    yield from _crossing_claims(annotation, ctx)
+    yield from _overlapping_claims(annotation, ctx)
     if ctx.text is not None and ctx.redistributable is False:
         yield from _copied_prose(annotation, ctx)
     for index, stance in enumerate(annotation.get("stances", [])):
@@ -166,22 +166,19 @@ def _mention_layout_issues(annotation, ctx) -> Iterator[Issue]:
             second = span
 
 
-def _crossing_claims(annotation, ctx) -> Iterator[Issue]:
-    """Claim spans may nest (a relative clause inside its main clause, 5.27) but never cross:
-    two claims that share words without one containing the other split a clause wrongly."""
-    spans = sorted((c["span"]["start"], -c["span"]["end"], i) for i, c in enumerate(annotation.get("claims", []))
+def _overlapping_claims(annotation, ctx) -> Iterator[Issue]:
+    """Claim spans never overlap (guidelines 3.3): where one clause seems to hold two claims, the
+    larger one is annotated. One sweep in start order finds each overlap with the span before."""
+    spans = sorted((c["span"]["start"], c["span"]["end"], i) for i, c in enumerate(annotation.get("claims", []))
                    if type(c["span"]["start"]) is int and type(c["span"]["end"]) is int)
-    open_ends: list[tuple[int, int]] = []  # (end, index) of the spans that contain the current start
-    for start, neg_end, index in spans:
-        end = -neg_end
-        while open_ends and open_ends[-1][0] <= start:
-            open_ends.pop()
-        if open_ends and end > open_ends[-1][0]:
-            other = open_ends[-1][1]
-            yield Issue(ctx.file, pointer("claims", index, "span"), "claim-spans-crossing",
-                        f"claim span [{start}, {end}) crosses the span of claim "
-                        f"{annotation['claims'][other]['id']!r} (they overlap, neither contains the other)")
-        open_ends.append((end, index))
+    reach = None  # (end, index) of the earlier span that reaches furthest
+    for start, end, index in spans:
+        if reach is not None and reach[0] > start:
+            yield Issue(ctx.file, pointer("claims", index, "span"), "claim-spans-overlap",
+                        f"claim span [{start}, {end}) overlaps the span of claim "
+                        f"{annotation['claims'][reach[1]]['id']!r}; annotate the larger claim (3.3)")
+        if reach is None or end > reach[0]:
+            reach = (end, index)
 
 
 #: Consecutive words of a third-party text that a proposition or note may not repeat.
