@@ -28,8 +28,18 @@ def test_every_reporting_sentence_with_an_actor_holds_a_claim(fakes_csv, corpus_
 def test_the_check_finds_a_sentence_whose_claims_were_removed():
     text = "The monitor said five people died. The town was quiet.\n"
     annotation = {"actors": [{"actor": "monitor", "mentions": [{"start": 4, "end": 11}]}],
-                  "claims": [{"span": {"start": 17, "end": 33}}]}
+                  "claims": [{"span": {"start": 17, "end": 33}, "attribution": [{"source": "author", "cue": None}]}]}
     assert uncovered_sentences("d", text, annotation) == []
     annotation["claims"] = []
     [found] = uncovered_sentences("d", text, annotation)
     assert (found.start, found.end, found.cue) == (0, 34, "said")
+
+
+def test_a_speech_tag_split_off_after_a_quotation_is_covered_by_its_claims_cue():
+    text = '"Five people died here?" said the monitor. The town was quiet.\n'
+    claim = {"span": {"start": 1, "end": 22},
+             "attribution": [{"source": "author", "cue": None}, {"source": "monitor", "cue": {"start": 25, "end": 29}}]}
+    annotation = {"actors": [{"actor": "monitor", "mentions": [{"start": 34, "end": 41}]}], "claims": [claim]}
+    assert uncovered_sentences("d", text, annotation) == []
+    claim["attribution"][1]["cue"] = None  # without the cue the tag's sentence is uncovered
+    assert [u.cue for u in uncovered_sentences("d", text, annotation)] == ["said"]

@@ -35,9 +35,12 @@ class Uncovered:
 
 def uncovered_sentences(doc_id: str, text: str, annotation: dict[str, Any]) -> list[Uncovered]:
     """The sentences of ``text`` that name an annotated actor and hold a reporting word, but
-    overlap no claim span."""
+    overlap no claim span and no cue (a speech tag split off as its own sentence after a
+    quotation, '"..." said a resident.', serves the claim before it)."""
     mentions = [(m["start"], m["end"]) for entry in annotation["actors"] for m in entry["mentions"]]
     claims = [(c["span"]["start"], c["span"]["end"]) for c in annotation["claims"]]
+    claims += [(step["cue"]["start"], step["cue"]["end"]) for c in annotation["claims"]
+               for step in c["attribution"] if step.get("cue")]
     found = []
     for sentence in segment(text):
         s, e = sentence.start, sentence.end
