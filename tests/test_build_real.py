@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 
 from datasets import load_dataset
@@ -30,6 +31,9 @@ def test_real_corpus_builds_and_loads(fakes_csv, corpus_root, tmp_path):
     card = (release / "README.md").read_text(encoding="utf-8")
     ledger_sha = hashlib.sha256((corpus_root / "splits.json").read_bytes()).hexdigest()
     assert f"**Version {version}**" in card and ledger_sha in card
+    # The card says who annotated and how well two passes agree, with intervals.
+    assert "language-model annotators" in card and "no human annotator has reviewed them" in card
+    assert re.search(r"\| claims \| type \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ to [\d.]+ \|", card)
     off_tokens = sum(i.code == "mention-not-on-tokens" for i in summary.issues)
     assert f"{off_tokens} gold actor mention(s) do not start and end on token boundaries" in card
     # The build's splits are the ledger's.

@@ -281,3 +281,43 @@ def _pooled_table(title: str, results) -> list[str]:
                          f"{_fmt(pooled.partial_f1)} | {label} | {value['n']} | {_fmt(value['percent'])} | "
                          f"{_fmt(value['alpha'])} | {ci} |")
     return lines + [""]
+
+
+#: Labels the dataset card reports agreement on (layer, label).
+CARD_LABELS = (("claims", "type"), ("claims", "certainty"), ("claims", "check_worthy"), ("claims", "speaker"),
+               ("stances", "polarity"))
+
+
+def card_section(results, resamples: int = 200) -> str:
+    """A short Markdown section for the dataset card: pooled agreement on the documents the
+    guidelines do not discuss, with bootstrap intervals (fewer resamples than the report's)."""
+    unseen = {doc: pairs for doc, pairs in results.items() if doc not in GUIDELINE_EXAMPLE_DOCUMENTS}
+    lines = ["## Annotation and agreement", "",
+             "Every annotation was made by language-model annotators working from the codebook "
+             "(docs/guidelines.md in the repository), single or in two independent passes merged by an "
+             "adjudicator; no human annotator has reviewed them yet (see DATASHEET.md). "]
+    if not unseen:
+        return "\n".join(lines + ["No document has two independent passes yet.", ""])
+    layers: dict[str, list[LayerAgreement]] = {}
+    for pairs in unseen.values():
+        for per_layer in pairs.values():
+            for name, layer in per_layer.items():
+                layers.setdefault(name, []).append(layer)
+    lines[-1] += (f"Agreement between two independent passes, pooled over {len(unseen)} double-annotated "
+                  "documents that the codebook's examples do not discuss (Krippendorff's alpha, nominal, "
+                  "95% bootstrap interval over documents); it bounds what a model can be expected to reach, "
+                  "and measures consistency with the codebook, not accuracy against human judgement.")
+    lines += ["", "| layer | label | matched items | raw agreement | alpha | 95% interval |", "|---|---|---:|---:|---:|---|"]
+    for layer_name, label in CARD_LABELS:
+        group = layers.get(layer_name, [])
+        pooled = pool(group) if group else None
+        if pooled is None or label not in pooled.labels:
+            continue
+        value = pooled.labels[label]
+        interval = bootstrap_alpha([g.label_pairs.get(label, []) for g in group], resamples)
+        ci = "n/a" if interval is None else f"{interval[0]:.2f} to {interval[1]:.2f}"
+        lines.append(f"| {layer_name} | {label} | {value['n']} | {_fmt(value['percent'])} | {_fmt(value['alpha'])} | {ci} |")
+    claims = pool(layers["claims"]) if "claims" in layers else None
+    if claims is not None:
+        lines += ["", f"Claim spans: F1 {_fmt(claims.exact_f1)} exact, {_fmt(claims.partial_f1)} by overlap."]
+    return "\n".join(lines) + "\n"

@@ -178,9 +178,18 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
     card = CardInput(written.splits, summary.fingerprint, summary.dataset_version, len(result.positions),
                      result.annotated, len(summary.left_out), package_version=__version__,
                      ledger_sha256=summary.ledger_sha256,
-                     mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues))
+                     mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues),
+                     extra_sections=[_agreement_section(corpus_root)])
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary
+
+
+def _agreement_section(corpus_root: Path) -> str:
+    """The card's agreement figures, from the corpus's independent passes."""
+    from .agreement import card_section, corpus_agreement
+    from .corpus import Corpus
+
+    return card_section(corpus_agreement(Corpus(corpus_root)))
 
 
 #: Folder of the staging files inside the staging release (removed before the release is done).
