@@ -31,6 +31,13 @@ def test_real_corpus_builds_and_loads(fakes_csv, corpus_root, tmp_path):
     card = (release / "README.md").read_text(encoding="utf-8")
     ledger_sha = hashlib.sha256((corpus_root / "splits.json").read_bytes()).hexdigest()
     assert f"**Version {version}**" in card and ledger_sha in card
+    # A self-contained release: every relative link of its Markdown files resolves inside it.
+    from castcorpus.release import linked_files
+    for page in sorted(release.rglob("*.md")):
+        for target in linked_files(page.read_text(encoding="utf-8")):
+            assert (page.parent / target).resolve().is_file(), f"{page.relative_to(release)} links to missing {target}"
+    assert (release / "docs" / "charts").is_dir() and (release / "docs" / "agreement.md").is_file()
+
     # The card says who annotated and how well two passes agree, with intervals.
     assert "language-model annotators" in card and "no human annotator has reviewed them" in card
     assert re.search(r"\| claims \| type \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ to [\d.]+ \|", card)

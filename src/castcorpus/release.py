@@ -9,6 +9,7 @@ release marker (:data:`MARKER`, written by the build, with the release's fingerp
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import os
 import shutil
@@ -309,14 +310,46 @@ def _why(err: BaseException) -> str:
     return err.strerror if isinstance(err, OSError) and err.strerror else type(err).__name__
 
 
+_LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
+
+
+def linked_files(markdown: str) -> list[str]:
+    """The relative paths a Markdown text links to or shows (no addresses, no anchors alone)."""
+    return sorted({target for target in _LINK.findall(markdown) if "://" not in target and not target.startswith("/")})
+
+
+def _copy_linked(repo_root: Path, staging: Path, name: str, copied: list[str]) -> None:
+    """Copy the repository files a copied Markdown file links to, at the same paths, and the
+    files they link to in turn, so that every link of the release resolves inside it."""
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        folder = Path(current).parent
+        for target in linked_files((staging / current).read_text(encoding="utf-8")):
+            relative = (folder / target).as_posix()
+            source = (repo_root / relative).resolve()
+            if (relative in copied or ".." in Path(relative).parts or not source.is_file()
+                    or not source.is_relative_to(repo_root.resolve())):
+                continue
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, staging / relative)
+            copied.append(relative)
+            if relative.endswith(".md"):
+                pending.append(relative)
+
+
 def copy_repository_files(repo_root: Path, staging: Path) -> list[str]:
-    """Copy LICENSE, licenses/, DATASHEET.md and CITATION.cff when present; the names copied."""
+    """Copy LICENSE, licenses/, DATASHEET.md and CITATION.cff when present, and the documents
+    and pictures DATASHEET.md links to (docs/...), so that its links work in the release; the
+    names copied."""
     copied = []
     for name in REPOSITORY_FILES:
         source = repo_root / name
         if source.is_file():
             shutil.copyfile(source, staging / name)
             copied.append(name)
+    if "DATASHEET.md" in copied:
+        _copy_linked(repo_root, staging, "DATASHEET.md", copied)
     licenses = repo_root / "licenses"
     if licenses.is_dir():
         for source in sorted(licenses.iterdir()):
