@@ -21,12 +21,15 @@ from .viewer_index import NO_SPLIT, DocInfo, charts, document_splits, rows
 
 VIEWER = Path(__file__).parent / "viewer"
 PAGES = "documents"
-NOTICE = """THIRD-PARTY TEXT - DO NOT COMMIT, DO NOT REDISTRIBUTE
+NOTICE = """THIRD-PARTY TEXT - DO NOT COMMIT
 
 This folder was written by `castcorpus render` and holds the full text of documents that the
-CAST-Syria repository may not redistribute ({count} document(s): {ids}).
-Their texts were read from your local hydration cache. Keep this folder to yourself: do not
-commit it, upload it or share it. (The .gitignore beside this file keeps git from adding it.)
+CAST-Syria repository does not store ({count} document(s): {ids}), read from your local
+hydration cache. They are FA-KES articles: third-party text, published under CC BY 4.0 by the
+FA-KES authors (Abu Salem et al., 2019; Zenodo, doi:10.5281/zenodo.2607278). The repository
+keeps only their hashes, facts and standoff annotations, so never commit this folder (the
+.gitignore beside this file keeps git from adding it); if you share it elsewhere, the licence
+asks you to credit FA-KES and the outlets that published the articles.
 """
 
 
