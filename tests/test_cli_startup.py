@@ -7,7 +7,8 @@ import json
 import subprocess
 import sys
 
-HEAVY = ["datasets", "pyarrow", "pandas", "sklearn", "seqeval", "matplotlib", "mlcroissant", "networkx", "jinja2"]
+HEAVY = ["datasets", "pyarrow", "pandas", "sklearn", "seqeval", "matplotlib", "mlcroissant", "networkx", "jinja2",
+         "numpy", "jsonschema", "referencing", "ftfy", "krippendorff"]
 
 
 def test_building_the_parser_imports_no_heavy_library():

@@ -14,10 +14,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
-from referencing import Registry, Resource
-
 from .report import Issue, pointer
+
+# jsonschema and referencing are imported where a validator is made, not here: loading a schema
+# file (as the corpus reader does for its id pattern) and starting the command line need neither.
 
 #: File kinds and the schema file that describes each.
 KINDS = ("actors", "outlets", "collections", "clusters", "events", "near-duplicates", "splits", "release",
@@ -36,7 +36,9 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _registry() -> Registry:
+def _registry():
+    from referencing import Registry, Resource
+
     resources_ = [
         (load_schema(name)["$id"], Resource.from_contents(load_schema(name)))
         for name in (*KINDS, _DEFS)
@@ -68,13 +70,19 @@ def _ecma_regex(pattern: str) -> re.Pattern:
     return re.compile("".join(out))
 
 
-def _pattern(validator_, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
+def _pattern(validator_, pattern: str, instance: Any, schema: dict) -> Iterator:
+    from jsonschema import ValidationError
+
     if validator_.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-#: Draft 2020-12 with ECMA-262 ``$`` in ``pattern``.
-_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+@cache
+def _validator_class():
+    """Draft 2020-12 with ECMA-262 ``$`` in ``pattern``."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
 def is_calendar_date(value: Any) -> bool:
@@ -97,7 +105,9 @@ FORMATS = {"partial-date": is_calendar_date}
 _FORMAT_CODES = {"partial-date": "date-impossible"}
 
 
-def _format_checker() -> FormatChecker:
+def _format_checker():
+    from jsonschema import Draft202012Validator, FormatChecker
+
     checker = FormatChecker(formats=())
     checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
     for name, check in FORMATS.items():
@@ -106,11 +116,11 @@ def _format_checker() -> FormatChecker:
 
 
 @cache
-def validator(kind: str) -> Draft202012Validator:
+def validator(kind: str):
     """A Draft 2020-12 validator for one file kind, with the shared definitions resolvable."""
     if kind not in KINDS:
         raise ValueError(f"unknown file kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return _Validator(load_schema(kind), registry=_registry(), format_checker=_format_checker())
+    return _validator_class()(load_schema(kind), registry=_registry(), format_checker=_format_checker())
 
 
 def _ecma_source(pattern: str) -> str:

@@ -8,7 +8,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import add_command
-from ..agreement import corpus_agreement, render_markdown
 from ..corpus import Corpus, CorpusError
 from ..jsonio import write_atomic
 
@@ -25,6 +24,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..agreement import corpus_agreement, render_markdown  # numpy and krippendorff: only when it runs
+
     try:
         results = corpus_agreement(Corpus(args.corpus))
     except CorpusError as err:

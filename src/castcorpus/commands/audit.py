@@ -7,9 +7,6 @@ from pathlib import Path
 
 from . import add_command
 from ..corpus import default_cache_dir
-from ..fakes import FakesFormatError
-from ..fakes_audit import audit_markdown
-from ..hydrate import HydrateError, collection_file, local_source, read_verified
 from ..jsonio import write_atomic
 
 
@@ -27,6 +24,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..fakes import FakesFormatError  # ftfy and the CSV reader: only when it runs
+    from ..fakes_audit import audit_markdown
+    from ..hydrate import HydrateError, collection_file, local_source, read_verified
+
     cache = Path(args.cache) if args.cache else default_cache_dir()
     try:
         source = local_source(Path(args.corpus), cache, args.source, args.collection)

@@ -15,9 +15,6 @@ from pathlib import Path
 
 from . import add_command
 from ..corpus import default_cache_dir
-from ..download import DownloadError, download
-from ..fakes import FakesFormatError
-from ..hydrate import HydrateError, cached_source, collection_file, hydrate_fakes, local_source, read_verified
 
 
 def register(subparsers) -> None:
@@ -41,6 +38,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..download import DownloadError  # ftfy, the CSV reader and the downloader: only when it runs
+    from ..fakes import FakesFormatError
+    from ..hydrate import HydrateError, hydrate_fakes
+
     cache = Path(args.cache) if args.cache else default_cache_dir()
     try:
         source = _source(args, cache)
@@ -72,6 +73,9 @@ def anomaly_summary(anomalies) -> str:
 
 def _source(args, cache: Path) -> Path:
     """The file to hydrate from, downloading it first when asked."""
+    from ..download import download
+    from ..hydrate import HydrateError, cached_source, collection_file, local_source, read_verified
+
     if not args.download:
         return local_source(Path(args.corpus), cache, args.source, args.collection)
     spec = collection_file(Path(args.corpus), args.collection)
