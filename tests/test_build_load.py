@@ -6,6 +6,8 @@ taken from the corpus files directly, labels against the JSON Schemas.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -139,3 +141,34 @@ def test_pyarrow_pandas_duckdb_read_the_files(release):
     assert count == sum(summary.rows["claims"].values())
     speakers = duckdb.sql(f"select distinct speaker_actor from read_parquet('{pattern}') order by 1").fetchall()
     assert ("karam-monitoring-group",) in speakers
+
+
+def _card_rows(release_dir) -> dict[tuple[str, str], list[str]]:
+    """The card's per-split statistics table: (config, split) -> [rows, tokens, labels]."""
+    text = (release_dir / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Rows, tokens and labels per split")[1].split("\n## ")[0]
+    rows = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| `"):
+            rows[(cells[0].strip("`"), cells[1])] = cells[2:]
+    return rows
+
+
+def test_card_states_rows_tokens_and_label_distribution_per_split(release):
+    release_dir, summary = release
+    card = _card_rows(release_dir)
+    assert {config for config, _ in card} == {b + s for b in BASES for s in ("", "_by_outlet")}
+    for (config, split), (rows, tokens, labels) in card.items():
+        assert int(rows) == summary.rows[config][split]
+        assert int(tokens) > 0
+    gold = annotations(MINIMAL)
+    polarity = Counter(s["polarity"] for a in gold.values() for s in a["stances"])
+    stated = Counter()
+    for (config, _), (_, _, labels) in card.items():
+        if config == "stances":
+            cell = labels.split("`polarity`: ")[1].split(";")[0]
+            stated.update({name: int(n) for name, n in (item.rsplit(" ", 1) for item in cell.split(", "))})
+    assert stated == polarity
+    claim_tokens = sum(len(t.split()) for t in pq.read_table(release_dir / "data" / "claims").column("text").to_pylist())
+    assert sum(int(tokens) for (config, _), (_, tokens, _) in card.items() if config == "claims") == claim_tokens

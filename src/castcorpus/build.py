@@ -179,9 +179,19 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
                      result.annotated, len(summary.left_out), package_version=__version__,
                      ledger_sha256=summary.ledger_sha256,
                      mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues),
-                     extra_sections=[_agreement_section(corpus_root)])
+                     extra_sections=[_statistics_section(staging, written.splits), _agreement_section(corpus_root)])
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary
+
+
+def _statistics_section(staging: Path, splits) -> str:
+    """The card's rows, tokens and label distributions per config and split, read from the written files."""
+    from .card import config_order
+    from .card_labels import split_statistics, statistics_section
+
+    patterns = {config: {split: stats.pattern for split, stats in by_split.items()}
+                for config, by_split in splits.items()}
+    return statistics_section(split_statistics(staging, patterns), config_order(splits))
 
 
 def _agreement_section(corpus_root: Path) -> str:
