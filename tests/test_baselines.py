@@ -137,3 +137,41 @@ def test_light_task_names_agree_with_the_heavy_modules():
 
     assert tasks.SCHEMES["outlet"] == OUTLET_SUFFIX
     assert tasks.SCORED == SCORED and tasks.BASELINE_TASKS == tuple(TASKS)
+
+
+def _stance_rows(doc, polarities):
+    return [_stance(doc, i, p) for i, p in enumerate(polarities)]
+
+
+def test_intervals_resample_documents_not_rows():
+    from castcorpus.baselines import intervals
+
+    # Document a: every prediction right; document b: every one wrong. Resampling the two
+    # documents gives accuracy 1, 0.5 or 0; resampling the 20 rows would rarely leave 0.3 to 0.7.
+    rows = _stance_rows("a", ["support"] * 10) + _stance_rows("b", ["oppose"] * 10)
+    found = intervals("stances", rows, ["support"] * 20)
+    assert found["accuracy"] == (0.0, 1.0)
+    low, high = found["macro_f1"]
+    assert 0.0 <= low <= high <= 1.0
+
+
+def test_intervals_hold_the_point_estimate_and_are_none_for_one_document():
+    from castcorpus.baselines import intervals, value_at, _scores_of
+
+    rows = [_claim(f"d{i % 5}", i, ["casualties", "event", "event"][i % 3]) for i in range(30)]
+    predicted = ["event" if i % 4 else "casualties" for i in range(30)]
+    point = _scores_of("claims", [(r["type"], p) for r, p in zip(rows, predicted)])
+    for path, (low, high) in intervals("claims", rows, predicted).items():
+        assert low <= value_at(point, tuple(path.split("/"))) <= high
+    assert intervals("claims", rows, [r["type"] for r in rows])["type/accuracy"] == (1.0, 1.0)
+    single = [dict(r, doc_id="only") for r in rows]
+    assert intervals("claims", single, predicted) == {"type/macro_f1": None, "type/accuracy": None}
+
+
+def test_report_prints_the_interval_beside_the_score():
+    from castcorpus.baselines import Result
+    from castcorpus.baselines_report import table
+
+    result = Result("stances", "random", "majority", scores={"macro_f1": 0.5, "accuracy": 0.75},
+                    intervals={"macro_f1": (0.25, 0.625), "accuracy": None}, rows={"test": 4})
+    assert "| majority | 50.0 [25.0, 62.5] | 75.0 |" in table([result])

@@ -15,9 +15,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .bootstrap import RESAMPLES, SEED, document_interval
+
 #: Bootstrap resamples (of documents) for the intervals of pooled alphas, and their seed.
-BOOTSTRAP_RESAMPLES = 1000
-BOOTSTRAP_SEED = 0
+BOOTSTRAP_RESAMPLES = RESAMPLES
+BOOTSTRAP_SEED = SEED
 #: Documents whose hard cases the guidelines' worked examples settle: agreement on them is
 #: reported apart, since it does not estimate agreement on unseen text.
 GUIDELINE_EXAMPLE_DOCUMENTS = frozenset({"duran-2018-04-russian-airstrikes-damascus"})
@@ -76,20 +78,7 @@ def bootstrap_alpha(per_document: list[list[tuple[Any, Any]]], resamples: int = 
     """95% percentile interval of the pooled nominal alpha, resampling documents with
     replacement (items of one document are not independent); None when fewer than two
     documents have items or alpha is undefined in most resamples."""
-    documents = [pairs for pairs in per_document if pairs]
-    if len(documents) < 2:
-        return None
-    rng = np.random.default_rng(seed)
-    values = []
-    for _ in range(resamples):
-        picked = rng.integers(0, len(documents), len(documents))
-        alpha = nominal_alpha([pair for k in picked for pair in documents[k]])
-        if alpha is not None and not np.isnan(alpha):
-            values.append(alpha)
-    if len(values) < resamples / 2:
-        return None
-    low, high = np.percentile(values, [2.5, 97.5])
-    return float(low), float(high)
+    return document_interval(per_document, nominal_alpha, resamples, seed)
 
 
 def percent(pairs: list[tuple[Any, Any]]) -> float | None:

@@ -23,8 +23,10 @@ from functools import cache
 from pathlib import Path
 from typing import Callable
 
-from . import embeddings, tasks
+from . import embeddings, metrics, tasks
+from .bootstrap import document_interval
 from .evaluation import evaluate
+from .scoring import default_labels
 from .references import SCHEMES, available_splits, fingerprint, read_rows
 
 #: Tasks with baselines (``castcorpus.tasks.BASELINE_TASKS``) -> (id columns, label column, prediction field).
@@ -34,6 +36,13 @@ TASKS = {
     "stances": (("doc_id", "stance_id"), "polarity", "polarity"),
 }
 BASELINES = tasks.BASELINES
+#: Task -> (column heading, path into the official scores) of the numbers reported, each with
+#: a 95% bootstrap interval over test documents.
+REPORTED = {
+    "sentences": (("claim F1", ("claim", "f1")), ("macro-F1", ("macro_f1",))),
+    "claims": (("type macro-F1", ("type", "macro_f1")), ("type accuracy", ("type", "accuracy"))),
+    "stances": (("macro-F1", ("macro_f1",)), ("accuracy", ("accuracy",))),
+}
 #: Inverse regularization strengths tried on validation (the smallest wins ties).
 C_GRID = (0.1, 1.0, 10.0)
 SEED = 0
@@ -65,7 +74,35 @@ class Result:
     rows: dict = field(default_factory=dict)  # split -> number of rows
     test_seen_in_train: int = 0  # test inputs whose text also occurs in train (leakage hint)
     scores: dict = field(default_factory=dict)
+    intervals: dict = field(default_factory=dict)  # "claim/f1" -> (low, high): 95% bootstrap over test documents
     predictions: str = ""
+
+
+def value_at(scores: dict, path: tuple[str, ...]) -> float:
+    """The number at ``path`` inside a scores dict."""
+    for part in path:
+        scores = scores[part]
+    return scores
+
+
+def _scores_of(task: str, pairs: list[tuple[str, str]]) -> dict:
+    """The official scorer's classification numbers for (gold, predicted) label pairs."""
+    gold, pred = [g for g, _ in pairs], [p for _, p in pairs]
+    names = default_labels(task)[TASKS[task][1]]
+    result = metrics.classification(gold, pred, names, positive="claim" if task == "sentences" else None)
+    if task == "sentences":
+        result["claim"] = result.pop("positive")
+    return {"type": result} if task == "claims" else result
+
+
+def intervals(task: str, rows: list[dict], predicted: list[str]) -> dict[str, tuple[float, float] | None]:
+    """95% percentile bootstrap intervals of the reported numbers, resampling test documents."""
+    by_document: dict[str, list[tuple[str, str]]] = {}
+    for row, label in zip(rows, predicted):
+        by_document.setdefault(row["doc_id"], []).append((row[TASKS[task][1]], label))
+    per_document = list(by_document.values())
+    return {"/".join(path): document_interval(per_document, lambda pairs, p=path: value_at(_scores_of(task, pairs), p))
+            for _, path in REPORTED[task]}
 
 
 def _predictions(task: str, rows: list[dict], labels: list[str]) -> list[dict]:
@@ -162,8 +199,10 @@ def _unusable(run: _Run) -> str:
 def _majority(run: _Run) -> Result:
     counts = Counter(run.gold("train"))
     label = min(counts, key=lambda lab: (-counts[lab], lab))  # ties: alphabetical, so stable
-    scores, path = run.score("test", [label] * len(run.rows["test"]), "majority")
-    return run.result("majority", params={"label": label}, scores=scores, predictions=path)
+    predicted = [label] * len(run.rows["test"])
+    scores, path = run.score("test", predicted, "majority")
+    return run.result("majority", params={"label": label}, scores=scores, predictions=path,
+                      intervals=intervals(run.task, run.rows["test"], predicted))
 
 
 def _learned(run: _Run, name: str, featurize: Featurizer) -> Result:
@@ -184,8 +223,10 @@ def _learned(run: _Run, name: str, featurize: Featurizer) -> Result:
         params["validation_macro_f1"] = {str(c): v for c, v in tuned.items()}
     else:
         params["C"], params["note"] = 1.0, "no validation rows: C=1 untuned"
-    scores, path = run.score("test", _fit_predict(x_train, y, x_test, params["C"]), name)
-    return run.result(name, params=params, scores=scores, predictions=path)
+    predicted = _fit_predict(x_train, y, x_test, params["C"])
+    scores, path = run.score("test", predicted, name)
+    return run.result(name, params=params, scores=scores, predictions=path,
+                      intervals=intervals(run.task, run.rows["test"], predicted))
 
 
 def run_config(release: str | Path, task: str, scheme: str = "random", out_dir: str | Path | None = None,

@@ -6,22 +6,11 @@ by side, with the fingerprint of the release they were computed on.
 
 from __future__ import annotations
 
-from .baselines import TASKS, Result
+from .baselines import REPORTED as COLUMNS
+from .baselines import TASKS, Result, value_at
 from .references import task_of
 
-#: Task -> (column heading, path into the scores) of the numbers reported.
-COLUMNS = {
-    "sentences": (("claim F1", ("claim", "f1")), ("macro-F1", ("macro_f1",))),
-    "claims": (("type macro-F1", ("type", "macro_f1")), ("type accuracy", ("type", "accuracy"))),
-    "stances": (("macro-F1", ("macro_f1",)), ("accuracy", ("accuracy",))),
-}
 SCHEME_TITLES = {"random": "random split", "outlet": "cross-outlet split"}
-
-
-def _value(scores: dict, path: tuple[str, ...]) -> float:
-    for part in path:
-        scores = scores[part]
-    return scores
 
 
 def _cell(result: Result | None, path) -> str:
@@ -29,7 +18,9 @@ def _cell(result: Result | None, path) -> str:
         return "-"
     if result.status != "ok":
         return "n/a"
-    return f"{100 * _value(result.scores, path):.1f}"
+    cell = f"{100 * value_at(result.scores, path):.1f}"
+    interval = result.intervals.get("/".join(path))
+    return f"{cell} [{100 * interval[0]:.1f}, {100 * interval[1]:.1f}]" if interval else cell
 
 
 def _test_rows(results: list[Result], task: str, scheme: str) -> str:
@@ -77,7 +68,9 @@ def markdown(results: list[Result], fingerprint: str, command: str) -> str:
         "logistic regression (class-balanced), `C` chosen from 0.1, 1, 10 on validation macro-F1; "
         "`minilm-lr` is the same classifier over all-MiniLM-L6-v2 sentence embeddings (`embeddings` extra). "
         "Macro-F1 averages over the classes that occur in gold or predictions, so a test split with one "
-        "class gives the majority baseline 100.",
+        "class gives the majority baseline 100. In brackets: the 95% percentile bootstrap interval, "
+        "resampling test documents with replacement (1000 resamples, seed 0), since rows of one document "
+        "are not independent.",
         "**Caution:** the corpus is still small (a few annotated documents); whole documents or outlets "
         "make up a split, so these numbers move a lot when documents are added and say little about "
         "what the tasks demand. Test rows \"with an input text also in train\" repeat a train row's text "
@@ -94,7 +87,7 @@ def card_section(results: list[Result], fingerprint: str) -> str:
         "## Baselines",
         f"Test scores (percent) of simple baselines on this release (fingerprint `{fingerprint[:16]}`), "
         "computed with `castcorpus baseline --all` and scored with `castcorpus evaluate`. The corpus is small: "
-        "treat them as a sanity check, not as a benchmark.",
+        "treat them as a sanity check, not as a benchmark. In brackets: 95% bootstrap intervals over test documents.",
         table(results).replace("### ", "#### "),
     ])
 
