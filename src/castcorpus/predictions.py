@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
 
-from .jsonio import lone_surrogates
+from .jsonio import _DuplicateKey, _no_duplicates, lone_surrogates
 from .report import Issue
 from .schema import _issues_of, load_schema
 
@@ -98,21 +98,6 @@ def parse_lines(text: str, file: str) -> tuple[list[tuple[int, Any]], list[Issue
     if not records and not issues:
         issues.append(Issue(file, "", "predictions-empty", "the file holds no predictions"))
     return records, issues
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs):
-    seen = dict(pairs)
-    if len(seen) != len(pairs):
-        keys = set()
-        for key, _ in pairs:
-            if key in keys:
-                raise _DuplicateKey(key)
-            keys.add(key)
-    return seen
 
 
 def _no_constants(name: str):
