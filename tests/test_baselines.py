@@ -16,7 +16,8 @@ from castcorpus.cli import main
 from castcorpus.evaluation import evaluate
 from castcorpus.features import encode_labels, features
 
-WORDS = {"claim": "officials said the strike killed civilians", "no_claim": "the weather was mild today"}
+WORDS = {"claim": "officials said the strike killed civilians", "no_claim": "the weather was mild today",
+         "check_worthy": "the monitor said 40 died in the raid", "not_check_worthy": "the minister praised his hosts"}
 TYPES = {"casualties": "killed wounded dead civilians", "event": "convoy arrived shelling began"}
 POLES = {"support": "praised welcomed backed", "oppose": "condemned denounced rejected"}
 
@@ -31,6 +32,11 @@ def _write(release: Path, config: str, split: str, rows: list[dict]) -> None:
 def _sentence(doc, i, label):
     return {"doc_id": doc, "outlet": "o", "sentence_index": i, "start": 0, "end": 5,
             "text": f"{WORDS[label]} number {i}", "label": label, "claim_types": [], "claim_ids": []}
+
+
+def _worthy(doc, i, label):
+    return {"doc_id": doc, "outlet": "o", "sentence_index": i, "start": 0, "end": 5,
+            "text": f"{WORDS[label]} number {i}", "label": label, "claim_ids": []}
 
 
 def _claim(doc, i, kind):
@@ -56,6 +62,7 @@ def _rows(make, labels, split, n):
 def release(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("synthetic-release")
     for config, make, labels in (("sentences", _sentence, ["claim", "claim", "no_claim"]),
+                                 ("checkworthiness", _worthy, ["check_worthy", "not_check_worthy", "not_check_worthy"]),
                                  ("claims", _claim, ["casualties", "event", "event"]),
                                  ("stances", _stance, ["support", "oppose", "oppose"])):
         for split, n in (("train", 12), ("validation", 6), ("test", 6)):
@@ -66,7 +73,7 @@ def release(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.mark.parametrize("task", ["sentences", "claims", "stances"])
+@pytest.mark.parametrize("task", ["sentences", "checkworthiness", "claims", "stances"])
 def test_baselines_run_end_to_end_and_write_valid_predictions(release, tmp_path, task):
     results = run_config(release, task, "random", tmp_path, ("majority", "tfidf-lr"))
     by_name = {r.baseline: r for r in results}
@@ -112,7 +119,7 @@ def test_cli_report_has_fingerprint_numbers_and_reasons(release, tmp_path, capsy
     assert "| tfidf-lr | 100.0 | 100.0 | n/a | n/a |" in text
     assert "no test rows in stances_by_outlet" in text
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert len(results) == 12
+    assert len(results) == 16  # 4 tasks x 2 schemes x 2 baselines
     assert "skipped: no test rows" in capsys.readouterr().out
 
 

@@ -29,7 +29,7 @@ def test_encode_labels_equals_datasets_encoding_and_fits_the_schema():
             assert encoded == features(config).encode_example(row)
             pa.Table.from_pylist([encoded], schema=features(config).arrow_schema)  # raises on mismatch
             seen.add(config)
-    assert seen == {"documents", "sentences", "claims", "stances", "actor_ner", "raw"}
+    assert seen == {"documents", "sentences", "checkworthiness", "claims", "stances", "actor_ner", "raw"}
 
 
 def test_author_resolves_to_the_original_outlet_actor():
@@ -59,3 +59,23 @@ def test_other_clusters_tie_documents_to_one_split():
     meta = {"text_sha256": "0" * 64, "collection": "c"}
     annotation = {"claims": [{"cluster": "a", "other_clusters": ["b"]}]}
     assert "cluster:b" in anchors(meta, annotation)
+
+
+def test_checkworthiness_labels_follow_the_check_worthy_claims_a_sentence_overlaps():
+    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
+    reg = Registries(corpus.actors, corpus.outlets)
+    labels = set()
+    for record in corpus.iter_documents():
+        if record.annotation is None:
+            continue
+        rows, _ = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+        worthy = {c["id"]: c for c in record.annotation["claims"] if c["check_worthy"]}
+        assert len(rows["checkworthiness"]) == len(rows["sentences"])
+        for row, sentence in zip(rows["checkworthiness"], rows["sentences"]):
+            assert (row["sentence_index"], row["text"]) == (sentence["sentence_index"], sentence["text"])
+            expected = [i for i in sentence["claim_ids"] if i in worthy]
+            assert row["claim_ids"] == expected
+            assert row["label"] == ("check_worthy" if expected else "not_check_worthy")
+            labels.add(row["label"])
+    # The fixture has both kinds, so the test exercises both branches.
+    assert labels == {"check_worthy", "not_check_worthy"}

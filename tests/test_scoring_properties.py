@@ -10,11 +10,15 @@ from castcorpus.scoring import default_labels, score
 
 POLARITIES = default_labels("stances")["polarity"]
 SENTENCE_LABELS = default_labels("sentences")["label"]
+WORTHY_LABELS = default_labels("checkworthiness")["label"]
 TYPES = ["state", "person", "military"]
 
 stance_refs = st.lists(st.sampled_from(POLARITIES), min_size=1, max_size=30).map(
     lambda labels: [{"doc_id": f"d{i % 3}", "stance_id": f"s{i}", "polarity": p} for i, p in enumerate(labels)])
 sentence_refs = st.lists(st.sampled_from(SENTENCE_LABELS), min_size=1, max_size=30).map(
+    lambda labels: [{"doc_id": "d", "sentence_index": i, "label": lab} for i, lab in enumerate(labels)])
+
+worthy_refs = st.lists(st.sampled_from(WORTHY_LABELS), min_size=1, max_size=30).map(
     lambda labels: [{"doc_id": "d", "sentence_index": i, "label": lab} for i, lab in enumerate(labels)])
 
 
@@ -120,3 +124,21 @@ def test_claim_spans_perfect_and_order_free(starts, rnd):
         if "spans" in line:
             rnd.shuffle(line["spans"])
     assert score("claims", lines, refs)["scores"] == scores
+
+
+@settings(max_examples=40, deadline=None)
+@given(worthy_refs, st.randoms(use_true_random=False), st.data())
+def test_checkworthiness_properties(refs, rnd, data):
+    perfect = _sentence_predictions(refs)
+    scores = score("checkworthiness", perfect, refs)["scores"]
+    assert scores["macro_f1"] == 1.0 and scores["accuracy"] == 1.0
+    shuffled = list(perfect)
+    rnd.shuffle(shuffled)
+    assert score("checkworthiness", shuffled, refs) == score("checkworthiness", perfect, refs)
+    index = data.draw(st.integers(0, len(refs) - 1))
+    other = {"check_worthy": "not_check_worthy", "not_check_worthy": "check_worthy"}
+    perfect[index]["label"] = other[refs[index]["label"]]
+    flipped = score("checkworthiness", perfect, refs)["scores"]
+    assert flipped["accuracy"] < 1.0
+    if any(r["label"] == "check_worthy" for r in refs):  # F1 of the positive class is defined
+        assert flipped["check_worthy"]["f1"] < 1.0

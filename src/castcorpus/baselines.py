@@ -1,6 +1,6 @@
 """Baselines for the classification configs, scored end to end with the official scorer.
 
-For ``sentences`` (claim / no claim), ``claims`` (claim type) and ``stances`` (polarity):
+For ``sentences`` (claim / no claim), ``checkworthiness`` (check-worthy or not), ``claims`` (claim type) and ``stances`` (polarity):
 
 * ``majority``: the most frequent label of train, for every row;
 * ``tfidf-lr``: TF-IDF (word 1-2 grams) + logistic regression (scikit-learn), trained on
@@ -32,6 +32,7 @@ from .references import SCHEMES, available_splits, fingerprint, read_rows
 #: Tasks with baselines (``castcorpus.tasks.BASELINE_TASKS``) -> (id columns, label column, prediction field).
 TASKS = {
     "sentences": (("doc_id", "sentence_index"), "label", "label"),
+    "checkworthiness": (("doc_id", "sentence_index"), "label", "label"),
     "claims": (("doc_id", "claim_id"), "type", "type"),
     "stances": (("doc_id", "stance_id"), "polarity", "polarity"),
 }
@@ -40,9 +41,12 @@ BASELINES = tasks.BASELINES
 #: a 95% bootstrap interval over test documents.
 REPORTED = {
     "sentences": (("claim F1", ("claim", "f1")), ("macro-F1", ("macro_f1",))),
+    "checkworthiness": (("check-worthy F1", ("check_worthy", "f1")), ("macro-F1", ("macro_f1",))),
     "claims": (("type macro-F1", ("type", "macro_f1")), ("type accuracy", ("type", "accuracy"))),
     "stances": (("macro-F1", ("macro_f1",)), ("accuracy", ("accuracy",))),
 }
+#: Binary tasks -> their positive label (its P/R/F1 are reported besides macro-F1).
+POSITIVE = {"sentences": "claim", "checkworthiness": "check_worthy"}
 #: Inverse regularization strengths tried on validation (the smallest wins ties).
 C_GRID = (0.1, 1.0, 10.0)
 SEED = 0
@@ -89,9 +93,10 @@ def _scores_of(task: str, pairs: list[tuple[str, str]]) -> dict:
     """The official scorer's classification numbers for (gold, predicted) label pairs."""
     gold, pred = [g for g, _ in pairs], [p for _, p in pairs]
     names = default_labels(task)[TASKS[task][1]]
-    result = metrics.classification(gold, pred, names, positive="claim" if task == "sentences" else None)
-    if task == "sentences":
-        result["claim"] = result.pop("positive")
+    positive = POSITIVE.get(task)
+    result = metrics.classification(gold, pred, names, positive=positive)
+    if positive:
+        result[positive] = result.pop("positive")
     return {"type": result} if task == "claims" else result
 
 

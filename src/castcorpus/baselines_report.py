@@ -71,7 +71,7 @@ def markdown(results: list[Result], fingerprint: str, command: str) -> str:
         "class gives the majority baseline 100. In brackets: the 95% percentile bootstrap interval, "
         "resampling test documents with replacement (1000 resamples, seed 0), since rows of one document "
         "are not independent.",
-        "**Caution:** the corpus is still small (a few annotated documents); whole documents or outlets "
+        "**Caution:** the corpus is still small (the standard test split holds a few dozen annotated documents); whole documents or outlets "
         "make up a split, so these numbers move a lot when documents are added and say little about "
         "what the tasks demand. Test rows \"with an input text also in train\" repeat a train row's text "
         "verbatim (the same article republished by outlets on both sides of a split): they make a split "

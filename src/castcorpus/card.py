@@ -150,6 +150,8 @@ def _body(info: CardInput) -> str:
         "| config | one row per | for |\n|---|---|---|\n"
         "| `documents` (default) | annotated document, annotations nested | full fidelity |\n"
         "| `sentences` | sentence of an annotated document | claim detection (`label`: no_claim / claim) |\n"
+        "| `checkworthiness` | sentence of an annotated document | check-worthiness, the CheckThat! sentence task "
+        "(`label`: not_check_worthy / check_worthy: the sentence holds a claim annotated check-worthy) |\n"
         "| `claims` | claim | claim typing, check-worthiness, certainty, attribution |\n"
         "| `stances` | stance | stance classification (`polarity`) with holder, target and context |\n"
         "| `actor_ner` | sentence | token classification: `tokens`, `ner_tags` (BIO by actor type), `actor_keys` |\n"

@@ -12,6 +12,7 @@ from .splits import SPLITS
 #: The columns a learner predicts, per base config (the card shows their distribution).
 TASK_LABELS = {
     "sentences": ("label",),
+    "checkworthiness": ("label",),
     "claims": ("type", "check_worthy", "certainty", "speaker_type"),
     "stances": ("polarity", "explicit"),
     "actor_ner": ("ner_tags",),
@@ -19,7 +20,7 @@ TASK_LABELS = {
 }
 
 #: The column whose whitespace-separated tokens are counted, per base config.
-TOKEN_COLUMN = {"documents": "text", "sentences": "text", "claims": "text", "stances": "context",
+TOKEN_COLUMN = {"documents": "text", "sentences": "text", "checkworthiness": "text", "claims": "text", "stances": "context",
                 "actor_ner": "tokens", "raw": "text"}
 
 

@@ -140,7 +140,7 @@ def render(stats: Stats, outlet_names: dict[str, str], camps: Camps | None = Non
         "## Motivation",
         "- **Purpose.** To study how news about the war in Syria reports claims: who claims what, through which "
         "chain of sources, with how much certainty, and which side each voice takes toward actors and claims. "
-        "It supports claim detection and typing, attribution, actor recognition and linking, stance "
+        "It supports claim detection, sentence check-worthiness and claim typing, attribution, actor recognition and linking, stance "
         "classification, and discourse network analysis across outlets of different alignment.\n"
         "- **Who made it.** The CAST-Syria maintainers (see CITATION.cff). No external funding is recorded.",
         "## Composition",

@@ -130,6 +130,9 @@ def _task_lines(task: str, scores: dict) -> list[str]:
     if task == "sentences":
         return _header("claim detection") + [_prf_line("claim (positive class)", scores["claim"])] + \
             _classification("per class", scores)[2:]
+    if task == "checkworthiness":
+        return _header("check-worthiness") + [_prf_line("check_worthy (positive class)", scores["check_worthy"])] + \
+            _classification("per class", scores)[2:]
     if task == "stances":
         return _classification("stance polarity", scores) + _confusion(scores["confusion"])
     if task == "actor_ner":

@@ -5,7 +5,7 @@ From this one description come the Arrow schema the Parquet files are written wi
 :mod:`castcorpus.card`), so the files and the card cannot disagree. Label names are read from
 the JSON Schemas, never restated here.
 
-Task configs (sentences, claims, stances, actor_ner) carry labels as ``ClassLabel``; the
+Task configs (sentences, checkworthiness, claims, stances, actor_ner) carry labels as ``ClassLabel``; the
 full-fidelity configs (documents, raw) keep the corpus's own strings, so that pandas and
 DuckDB users read them as they appear in the JSON files.
 """
@@ -20,11 +20,14 @@ from datasets import ClassLabel, Features, List, Value
 from .schema import load_schema
 
 #: Configs in card order; ``documents`` is the default.
-CONFIGS = ("documents", "sentences", "claims", "stances", "actor_ner", "raw")
+CONFIGS = ("documents", "sentences", "checkworthiness", "claims", "stances", "actor_ner", "raw")
 #: Suffix of the configs that use the outlet hold-out split scheme.
 OUTLET_SUFFIX = "_by_outlet"
 #: Labels of the sentences config, in ClassLabel order.
 SENTENCE_LABELS = ("no_claim", "claim")
+#: Labels of the checkworthiness config, in ClassLabel order: does the sentence hold a claim
+#: annotated ``check_worthy`` (the CheckThat! lab's sentence task).
+CHECKWORTHY_LABELS = ("not_check_worthy", "check_worthy")
 
 
 def _enum(schema: str, name: str) -> list[str]:
@@ -109,6 +112,13 @@ def _sentences() -> Features:
     })
 
 
+def _checkworthiness() -> Features:
+    return Features({
+        "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "sentence_index": _INT, "start": _INT, "end": _INT,
+        "text": _STR, "label": ClassLabel(names=list(CHECKWORTHY_LABELS)), "claim_ids": List(_STR),
+    })
+
+
 def _claims() -> Features:
     actor_type = ClassLabel(names=actor_types())
     return Features({
@@ -156,7 +166,7 @@ def features(config: str) -> Features:
     """The features of a base config (``documents``, ``sentences``, ...); a ``*_by_outlet``
     config has the features of its base."""
     base = config.removesuffix(OUTLET_SUFFIX)
-    builders = {"documents": _documents, "sentences": _sentences, "claims": _claims,
+    builders = {"documents": _documents, "sentences": _sentences, "checkworthiness": _checkworthiness, "claims": _claims,
                 "stances": _stances, "actor_ner": _actor_ner, "raw": _raw}
     if base not in builders:
         raise KeyError(f"unknown config {config!r}")

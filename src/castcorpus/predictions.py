@@ -24,6 +24,7 @@ from .schema import _issues_of, load_schema
 #: Task (base config) -> the reference columns that identify a row.
 KEY_FIELDS = {
     "sentences": ("doc_id", "sentence_index"),
+    "checkworthiness": ("doc_id", "sentence_index"),
     "claims": ("doc_id", "claim_id"),
     "stances": ("doc_id", "stance_id"),
     "actor_ner": ("doc_id", "sentence_index"),
@@ -31,6 +32,7 @@ KEY_FIELDS = {
 #: Task -> prediction field -> reference ClassLabel column whose names it must use.
 LABEL_FIELDS = {
     "sentences": {"label": "label"},
+    "checkworthiness": {"label": "label"},
     "claims": {"type": "type"},
     "stances": {"polarity": "polarity"},
     "actor_ner": {"ner_tags": "ner_tags"},

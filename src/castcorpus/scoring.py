@@ -79,6 +79,13 @@ def _sentences(checked: Checked, refs, docs, labels) -> dict:
     return {"claim": claim, **result}
 
 
+def _checkworthiness(checked: Checked, refs, docs, labels) -> dict:
+    gold = [row["label"] for row in refs.values()]
+    pred = [(checked.by_key.get(k) or {}).get("label") for k in refs]
+    result = metrics.classification(gold, pred, labels["label"], positive="check_worthy")
+    return {"check_worthy": result.pop("positive"), **result}
+
+
 def _field(checked: Checked, refs, name: str) -> list:
     return [(checked.by_key.get(k) or {}).get(name) for k in refs]
 
@@ -126,4 +133,4 @@ def _actor_ner(checked: Checked, refs, docs, labels) -> dict:
     return out
 
 
-_SCORERS = {"sentences": _sentences, "claims": _claims, "stances": _stances, "actor_ner": _actor_ner}
+_SCORERS = {"sentences": _sentences, "checkworthiness": _checkworthiness, "claims": _claims, "stances": _stances, "actor_ner": _actor_ner}

@@ -7,9 +7,9 @@ without loading datasets, pyarrow or scikit-learn.
 from __future__ import annotations
 
 #: Task configs the scorer knows (each also has a ``*_by_outlet`` twin).
-SCORED = ("sentences", "claims", "stances", "actor_ner")
+SCORED = ("sentences", "checkworthiness", "claims", "stances", "actor_ner")
 #: Task configs with baselines.
-BASELINE_TASKS = ("sentences", "claims", "stances")
+BASELINE_TASKS = ("sentences", "checkworthiness", "claims", "stances")
 #: Baselines, in report order.
 BASELINES = ("majority", "tfidf-lr", "minilm-lr")
 #: Split schemes -> config suffix (the suffix is ``castcorpus.features.OUTLET_SUFFIX``; a test

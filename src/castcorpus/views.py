@@ -144,6 +144,17 @@ def _sentence_rows(annotation, text, sentences) -> list[dict]:
     return rows
 
 
+def _checkworthiness_rows(annotation, text, sentences) -> list[dict]:
+    rows = []
+    for si, sentence in enumerate(sentences):
+        worthy = [c["id"] for c in annotation["claims"] if c["check_worthy"]
+                  and c["span"]["start"] < sentence.end and sentence.start < c["span"]["end"]]
+        rows.append({"sentence_index": si, "start": sentence.start, "end": sentence.end,
+                     "text": text[sentence.start:sentence.end],
+                     "label": "check_worthy" if worthy else "not_check_worthy", "claim_ids": worthy})
+    return rows
+
+
 def _claim_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict]:
     rows = []
     for claim in annotation["claims"]:
@@ -210,6 +221,7 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     ner, issues = ner_rows(annotation, text, sentences, types, file)
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
     rows["sentences"] = [{**common, **r} for r in _sentence_rows(annotation, text, sentences)]
+    rows["checkworthiness"] = [{**common, **r} for r in _checkworthiness_rows(annotation, text, sentences)]
     rows["claims"] = [{**common, **r} for r in _claim_rows(meta, annotation, text, sentences, reg)]
     rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, sentences, reg)]
     rows["actor_ner"] = [{**common, **r} for r in ner]
