@@ -19,7 +19,7 @@ from datasets import ClassLabel, List, load_dataset
 from build_helpers import MINIMAL, annotations, build
 from castcorpus.schema import load_schema
 
-BASES = ("documents", "sentences", "checkworthiness", "claims", "stances", "actor_ner", "raw")
+BASES = ("documents", "sentences", "checkworthiness", "claim_spans", "claims", "stances", "actor_ner", "raw")
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,8 @@ def test_load_dataset_every_config_and_split(release, base, tmp_path):
 
 def test_sentences_and_tokens_agree(release):
     _, summary = release
-    assert summary.rows["sentences"] == summary.rows["actor_ner"] == summary.rows["checkworthiness"]
+    assert summary.rows["sentences"] == summary.rows["actor_ner"] == summary.rows["checkworthiness"] \
+        == summary.rows["claim_spans"]
 
 
 def test_class_labels_are_the_schema_enums(release, tmp_path):

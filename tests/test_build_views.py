@@ -29,7 +29,7 @@ def test_encode_labels_equals_datasets_encoding_and_fits_the_schema():
             assert encoded == features(config).encode_example(row)
             pa.Table.from_pylist([encoded], schema=features(config).arrow_schema)  # raises on mismatch
             seen.add(config)
-    assert seen == {"documents", "sentences", "checkworthiness", "claims", "stances", "actor_ner", "raw"}
+    assert seen == {"documents", "sentences", "checkworthiness", "claim_spans", "claims", "stances", "actor_ner", "raw"}
 
 
 def test_author_resolves_to_the_original_outlet_actor():
@@ -79,3 +79,30 @@ def test_checkworthiness_labels_follow_the_check_worthy_claims_a_sentence_overla
             labels.add(row["label"])
     # The fixture has both kinds, so the test exercises both branches.
     assert labels == {"check_worthy", "not_check_worthy"}
+
+
+def test_claim_spans_tag_each_claim_from_its_first_token_to_its_last():
+    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
+    reg = Registries(corpus.actors, corpus.outlets)
+    tagged = 0
+    for record in corpus.iter_documents():
+        if record.annotation is None:
+            continue
+        rows, issues = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+        left_out = {i.pointer.split("/")[2] for i in issues if i.code.startswith("claim-")}
+        by_id = {str(i): c for i, c in enumerate(record.annotation["claims"])}
+        for index, claim in by_id.items():
+            if index in left_out:
+                continue
+            # The tokens tagged with this claim's id cover exactly its span, B first, then I.
+            tokens = [(row["token_starts"][t], row["tokens"][t], row["span_tags"][t])
+                      for row in rows["claim_spans"] for t in range(len(row["tokens"]))
+                      if row["claim_ids"][t] == claim["id"]]
+            assert tokens, claim["id"]
+            assert [tag for *_, tag in tokens] == ["B-claim"] + ["I-claim"] * (len(tokens) - 1)
+            first_start, last_start, last_token = tokens[0][0], tokens[-1][0], tokens[-1][1]
+            assert (first_start, last_start + len(last_token)) == (claim["span"]["start"], claim["span"]["end"])
+            tagged += 1
+        for row in rows["claim_spans"]:  # untagged tokens carry no claim id
+            assert all((tag == "O") == (cid is None) for tag, cid in zip(row["span_tags"], row["claim_ids"]))
+    assert tagged > 0

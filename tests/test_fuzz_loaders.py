@@ -65,9 +65,10 @@ def test_predictions_reader_never_raises(text):
     records, issues = parse_lines(text, "p.jsonl")
     _check_issues(issues, "p.jsonl")
     references = {("doc", 0): {"doc_id": "doc", "sentence_index": 0, "label": "claim", "tokens": ["a"],
-                               "ner_tags": ["O"]}}
-    for task in ("sentences", "claims", "stances", "actor_ner"):
-        labels = {"label": ["no_claim", "claim"], "type": ["event"], "polarity": ["support"], "ner_tags": ["O"]}
+                               "ner_tags": ["O"], "span_tags": ["O"]}}
+    for task in ("sentences", "checkworthiness", "claims", "stances", "actor_ner", "claim_spans"):
+        labels = {"label": ["no_claim", "claim"], "type": ["event"], "polarity": ["support"], "ner_tags": ["O"],
+                  "span_tags": ["O"]}
         checked = check(task, records, references, {"doc"}, labels, "p.jsonl", {"doc": 10})
         _check_issues(checked.issues, "p.jsonl")
         for line, _ in records:

@@ -142,3 +142,21 @@ def test_checkworthiness_properties(refs, rnd, data):
     assert flipped["accuracy"] < 1.0
     if any(r["label"] == "check_worthy" for r in refs):  # F1 of the positive class is defined
         assert flipped["check_worthy"]["f1"] < 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(ner_refs(), st.data())
+def test_claim_spans_properties(refs, data):
+    refs = [{"doc_id": r["doc_id"], "sentence_index": r["sentence_index"], "tokens": r["tokens"],
+             "span_tags": [t[:2] + "claim" if t != "O" else "O" for t in r["ner_tags"]]} for r in refs]
+    perfect = [{"doc_id": r["doc_id"], "sentence_index": r["sentence_index"], "span_tags": list(r["span_tags"])}
+               for r in refs]
+    labels = {"span_tags": ["O", "B-claim", "I-claim"]}
+    assert score("claim_spans", perfect, refs, labels=labels)["scores"]["spans"]["f1"] == 1.0
+    # A span whose first token is missed is lost: F1 falls.
+    spots = [(i, j) for i, r in enumerate(refs) for j, t in enumerate(r["span_tags"]) if t == "B-claim"]
+    i, j = data.draw(st.sampled_from(spots))
+    perfect[i]["span_tags"][j] = "O"
+    assert score("claim_spans", perfect, refs, labels=labels)["scores"]["spans"]["f1"] < 1.0
+    # No predictions at all: every row counts as all O, recall 0.
+    assert score("claim_spans", [], refs, labels=labels)["scores"]["spans"]["recall"] == 0.0

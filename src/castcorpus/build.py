@@ -179,6 +179,8 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
                      result.annotated, len(summary.left_out), package_version=__version__,
                      ledger_sha256=summary.ledger_sha256,
                      mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues),
+                     claims_off_tokens=sum(i.code.startswith("claim-") and i.message.endswith("claim_spans")
+                                           for i in summary.issues),
                      extra_sections=[_statistics_section(staging, written.splits), _agreement_section(corpus_root)])
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary

@@ -47,6 +47,7 @@ class CardInput:
     package_version: str = ""
     ledger_sha256: str | None = None
     mentions_off_tokens: int = 0  # gold mentions actor_ner leaves out (not on token boundaries)
+    claims_off_tokens: int = 0  # gold claim spans claim_spans leaves out (off tokens, or across sentences)
     extra_sections: list[str] = field(default_factory=list)
 
 
@@ -117,11 +118,14 @@ def _split_table(info: CardInput) -> str:
 
 
 def _ner_note(info: CardInput) -> str:
-    return ("## Mentions left out of `actor_ner`\n\n"
+    return ("## Spans left out of the token configs\n\n"
             f"{info.mentions_off_tokens} gold actor mention(s) do not start and end on token boundaries, so BIO "
             "tags cannot carry them and `actor_ner` leaves them out; the `documents` config keeps every mention. "
             "Most are a name inside a longer token, such as a possessive whose apostrophe the source file lost. "
-            "The build lists each one (`mention-not-on-tokens`).")
+            "The build lists each one (`mention-not-on-tokens`). Likewise `claim_spans` leaves out "
+            f"{info.claims_off_tokens} gold claim span(s) that are not on token boundaries or cross a sentence "
+            "boundary as the segmenter draws it (`claim-not-on-tokens`, `claim-crosses-sentence`); the `claims` "
+            "config keeps every claim.")
 
 
 def _ledger_sentence(info: CardInput) -> str:
@@ -152,6 +156,8 @@ def _body(info: CardInput) -> str:
         "| `sentences` | sentence of an annotated document | claim detection (`label`: no_claim / claim) |\n"
         "| `checkworthiness` | sentence of an annotated document | check-worthiness, the CheckThat! sentence task "
         "(`label`: not_check_worthy / check_worthy: the sentence holds a claim annotated check-worthy) |\n"
+        "| `claim_spans` | sentence of an annotated document | claim span detection as token classification: "
+        "`tokens`, `span_tags` (BIO over claim spans), `claim_ids` |\n"
         "| `claims` | claim | claim typing, check-worthiness, certainty, attribution |\n"
         "| `stances` | stance | stance classification (`polarity`) with holder, target and context |\n"
         "| `actor_ner` | sentence | token classification: `tokens`, `ner_tags` (BIO by actor type), `actor_keys` |\n"

@@ -16,12 +16,13 @@ TASK_LABELS = {
     "claims": ("type", "check_worthy", "certainty", "speaker_type"),
     "stances": ("polarity", "explicit"),
     "actor_ner": ("ner_tags",),
+    "claim_spans": ("span_tags",),
     "raw": ("fakes_label", "annotated"),
 }
 
 #: The column whose whitespace-separated tokens are counted, per base config.
 TOKEN_COLUMN = {"documents": "text", "sentences": "text", "checkworthiness": "text", "claims": "text", "stances": "context",
-                "actor_ner": "tokens", "raw": "text"}
+                "actor_ner": "tokens", "claim_spans": "tokens", "raw": "text"}
 
 
 def _base(config: str) -> str:

@@ -135,6 +135,8 @@ def _task_lines(task: str, scores: dict) -> list[str]:
             _classification("per class", scores)[2:]
     if task == "stances":
         return _classification("stance polarity", scores) + _confusion(scores["confusion"])
+    if task == "claim_spans":
+        return _header("claim spans (entity level, BIO tokens)") + [_prf_line("claim", scores["spans"])]
     if task == "actor_ner":
         ent = scores["entities"]
         lines = _header("actor mentions (entity level)") + [_prf_line("all types", ent["overall"])]

@@ -5,7 +5,7 @@ From this one description come the Arrow schema the Parquet files are written wi
 :mod:`castcorpus.card`), so the files and the card cannot disagree. Label names are read from
 the JSON Schemas, never restated here.
 
-Task configs (sentences, checkworthiness, claims, stances, actor_ner) carry labels as ``ClassLabel``; the
+Task configs (sentences, checkworthiness, claim_spans, claims, stances, actor_ner) carry labels as ``ClassLabel``; the
 full-fidelity configs (documents, raw) keep the corpus's own strings, so that pandas and
 DuckDB users read them as they appear in the JSON files.
 """
@@ -20,7 +20,7 @@ from datasets import ClassLabel, Features, List, Value
 from .schema import load_schema
 
 #: Configs in card order; ``documents`` is the default.
-CONFIGS = ("documents", "sentences", "checkworthiness", "claims", "stances", "actor_ner", "raw")
+CONFIGS = ("documents", "sentences", "checkworthiness", "claim_spans", "claims", "stances", "actor_ner", "raw")
 #: Suffix of the configs that use the outlet hold-out split scheme.
 OUTLET_SUFFIX = "_by_outlet"
 #: Labels of the sentences config, in ClassLabel order.
@@ -28,6 +28,8 @@ SENTENCE_LABELS = ("no_claim", "claim")
 #: Labels of the checkworthiness config, in ClassLabel order: does the sentence hold a claim
 #: annotated ``check_worthy`` (the CheckThat! lab's sentence task).
 CHECKWORTHY_LABELS = ("not_check_worthy", "check_worthy")
+#: BIO tags of the claim_spans config, in ClassLabel order.
+CLAIM_SPAN_TAGS = ("O", "B-claim", "I-claim")
 
 
 def _enum(schema: str, name: str) -> list[str]:
@@ -153,6 +155,14 @@ def _actor_ner() -> Features:
     })
 
 
+def _claim_spans() -> Features:
+    return Features({
+        "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "sentence_index": _INT, "start": _INT, "end": _INT,
+        "tokens": List(_STR), "token_starts": List(_INT),
+        "span_tags": List(ClassLabel(names=list(CLAIM_SPAN_TAGS))), "claim_ids": List(_STR),
+    })
+
+
 def _raw() -> Features:
     return Features({
         "id": _STR, "collection": _STR, "outlet": _STR, "outlet_camp": _STR, "original_outlet": _STR,
@@ -166,7 +176,8 @@ def features(config: str) -> Features:
     """The features of a base config (``documents``, ``sentences``, ...); a ``*_by_outlet``
     config has the features of its base."""
     base = config.removesuffix(OUTLET_SUFFIX)
-    builders = {"documents": _documents, "sentences": _sentences, "checkworthiness": _checkworthiness, "claims": _claims,
+    builders = {"documents": _documents, "sentences": _sentences, "checkworthiness": _checkworthiness,
+                "claim_spans": _claim_spans, "claims": _claims,
                 "stances": _stances, "actor_ner": _actor_ner, "raw": _raw}
     if base not in builders:
         raise KeyError(f"unknown config {config!r}")

@@ -1,4 +1,5 @@
-"""The ``actor_ner`` view: BIO tags by actor type over the segmenter's tokens.
+"""The token views: ``actor_ner`` (BIO tags by actor type) and ``claim_spans`` (BIO tags
+over claim spans), over the segmenter's tokens.
 
 A mention is tagged only when it covers whole tokens of one sentence. One that does not (it
 starts or ends inside a token, or crosses a sentence boundary) is reported and left untagged,
@@ -41,6 +42,23 @@ class _TokenFinder:
         return (si, ti) if ti < len(tokens) and tokens[ti][side] == offset else None
 
 
+def _align(finder: _TokenFinder, span: dict, kind: str, what: str, where: tuple, file: str,
+           view: str) -> tuple[tuple[int, int, int] | None, Issue | None]:
+    """``(sentence, first token, last token)`` of a span that covers whole tokens of one
+    sentence, or the issue (code ``<kind>-not-on-tokens`` or ``<kind>-crosses-sentence``) that
+    says why it cannot be tagged in ``view``."""
+    first, last = finder.starting_at(span["start"]), finder.ending_at(span["end"])
+    if first is None or last is None:
+        return None, Issue(file, pointer(*where), f"{kind}-not-on-tokens",
+                           f"{kind} [{span['start']}, {span['end']}) of {what} does not start and end on "
+                           f"token boundaries; left out of {view}")
+    if first[0] != last[0]:
+        return None, Issue(file, pointer(*where), f"{kind}-crosses-sentence",
+                           f"{kind} [{span['start']}, {span['end']}) of {what} crosses a sentence boundary; "
+                           f"left out of {view}")
+    return (first[0], first[1], last[1]), None
+
+
 def _candidates(annotation, sentences, file) -> tuple[list[tuple], list[Issue]]:
     """Mentions that align with whole tokens of one sentence, and issues for the others."""
     finder = _TokenFinder(sentences)
@@ -48,18 +66,43 @@ def _candidates(annotation, sentences, file) -> tuple[list[tuple], list[Issue]]:
     for i, entry in enumerate(annotation["actors"]):
         for j, span in enumerate(entry["mentions"]):
             where = ("actors", i, "mentions", j)  # made a JSON pointer only for an issue
-            first, last = finder.starting_at(span["start"]), finder.ending_at(span["end"])
-            if first is None or last is None:
-                issues.append(Issue(file, pointer(*where), "mention-not-on-tokens",
-                                    f"mention [{span['start']}, {span['end']}) of {entry['actor']!r} does not "
-                                    "start and end on token boundaries; left out of actor_ner"))
-            elif first[0] != last[0]:
-                issues.append(Issue(file, pointer(*where), "mention-crosses-sentence",
-                                    f"mention [{span['start']}, {span['end']}) of {entry['actor']!r} crosses a "
-                                    "sentence boundary; left out of actor_ner"))
+            place, issue = _align(finder, span, "mention", repr(entry["actor"]), where, file, "actor_ner")
+            if issue:
+                issues.append(issue)
             else:
-                found.append((first[0], first[1], last[1], entry["actor"], where))
+                found.append((*place, entry["actor"], where))
     return found, issues
+
+
+def _rows(text: str, sentences: list[Sentence], tags: list[list[str]], keys: list[list], names: tuple[str, str]):
+    tag_name, key_name = names
+    return [{
+        "sentence_index": si, "start": s.start, "end": s.end,
+        "tokens": [text[a:b] for a, b in s.tokens], "token_starts": [a for a, _ in s.tokens],
+        tag_name: tags[si], key_name: keys[si],
+    } for si, s in enumerate(sentences)]
+
+
+def claim_span_rows(annotation: dict[str, Any], text: str, sentences: list[Sentence],
+                    file: str) -> tuple[list[dict], list[Issue]]:
+    """The ``claim_spans`` view: one row per sentence with BIO tags over the claim spans
+    (``B-claim``, ``I-claim``, ``O``) and the claim id per token. Claim spans never overlap
+    (guidelines 3.3); one that does not cover whole tokens of one sentence is reported."""
+    finder = _TokenFinder(sentences)
+    tags = [["O"] * len(s.tokens) for s in sentences]
+    ids: list[list[str | None]] = [[None] * len(s.tokens) for s in sentences]
+    issues = []
+    for i, claim in enumerate(annotation["claims"]):
+        place, issue = _align(finder, claim["span"], "claim", repr(claim["id"]), ("claims", i, "span"), file,
+                              "claim_spans")
+        if issue:
+            issues.append(issue)
+            continue
+        si, first, last = place
+        for ti in range(first, last + 1):
+            tags[si][ti] = "B-claim" if ti == first else "I-claim"
+            ids[si][ti] = claim["id"]
+    return _rows(text, sentences, tags, ids, ("span_tags", "claim_ids")), issues
 
 
 def ner_rows(annotation: dict[str, Any], text: str, sentences: list[Sentence],
@@ -79,9 +122,5 @@ def ner_rows(annotation: dict[str, Any], text: str, sentences: list[Sentence],
         for ti in range(first, last + 1):
             tags[si][ti] = f"{'B' if ti == first else 'I'}-{kind}"
             keys[si][ti] = actor
-    rows = [{
-        "sentence_index": si, "start": s.start, "end": s.end,
-        "tokens": [text[a:b] for a, b in s.tokens], "token_starts": [a for a, _ in s.tokens],
-        "ner_tags": tags[si], "actor_keys": keys[si],
-    } for si, s in enumerate(sentences)]
+    rows = _rows(text, sentences, tags, keys, ("ner_tags", "actor_keys"))
     return rows, issues

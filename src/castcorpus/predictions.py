@@ -28,6 +28,7 @@ KEY_FIELDS = {
     "claims": ("doc_id", "claim_id"),
     "stances": ("doc_id", "stance_id"),
     "actor_ner": ("doc_id", "sentence_index"),
+    "claim_spans": ("doc_id", "sentence_index"),
 }
 #: Task -> prediction field -> reference ClassLabel column whose names it must use.
 LABEL_FIELDS = {
@@ -36,7 +37,10 @@ LABEL_FIELDS = {
     "claims": {"type": "type"},
     "stances": {"polarity": "polarity"},
     "actor_ner": {"ner_tags": "ner_tags"},
+    "claim_spans": {"span_tags": "span_tags"},
 }
+#: Token tasks -> the prediction fields that hold one item per token.
+TOKEN_FIELDS = {"actor_ner": ("ner_tags", "actor_keys"), "claim_spans": ("span_tags",)}
 TASKS = tuple(KEY_FIELDS)
 
 
@@ -138,11 +142,11 @@ def _label_issues(task, obj, labels: dict[str, list[str]], file, line) -> list[I
 
 
 def _length_issues(task, obj, ref, file, line) -> list[Issue]:
-    """actor_ner: one tag (and key) per token of the reference row."""
-    if task != "actor_ner":
+    """Token tasks: one tag (and key) per token of the reference row."""
+    if task not in TOKEN_FIELDS:
         return []
     issues = []
-    for name in ("ner_tags", "actor_keys"):
+    for name in TOKEN_FIELDS[task]:
         if name in obj and len(obj[name]) != len(ref["tokens"]):
             issues.append(Issue(file, str(line), "length-mismatch",
                                 f"{name} has {len(obj[name])} item(s), the row has {len(ref['tokens'])} token(s)"))

@@ -133,4 +133,12 @@ def _actor_ner(checked: Checked, refs, docs, labels) -> dict:
     return out
 
 
-_SCORERS = {"sentences": _sentences, "checkworthiness": _checkworthiness, "claims": _claims, "stances": _stances, "actor_ner": _actor_ner}
+def _claim_spans(checked: Checked, refs, docs, labels) -> dict:
+    gold = [row["span_tags"] for row in refs.values()]
+    predicted = [checked.by_key.get(k) for k in refs]
+    pred = [p["span_tags"] if p else ["O"] * len(row["tokens"]) for p, row in zip(predicted, refs.values())]
+    return {"spans": metrics.entities(gold, pred)["overall"]}
+
+
+_SCORERS = {"sentences": _sentences, "checkworthiness": _checkworthiness, "claims": _claims, "stances": _stances, "actor_ner": _actor_ner,
+            "claim_spans": _claim_spans}

@@ -7,7 +7,7 @@ without loading datasets, pyarrow or scikit-learn.
 from __future__ import annotations
 
 #: Task configs the scorer knows (each also has a ``*_by_outlet`` twin).
-SCORED = ("sentences", "checkworthiness", "claims", "stances", "actor_ner")
+SCORED = ("sentences", "checkworthiness", "claim_spans", "claims", "stances", "actor_ner")
 #: Task configs with baselines.
 BASELINE_TASKS = ("sentences", "checkworthiness", "claims", "stances")
 #: Baselines, in report order.

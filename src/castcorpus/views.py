@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .features import claim_types
-from .ner import ner_rows
+from .ner import claim_span_rows, ner_rows
 from .report import Issue
 from .segment import Sentence, overlapping, segment
 
@@ -225,4 +225,6 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     rows["claims"] = [{**common, **r} for r in _claim_rows(meta, annotation, text, sentences, reg)]
     rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, sentences, reg)]
     rows["actor_ner"] = [{**common, **r} for r in ner]
-    return rows, issues
+    spans, span_issues = claim_span_rows(annotation, text, sentences, file)
+    rows["claim_spans"] = [{**common, **r} for r in spans]
+    return rows, issues + span_issues
