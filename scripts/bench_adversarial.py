@@ -3,7 +3,7 @@
 Usage: python scripts/bench_adversarial.py [--scale S] [--compare REV]
 
 Each case is a copy of ``tests/data/valid/minimal`` with one file made adversarial (invented
-content only), validated whole with :func:`castcorpus.validate.validate` at size n and 4n.
+content only), validated whole with :func:`castcorpus.validation.run.validate` at size n and 4n.
 The ratio of the two CPU times says how a check grows: about 4 for linear (or n log n), about
 16 for quadratic. A check passes when the ratio is under 6 and 4n takes under 10 s.
 
@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from castcorpus.validate import validate
+from castcorpus.validation.run import validate
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = REPO / "tests" / "data" / "valid" / "minimal"

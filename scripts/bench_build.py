@@ -7,7 +7,7 @@ One run generates (or reuses) a synthetic corpus of ``--docs`` documents under `
 (scripts/synth_corpus.py) and measures, each variant in its own child process so that its
 peak RSS (VmHWM, read by the child at its end) is its own:
 
-ours     castcorpus.build.build_release with an empty row cache, in one process (jobs=1):
+ours     castcorpus.release.build.build_release with an empty row cache, in one process (jobs=1):
          validate, parse, segment, views, write; stages timed by wrapping the build's
          functions (bench_stages.py)
 ours-jobs  the same with the default worker processes (one per core); its CPU time includes
@@ -63,14 +63,14 @@ def peak_rss_mb() -> float:
 
 def instrument_build(stages: Stages) -> None:
     """Wrap the build's functions so that each stage's time is recorded."""
-    import castcorpus.build as build
-    import castcorpus.corpus as corpus
-    import castcorpus.derive as derive
-    import castcorpus.rowcache as rowcache
-    import castcorpus.splits as splits
-    import castcorpus.stage as stage
-    import castcorpus.validate as validate
-    import castcorpus.views as views
+    import castcorpus.release.build as build
+    import castcorpus.corpus.reader as corpus
+    import castcorpus.release.derive as derive
+    import castcorpus.release.rowcache as rowcache
+    import castcorpus.splits.assign as splits
+    import castcorpus.release.stage as stage
+    import castcorpus.validation.run as validate
+    import castcorpus.release.rows as views
 
     stages.wrap(build, "build_release", "other")
     # The validator's pass also derives and stages the rows (derive.PassDeriver); what is
@@ -106,7 +106,7 @@ def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool =
     stages = Stages()
     if jobs == 1:
         instrument_build(stages)
-    import castcorpus.build as build
+    import castcorpus.release.build as build
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, started_cpu = time.perf_counter(), time.process_time()
@@ -165,7 +165,7 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
         shutil.rmtree(cache, ignore_errors=True)
         result = run_ours(corpus, out, cache, repo)
     elif variant == "ours-jobs":
-        from castcorpus.derive import default_jobs
+        from castcorpus.release.derive import default_jobs
         shutil.rmtree(work / "out-jobs", ignore_errors=True)
         result = run_ours(corpus, work / "out-jobs", cache, repo, jobs=default_jobs())
     elif variant == "rebuild":

@@ -39,7 +39,7 @@ def _fastjsonschema(schema_dir: Path):
 
 
 def schema_costs(annotations: list[dict], schema_dir: Path) -> dict:
-    from castcorpus.schema import validator
+    from castcorpus.corpus.schema import validator
 
     plain = validators(schema_dir)["annotation"]
     ours = validator("annotation")
@@ -56,7 +56,7 @@ def splitter_costs(texts: list[str]) -> dict:
     import pysbd
     from syntok import segmenter
 
-    from castcorpus.segment import _segment_syntok, segment
+    from castcorpus.corpus.segment import _segment_syntok, segment
 
     spans = pysbd.Segmenter(language="en", clean=False, char_span=True)
     plain = pysbd.Segmenter(language="en", clean=False)

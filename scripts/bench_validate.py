@@ -13,8 +13,8 @@ import argparse
 import time
 from unittest import mock
 
-from castcorpus import schema
-from castcorpus.validate import validate
+from castcorpus.corpus import schema
+from castcorpus.validation.run import validate
 
 
 def best_cpu_seconds(corpus: str, repeat: int, **kwargs) -> tuple[float, int]:

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from castcorpus.build import build_release
+from castcorpus.release.build import build_release
 
 DATA = Path(__file__).resolve().parent / "data" / "valid"
 MINIMAL = DATA / "minimal"

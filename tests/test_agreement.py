@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from castcorpus.agreement import bootstrap_alpha, compare, f1, jaccard, match_spans, nominal_alpha
+from castcorpus.annotation.agreement import bootstrap_alpha, compare, f1, jaccard, match_spans, nominal_alpha
 
 
 def test_jaccard_of_spans():
@@ -113,8 +113,8 @@ def test_unmatched_claim_targets_do_not_match_stances():
 
 
 def test_committed_agreement_report_is_current(repo):
-    from castcorpus.agreement import corpus_agreement, render_markdown
-    from castcorpus.corpus import Corpus
+    from castcorpus.annotation.agreement import corpus_agreement, render_markdown
+    from castcorpus.corpus.reader import Corpus
 
     preface = (repo / "docs" / "agreement-notes.md").read_text(encoding="utf-8")
     expected = render_markdown(corpus_agreement(Corpus(repo / "corpus")), preface)
@@ -123,7 +123,7 @@ def test_committed_agreement_report_is_current(repo):
 
 
 def test_pooling_adds_counts_not_averages():
-    from castcorpus.agreement import pool
+    from castcorpus.annotation.agreement import pool
 
     one = annotation([claim("c1", 0, 10)], [], [])
     two = annotation([claim("c1", 0, 10), claim("c2", 20, 30), claim("c3", 40, 50)], [], [])

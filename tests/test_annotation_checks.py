@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from build_helpers import HYDRATED, copy_minimal
-from castcorpus.cli import main
-from castcorpus.validate import validate
-from castcorpus.validate_documents import CURRENT_GUIDELINES
+from castcorpus.cli.main import main
+from castcorpus.validation.run import validate
+from castcorpus.validation.documents import CURRENT_GUIDELINES
 
 GAMMA = "annotations/gamma-aid-convoy.json"  # an external (non-redistributable) document
 

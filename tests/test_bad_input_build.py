@@ -8,9 +8,9 @@ import json
 import pytest
 
 from build_helpers import build, copy_minimal
-from castcorpus.build import BuildError
-from castcorpus.cli import main
-from castcorpus.jsonio import load_json, lone_surrogates
+from castcorpus.release.build import BuildError
+from castcorpus.cli.main import main
+from castcorpus.corpus.jsonio import load_json, lone_surrogates
 
 
 def _cli(args, capsys):

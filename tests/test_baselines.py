@@ -10,11 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from castcorpus import embeddings
-from castcorpus.baselines import run_config
-from castcorpus.cli import main
-from castcorpus.evaluation import evaluate
-from castcorpus.features import encode_labels, features
+from castcorpus.scoring import embeddings
+from castcorpus.scoring.baselines import run_config
+from castcorpus.cli.main import main
+from castcorpus.scoring.evaluation import evaluate
+from castcorpus.release.features import encode_labels, features
 
 WORDS = {"claim": "officials said the strike killed civilians", "no_claim": "the weather was mild today",
          "check_worthy": "the monitor said 40 died in the raid", "not_check_worthy": "the minister praised his hosts"}
@@ -114,7 +114,7 @@ def test_cli_report_has_fingerprint_numbers_and_reasons(release, tmp_path, capsy
                  "--out", str(tmp_path / "out"), "--report", str(report)])
     assert code == 0
     text = report.read_text(encoding="utf-8")
-    from castcorpus.references import fingerprint
+    from castcorpus.scoring.references import fingerprint
     assert f"sha256:{fingerprint(release)}" in text
     assert "| tfidf-lr | 100.0 | 100.0 | n/a | n/a |" in text
     assert "no test rows in stances_by_outlet" in text
@@ -137,10 +137,10 @@ def test_minilm_baseline_runs_offline(release, tmp_path, monkeypatch):
 
 
 def test_light_task_names_agree_with_the_heavy_modules():
-    from castcorpus import tasks
-    from castcorpus.baselines import TASKS
-    from castcorpus.features import OUTLET_SUFFIX
-    from castcorpus.predictions import TASKS as SCORED
+    from castcorpus.scoring import tasks
+    from castcorpus.scoring.baselines import TASKS
+    from castcorpus.release.features import OUTLET_SUFFIX
+    from castcorpus.scoring.predictions import TASKS as SCORED
 
     assert tasks.SCHEMES["outlet"] == OUTLET_SUFFIX
     assert tasks.SCORED == SCORED and tasks.BASELINE_TASKS == tuple(TASKS)
@@ -151,7 +151,7 @@ def _stance_rows(doc, polarities):
 
 
 def test_intervals_resample_documents_not_rows():
-    from castcorpus.baselines import intervals
+    from castcorpus.scoring.baselines import intervals
 
     # Document a: every prediction right; document b: every one wrong. Resampling the two
     # documents gives accuracy 1, 0.5 or 0; resampling the 20 rows would rarely leave 0.3 to 0.7.
@@ -163,7 +163,7 @@ def test_intervals_resample_documents_not_rows():
 
 
 def test_intervals_hold_the_point_estimate_and_are_none_for_one_document():
-    from castcorpus.baselines import intervals, value_at, _scores_of
+    from castcorpus.scoring.baselines import intervals, value_at, _scores_of
 
     rows = [_claim(f"d{i % 5}", i, ["casualties", "event", "event"][i % 3]) for i in range(30)]
     predicted = ["event" if i % 4 else "casualties" for i in range(30)]
@@ -176,8 +176,8 @@ def test_intervals_hold_the_point_estimate_and_are_none_for_one_document():
 
 
 def test_report_prints_the_interval_beside_the_score():
-    from castcorpus.baselines import Result
-    from castcorpus.baselines_report import table
+    from castcorpus.scoring.baselines import Result
+    from castcorpus.scoring.baselines_report import table
 
     result = Result("stances", "random", "majority", scores={"macro_f1": 0.5, "accuracy": 0.75},
                     intervals={"macro_f1": (0.25, 0.625), "accuracy": None}, rows={"test": 4})

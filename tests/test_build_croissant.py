@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from build_helpers import MINIMAL, build
-from castcorpus.stats import release_stats
+from castcorpus.release.stats import release_stats
 
 import mlcroissant as mlc  # in the test extra: missing, it must fail, not skip
 

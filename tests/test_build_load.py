@@ -17,7 +17,7 @@ import yaml
 from datasets import ClassLabel, List, load_dataset
 
 from build_helpers import MINIMAL, annotations, build
-from castcorpus.schema import load_schema
+from castcorpus.corpus.schema import load_schema
 
 BASES = ("documents", "sentences", "checkworthiness", "claim_spans", "claims", "stances", "actor_ner", "raw")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from build_helpers import HYDRATED, MINIMAL, sums
-from castcorpus import derive
-from castcorpus.build import BuildError, build_release
-from castcorpus.validate import validate
+from castcorpus.release import derive
+from castcorpus.release.build import BuildError, build_release
+from castcorpus.validation.run import validate
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
 REPO = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def test_two_workers_refuse_an_invalid_corpus_with_the_validators_report(synthet
 
 
 def test_the_command_line_refuses_a_job_count_below_one(capsys):
-    from castcorpus.cli import main
+    from castcorpus.cli.main import main
 
     with pytest.raises(SystemExit) as caught:
         main(["build", str(MINIMAL), "--jobs", "0"])
@@ -103,7 +103,7 @@ def test_documents_left_out_and_why_are_the_same_with_workers(copy, one_document
 
 
 def test_a_failing_write_thread_stops_the_others_and_leaves_no_release(small_chunks, synthetic, tmp_path, monkeypatch):
-    from castcorpus import parquet
+    from castcorpus.release import parquet
 
     original, calls = parquet.ConfigWriter.add_table, {"n": 0}
 
@@ -123,8 +123,8 @@ def test_a_failing_write_thread_stops_the_others_and_leaves_no_release(small_chu
 
 
 def test_every_config_has_a_place_in_the_write_order():
-    from castcorpus.features import CONFIGS
-    from castcorpus.write import _LARGEST_FIRST
+    from castcorpus.release.features import CONFIGS
+    from castcorpus.release.write import _LARGEST_FIRST
 
     assert sorted(_LARGEST_FIRST) == sorted(CONFIGS)
 
@@ -132,7 +132,7 @@ def test_every_config_has_a_place_in_the_write_order():
 def test_merging_counts_keeps_zero_counts_and_adds_the_rest():
     from collections import Counter
 
-    from castcorpus.stats import Stats
+    from castcorpus.release.stats import Stats
 
     a, b = Stats(documents=2, split=Counter({("document", "train", "annotated"): 0})), Stats(documents=3)
     b.split[("document", "train", "all")] = 3
@@ -153,13 +153,13 @@ def test_the_default_number_of_workers_is_one_per_core_at_most_eight(monkeypatch
 def test_a_dead_worker_is_reported_with_a_hint_not_a_traceback(monkeypatch, capsys, tmp_path):
     from concurrent.futures.process import BrokenProcessPool
 
-    import castcorpus.build
-    from castcorpus.cli import main
+    import castcorpus.release.build
+    from castcorpus.cli.main import main
 
     def broken(*args, **kwargs):
         raise BrokenProcessPool("A process in the process pool was terminated abruptly")
 
-    monkeypatch.setattr(castcorpus.build, "build_release", broken)
+    monkeypatch.setattr(castcorpus.release.build, "build_release", broken)
     assert main(["build", str(MINIMAL), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "a worker process died" in err and "--jobs 1" in err and "Traceback" not in err

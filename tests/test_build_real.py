@@ -11,8 +11,8 @@ from collections import defaultdict
 
 from datasets import load_dataset
 
-from castcorpus.build import build_release
-from castcorpus.hydrate import hydrate_fakes
+from castcorpus.release.build import build_release
+from castcorpus.sources.fakes.hydrate import hydrate_fakes
 
 
 def _metas(corpus_root):
@@ -32,7 +32,7 @@ def test_real_corpus_builds_and_loads(fakes_csv, corpus_root, tmp_path):
     ledger_sha = hashlib.sha256((corpus_root / "splits.json").read_bytes()).hexdigest()
     assert f"**Version {version}**" in card and ledger_sha in card
     # A self-contained release: every relative link of its Markdown files resolves inside it.
-    from castcorpus.release import linked_files
+    from castcorpus.release.folder import linked_files
     for page in sorted(release.rglob("*.md")):
         for target in linked_files(page.read_text(encoding="utf-8")):
             assert (page.parent / target).resolve().is_file(), f"{page.relative_to(release)} links to missing {target}"

@@ -15,9 +15,9 @@ from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard
 
 from build_helpers import HYDRATED, MINIMAL, build, copy_minimal, sums
-from castcorpus import parquet
-from castcorpus.build import BuildError, build_release
-from castcorpus.cli import main
+from castcorpus.release import parquet
+from castcorpus.release.build import BuildError, build_release
+from castcorpus.cli.main import main
 
 
 def _read(release, config):
@@ -67,7 +67,7 @@ def test_a_row_cache_that_is_not_a_database_is_skipped_not_fatal(tmp_path):
 
 @pytest.mark.parametrize("where", ["staging rows during the pass", "writing Parquet after it"])
 def test_failed_build_leaves_previous_release_untouched(tmp_path, monkeypatch, where):
-    from castcorpus import stage
+    from castcorpus.release import stage
 
     out = tmp_path / "out"
     build(MINIMAL, out, tmp_path / "rows")
@@ -198,7 +198,7 @@ def test_cli_exit_codes(tmp_path, capsys):
 
 
 def test_card_reports_baselines_with_the_release_fingerprint(tmp_path):
-    from castcorpus.build import build_release
+    from castcorpus.release.build import build_release
 
     out = tmp_path / "rel"
     summary = build_release(MINIMAL, out, cache_dir=HYDRATED, row_cache=False)
@@ -209,7 +209,7 @@ def test_card_reports_baselines_with_the_release_fingerprint(tmp_path):
 
 def test_a_changed_hydrated_text_is_left_out_by_id_not_built(tmp_path):
 
-    from castcorpus.build import build_release
+    from castcorpus.release.build import build_release
 
     cache = tmp_path / "cache"
     shutil.copytree(HYDRATED, cache)
@@ -244,7 +244,7 @@ def test_a_rebuild_with_nothing_changed_is_skipped_and_any_change_rebuilds(tmp_p
 
 @pytest.mark.parametrize("where", ["user-folder", "corpus", "inside-corpus", "parent-of-corpus"])
 def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, where):
-    from castcorpus.release import OutputFolderError
+    from castcorpus.release.folder import OutputFolderError
 
     corpus = copy_minimal(tmp_path / "repo" / "corpus")
     user = tmp_path / "notes"
@@ -285,7 +285,7 @@ def test_digest_follows_a_symlinked_documents_folder_to_the_hydrated_texts(tmp_p
 
 def test_row_cache_holds_no_write_transaction_between_batches(tmp_path):
     # Two builds may share a cache: one must not lock the file while it derives rows.
-    from castcorpus.rowcache import RowCache
+    from castcorpus.release.rowcache import RowCache
 
     first, second = RowCache(tmp_path), RowCache(tmp_path)
     first.put("a" * 64, {"claims": []}, [])
@@ -302,7 +302,7 @@ def test_row_cache_holds_no_write_transaction_between_batches(tmp_path):
 def test_a_document_added_after_the_pass_is_not_built_and_the_next_build_sees_it(tmp_path, monkeypatch):
     # The build reads the corpus once: a document that appears after that pass is not in this
     # release, and the release's record (digest taken before the pass) does not claim it is.
-    import castcorpus.build as build_module
+    import castcorpus.release.build as build_module
 
     corpus = copy_minimal(tmp_path / "corpus")
     real_pass = build_module.derive_pass

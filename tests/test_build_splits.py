@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from build_helpers import MINIMAL, build, copy_minimal
-from castcorpus.build import BuildError
-from castcorpus.splits import SPLITS, anchors, assign, bucket, group_keys, split_of
-from castcorpus.texts import text_sha256
+from castcorpus.release.build import BuildError
+from castcorpus.splits.assign import SPLITS, anchors, assign, bucket, group_keys, split_of
+from castcorpus.corpus.texts import text_sha256
 
 
 def test_bucket_is_stable_and_in_range():
@@ -112,9 +112,9 @@ def test_documents_sharing_a_cluster_share_a_split(tmp_path):
 def test_splits_collected_during_validation_equal_the_corpus_reader_splits(repo):
     # The build takes its split assignment from the validator's pass; the datasheet and the
     # viewer read the corpus again. Both must give every document the same splits.
-    from castcorpus import validate as checks
-    from castcorpus.corpus import Corpus
-    from castcorpus.splits import corpus_splits
+    from castcorpus.validation import run as checks
+    from castcorpus.corpus.reader import Corpus
+    from castcorpus.splits.assign import corpus_splits
 
     for root in (repo / "corpus", MINIMAL):
         run = checks.begin(root)
@@ -125,7 +125,7 @@ def test_splits_collected_during_validation_equal_the_corpus_reader_splits(repo)
 
 
 def _cli(*args):
-    from castcorpus.cli import main
+    from castcorpus.cli.main import main
 
     return main(list(args))
 
@@ -165,5 +165,5 @@ def test_freeze_then_move_through_the_command_line(tmp_path):
     # alpha and beta share a claim cluster: they move together.
     assert moved["alpha-shelling-report"]["standard"] == moved["beta-ceasefire-talks"]["standard"] == target
     assert "beta-ceasefire-talks" in changelog.read_text(encoding="utf-8").split("## 0.1.0")[0]
-    from castcorpus.validate import validate
+    from castcorpus.validation.run import validate
     assert validate(corpus).valid

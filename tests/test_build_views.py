@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyarrow as pa
 
 from build_helpers import HYDRATED, MINIMAL
-from castcorpus.corpus import Corpus
-from castcorpus.features import encode_labels, features
-from castcorpus.views import Registries, document_rows
+from castcorpus.corpus.reader import Corpus
+from castcorpus.release.features import encode_labels, features
+from castcorpus.release.rows import Registries, document_rows
 
 
 def _rows():
@@ -41,20 +41,20 @@ def test_author_resolves_to_the_original_outlet_actor():
 
 
 def _claim_properties():
-    from castcorpus.schema import load_schema
+    from castcorpus.corpus.schema import load_schema
 
     return set(load_schema("annotation")["$defs"]["claim"]["properties"])
 
 
 def test_documents_config_keeps_every_claim_property_of_the_schema():
-    from castcorpus.features import features
+    from castcorpus.release.features import features
 
     claim_struct = features("documents")["claims"].feature
     assert _claim_properties() <= set(claim_struct)
 
 
 def test_other_clusters_tie_documents_to_one_split():
-    from castcorpus.splits import anchors
+    from castcorpus.splits.assign import anchors
 
     meta = {"text_sha256": "0" * 64, "collection": "c"}
     annotation = {"claims": [{"cluster": "a", "other_clusters": ["b"]}]}

@@ -12,7 +12,7 @@ HEAVY = ["datasets", "pyarrow", "pandas", "sklearn", "seqeval", "matplotlib", "m
 
 
 def test_building_the_parser_imports_no_heavy_library():
-    code = ("import sys, json; from castcorpus.cli import parser; parser(); "
+    code = ("import sys, json; from castcorpus.cli.main import parser; parser(); "
             f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
     assert loaded == []
@@ -21,7 +21,7 @@ def test_building_the_parser_imports_no_heavy_library():
 def test_a_command_with_a_missing_dependency_is_reported_not_fatal(monkeypatch, capsys, repo):
     import importlib
 
-    from castcorpus import cli
+    from castcorpus.cli import main as cli
 
     def import_module(name, package=None):
         if name.endswith(".network"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from castcorpus.corpus import Corpus
-from castcorpus.coverage import uncovered_sentences
-from castcorpus.hydrate import hydrate_fakes
+from castcorpus.corpus.reader import Corpus
+from castcorpus.annotation.coverage import uncovered_sentences
+from castcorpus.sources.fakes.hydrate import hydrate_fakes
 
 
 def test_every_reporting_sentence_with_an_actor_holds_a_claim(fakes_csv, corpus_root, tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from build_helpers import MINIMAL
-from castcorpus.charts import CHARTS
-from castcorpus.cli import main
-from castcorpus.datasheet import generate
+from castcorpus.release.charts import CHARTS
+from castcorpus.cli.main import main
+from castcorpus.release.datasheet import generate
 
 
 def test_committed_datasheet_matches_the_corpus(repo):

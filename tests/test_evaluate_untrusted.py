@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from build_helpers import MINIMAL, build
-from castcorpus.cli import main
-from castcorpus.evaluation import evaluate
-from castcorpus.references import ReleaseError
+from castcorpus.cli.main import main
+from castcorpus.scoring.evaluation import evaluate
+from castcorpus.scoring.references import ReleaseError
 
 PREDICTION = '{"doc_id": "alpha-shelling-report", "sentence_index": 0, "label": "claim"}\n'
 
@@ -92,7 +92,7 @@ def test_a_named_pipe_as_predictions_is_refused_without_blocking(built, tmp_path
     pipe = tmp_path / "p.jsonl"
     os.mkfifo(pipe)
     script = Path(sys.executable).parent / "castcorpus"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "castcorpus.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "castcorpus.cli.main"]
     result = subprocess.run([*command, "evaluate", "--config", "sentences", "--split", "train",
                              "--predictions", str(pipe), "--release", str(built)],
                             capture_output=True, text=True, timeout=120)

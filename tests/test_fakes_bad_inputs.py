@@ -12,10 +12,10 @@ import shutil
 
 import pytest
 
-from castcorpus.cli import main
-from castcorpus.corpus import hydrated_text_path
-from castcorpus.fakes import FakesFormatError, document_ids, read_fakes
-from castcorpus.hydrate import HydrateError, collection_file, hydrate_fakes, read_verified
+from castcorpus.cli.main import main
+from castcorpus.corpus.reader import hydrated_text_path
+from castcorpus.sources.fakes.reader import FakesFormatError, document_ids, read_fakes
+from castcorpus.sources.fakes.hydrate import HydrateError, collection_file, hydrate_fakes, read_verified
 
 HEADER = b"unit_id,article_title,article_content,source,date,location,labels,,,,\r\n"
 
@@ -143,7 +143,7 @@ def test_a_source_that_is_not_a_regular_file_is_refused_without_reading(corpus_r
     source = tmp_path / "FA-KES-Dataset.csv"
     os.mkfifo(source) if kind == "fifo" else source.mkdir()
     script = Path(sys.executable).parent / "castcorpus"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "castcorpus.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "castcorpus.cli.main"]
     result = subprocess.run([*command, "hydrate", "fa-kes", "--from", str(source), "--corpus", str(corpus_root),
                              "--cache", str(tmp_path / "cache")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -1,12 +1,12 @@
-"""Properties of the FA-KES field decoding policy (castcorpus.fakes.decode_field)."""
+"""Properties of the FA-KES field decoding policy (castcorpus.sources.fakes.reader.decode_field)."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from castcorpus.fakes import REPLACEMENT, decode_field
-from castcorpus.texts import canonicalize
+from castcorpus.sources.fakes.reader import REPLACEMENT, decode_field
+from castcorpus.corpus.texts import canonicalize
 
 
 @given(st.text())

@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from castcorpus.cli import main
-from castcorpus.download import DownloadError, download
+from castcorpus.cli.main import main
+from castcorpus.sources.download import DownloadError, download
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

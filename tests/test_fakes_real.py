@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from castcorpus.cli import main
-from castcorpus.corpus import Corpus, hydrated_text_path
-from castcorpus.fakes import crlf_line_ends, document_ids, read_fakes
-from castcorpus.fakes_anomalies import anomalies, groups
-from castcorpus.fakes_audit import audit_markdown
-from castcorpus.fakes_documents import write_documents
-from castcorpus.hydrate import hydrate_fakes
-from castcorpus.texts import decode_canonical, text_sha256
-from castcorpus.validate import validate
+from castcorpus.cli.main import main
+from castcorpus.corpus.reader import Corpus, hydrated_text_path
+from castcorpus.sources.fakes.reader import crlf_line_ends, document_ids, read_fakes
+from castcorpus.sources.fakes.anomalies import anomalies, groups
+from castcorpus.sources.fakes.audit import audit_markdown
+from castcorpus.sources.fakes.documents import write_documents
+from castcorpus.sources.fakes.hydrate import hydrate_fakes
+from castcorpus.corpus.texts import decode_canonical, text_sha256
+from castcorpus.validation.run import validate
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from castcorpus.jsonio import load_json
-from castcorpus.predictions import check, parse_lines
-from castcorpus.schema import schema_issues
+from castcorpus.corpus.jsonio import load_json
+from castcorpus.scoring.predictions import check, parse_lines
+from castcorpus.corpus.schema import schema_issues
 
 BOUNDED = settings(max_examples=200, deadline=None, derandomize=True,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -55,8 +55,8 @@ from pathlib import Path
 
 import pytest
 
-from castcorpus.cli import main
-from castcorpus.jsonio import dump_json
+from castcorpus.cli.main import main
+from castcorpus.corpus.jsonio import dump_json
 
 DATA = Path(__file__).parent / "data"
 BASE = DATA / "valid" / "minimal"
@@ -229,7 +229,7 @@ def test_invalid_case_through_the_console_script(case, tmp_path):
     case_dir = INVALID / case
     root = build_case(case_dir, tmp_path)
     script = Path(sys.executable).parent / "castcorpus"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "castcorpus.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "castcorpus.cli.main"]
     result = subprocess.run([*command, "validate", str(_validate_root(case_dir, root))],
                             capture_output=True, text=True, encoding="utf-8", errors="backslashreplace")
     assert "Traceback" not in result.stderr

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from castcorpus.ledger import extend, freeze, ledger_issues, move, record_move
-from castcorpus.splits import SplitCollector, split_of
+from castcorpus.splits.ledger import extend, freeze, ledger_issues, move, record_move
+from castcorpus.splits.assign import SplitCollector, split_of
 
 CAMPS = ("pro_government", "against", "neutral")
 

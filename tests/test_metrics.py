@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from castcorpus import metrics
-from castcorpus.scoring import PredictionError, score
+from castcorpus.scoring import metrics
+from castcorpus.scoring.scorer import PredictionError, score
 
 
 def test_classification_counts_a_missing_prediction_as_wrong_for_no_class():
@@ -144,7 +144,7 @@ def test_unknown_config_is_refused():
 
 
 def test_predicted_claim_span_past_the_end_of_the_text_is_an_error():
-    from castcorpus.scoring import PredictionError, score
+    from castcorpus.scoring.scorer import PredictionError, score
 
     references = [{"doc_id": "d1", "claim_id": "c1", "start": 0, "end": 5, "type": "event",
                    "check_worthy": True, "speaker": "author", "speaker_actor": None}]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from castcorpus.cli import main
-from castcorpus.validate import validate
+from castcorpus.cli.main import main
+from castcorpus.validation.run import validate
 
 VALID = Path(__file__).parent / "data" / "valid"
 MINIMAL = VALID / "minimal"

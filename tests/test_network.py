@@ -19,8 +19,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from castcorpus.cli import main
-from castcorpus.discourse import Statement, document_statements
+from castcorpus.cli.main import main
+from castcorpus.network.discourse import Statement, document_statements
 
 CORPUS = Path(__file__).parent / "data" / "discourse" / "corpus"
 D1, D2, D3 = "np-market-strike", "rt-market-account", "np-convoy-republished"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from build_helpers import MINIMAL, build
-from castcorpus.cli import main
+from castcorpus.cli.main import main
 
 CASES_DIR = Path(__file__).parent / "data" / "predictions-invalid"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir())

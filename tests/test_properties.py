@@ -8,9 +8,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from castcorpus.anchor import AnchorError, anchor_draft, anchor_quote, occurrences, quote_annotation
+from castcorpus.annotation.anchor import AnchorError, anchor_draft, anchor_quote, occurrences, quote_annotation
 from castcorpus.report import Issue, Report
-from castcorpus.texts import BOM, canonicalize, decode_canonical, text_sha256
+from castcorpus.corpus.texts import BOM, canonicalize, decode_canonical, text_sha256
 
 # Text with the characters that make canonicalization interesting: BOMs, CR, LF, combining
 # marks, precomposed letters, and ordinary ASCII.

@@ -7,10 +7,10 @@ import json
 import re
 import shlex
 
-from castcorpus.build import build_release
-from castcorpus.cli import main
-from castcorpus.hydrate import hydrate_fakes
-from castcorpus.references import read_rows
+from castcorpus.release.build import build_release
+from castcorpus.cli.main import main
+from castcorpus.sources.fakes.hydrate import hydrate_fakes
+from castcorpus.scoring.references import read_rows
 
 
 def _readme_command(repo, name: str) -> list[str]:

@@ -15,10 +15,10 @@ import sys
 import pytest
 
 from build_helpers import MINIMAL, build, copy_minimal, sums
-from castcorpus import release
-from castcorpus.build import BuildError
-from castcorpus.cli import main
-from castcorpus.release import MARKER, OutputFolderError, clear_leftovers, release_problem
+from castcorpus.release import folder as release
+from castcorpus.release.build import BuildError
+from castcorpus.cli.main import main
+from castcorpus.release.folder import MARKER, OutputFolderError, clear_leftovers, release_problem
 
 
 def _tree(top):

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from castcorpus import palette
-from castcorpus.cli import main
-from castcorpus.contrast import AA_GRAPHICS, AA_TEXT, contrast_ratio
-from castcorpus.corpus import Corpus
-from castcorpus.highlight import Mark, to_html
-from castcorpus.render import render
-from castcorpus.splits import anchors, assign
+from castcorpus.viewer import palette
+from castcorpus.cli.main import main
+from contrast import AA_GRAPHICS, AA_TEXT, contrast_ratio
+from castcorpus.corpus.reader import Corpus
+from castcorpus.viewer.highlight import Mark, to_html
+from castcorpus.viewer.render import render
+from castcorpus.splits.assign import anchors, assign
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "valid" / "minimal"
@@ -50,7 +50,7 @@ def test_text_on_every_highlight_colour_meets_wcag_aa(background):
 
 def test_style_sheet_colours_meet_wcag_aa():
     """Fixed colours in viewer.css: text colours on the page and on the backgrounds they sit on."""
-    css = (Path(palette.__file__).parent / "viewer" / "viewer.css").read_text()
+    css = (Path(palette.__file__).parent / "templates" / "viewer.css").read_text()
     pairs = [("#0a4fb4", palette.PAGE), ("#555555", palette.PAGE), ("#555555", "#f6f6f6"),
              ("#6b3b00", "#f6f6f6"), (palette.TEXT, "#fff7d1"), (palette.TEXT, "#fff4ce"), (palette.TEXT, "#f3f3f3")]
     for fg, bg in pairs:

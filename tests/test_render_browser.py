@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from castcorpus import palette
+from castcorpus.viewer import palette
 from conftest import in_ci
-from castcorpus.contrast import rgb
-from castcorpus.corpus import Corpus
-from castcorpus.render import render
+from contrast import rgb
+from castcorpus.corpus.reader import Corpus
+from castcorpus.viewer.render import render
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"

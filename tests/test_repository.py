@@ -54,7 +54,7 @@ def test_citation_file_is_valid_yaml_with_title_and_license(repo):
 def test_dataset_version_is_the_same_everywhere_and_has_a_changelog_entry(repo):
     import json
 
-    from castcorpus import __version__
+    from castcorpus.version import __version__
 
     release = json.loads((repo / "corpus" / "release.json").read_text(encoding="utf-8"))
     citation = yaml.safe_load((repo / "CITATION.cff").read_text(encoding="utf-8"))

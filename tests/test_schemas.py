@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from castcorpus.schema import KINDS, load_schema, validator
-from castcorpus.schemadoc import render
+from castcorpus.corpus.schema import KINDS, load_schema, validator
+from castcorpus.corpus.schemadoc import render
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.schema.json"))
@@ -81,7 +81,7 @@ def _corpus_instances(repo):
 
 
 def test_fast_path_agrees_with_jsonschema_on_valid_and_broken_files(repo):
-    from castcorpus.schema import is_valid
+    from castcorpus.corpus.schema import is_valid
 
     checked = 0
     for kind, instance in _corpus_instances(repo):
@@ -93,7 +93,7 @@ def test_fast_path_agrees_with_jsonschema_on_valid_and_broken_files(repo):
 
 
 def test_fast_path_uses_ecma_end_of_string():
-    from castcorpus.schema import is_valid
+    from castcorpus.corpus.schema import is_valid
 
     meta = json.loads((Path(__file__).resolve().parent.parent / "corpus/documents/duran-2018-04-russian-airstrikes-damascus.json").read_text())
     assert is_valid("document", meta)
@@ -105,7 +105,7 @@ def test_fast_path_uses_ecma_end_of_string():
 @pytest.mark.parametrize("where", ["cue", "attribution-cue", "cluster"])
 def test_fast_path_agrees_with_jsonschema_on_nullable_fields(repo, where, value):
     # The compiled fast path rewrites {"oneOf": [S, null]} as S with a nullable type.
-    from castcorpus.schema import is_valid
+    from castcorpus.corpus.schema import is_valid
 
     annotation = json.loads((repo / "corpus/annotations/duran-2018-04-russian-airstrikes-damascus.json").read_text())
     claim = annotation["claims"][0]
@@ -132,7 +132,7 @@ def test_nullable_rewrite_never_changes_what_a_schema_accepts(schema, instance):
     import fastjsonschema
     from jsonschema import Draft202012Validator
 
-    from castcorpus.schema import _nullable_as_type
+    from castcorpus.corpus.schema import _nullable_as_type
 
     expected = Draft202012Validator(schema).is_valid(instance)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from castcorpus.scoring import default_labels, score
+from castcorpus.scoring.scorer import default_labels, score
 
 POLARITIES = default_labels("stances")["polarity"]
 SENTENCE_LABELS = default_labels("sentences")["label"]

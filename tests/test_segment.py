@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from castcorpus import segment as seg
-from castcorpus.texts import canonicalize
+from castcorpus.corpus import segment as seg
+from castcorpus.corpus.texts import canonicalize
 
 # News-like pieces plus the characters that make offsets hard: multi-byte letters, combining
 # marks, emoji, zero-width and control characters, non-breaking and other Unicode spaces.
@@ -105,7 +105,7 @@ def test_a_headline_byline_and_sentences_are_split_as_a_reader_would():
 @given(texts, st.data())
 def test_the_ner_token_finder_agrees_with_an_index_of_every_token(segment, text, data):
     # actor_ner looks mention edges up by bisection; an index of every token is the reference.
-    from castcorpus.ner import _TokenFinder
+    from castcorpus.release.token_rows import _TokenFinder
 
     sentences = segment(text)
     starts = {a: (si, ti) for si, s in enumerate(sentences) for ti, (a, _) in enumerate(s.tokens)}

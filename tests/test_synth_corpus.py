@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from castcorpus.validate import validate
+from castcorpus.validation.run import validate
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from castcorpus import jsonio
-from castcorpus.anchor import anchor_draft
-from castcorpus.cli import command_names, main
-from castcorpus.corpus import CorpusError
-from castcorpus.jsonio import MAX_TEXT_BYTES, load_json, read_limited
-from castcorpus.validate import validate
+from castcorpus.corpus import jsonio
+from castcorpus.annotation.anchor import anchor_draft
+from castcorpus.cli.main import command_names, main
+from castcorpus.corpus.reader import CorpusError
+from castcorpus.corpus.jsonio import MAX_TEXT_BYTES, load_json, read_limited
+from castcorpus.validation.run import validate
 
 VALID = Path(__file__).parent / "data" / "valid"
 MINIMAL = VALID / "minimal"

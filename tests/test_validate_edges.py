@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from castcorpus.validate_annotations import AnnotationContext, span_issues
+from castcorpus.validation.annotations import AnnotationContext, span_issues
 
 
 @pytest.mark.parametrize("text", ["abc def", None], ids=["hydrated", "not-hydrated"])
@@ -26,8 +26,8 @@ def test_span_range_boundaries(text, start, end, codes):
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from castcorpus.validate_annotations import _mention_layout_issues  # noqa: E402
-from castcorpus.validate_registries import _on_cycles, merge_cycles, merge_ends  # noqa: E402
+from castcorpus.validation.annotations import _mention_layout_issues  # noqa: E402
+from castcorpus.validation.registries import _on_cycles, merge_cycles, merge_ends  # noqa: E402
 
 _mentions = st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 30), st.integers(1, 8)), max_size=25)
 
@@ -101,7 +101,7 @@ def test_merge_ends_follow_each_chain_to_an_unmerged_cluster(target):
 
 
 def test_an_alias_shared_by_many_actors_names_five_and_counts_the_rest():
-    from castcorpus.validate_registries import actor_issues
+    from castcorpus.validation.registries import actor_issues
 
     actors = [{"key": f"actor-{i:02d}", "name": f"Actor {i}", "aliases": ["Shared"]} for i in range(8)]
     messages = {i.pointer: i.message for i in actor_issues(actors, "actors.json") if i.code == "alias-ambiguous"}

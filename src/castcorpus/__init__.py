@@ -1,3 +1,5 @@
 """castcorpus: validate, build and score the CAST-Syria corpus of claims, actors and stances."""
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__"]

@@ -1,0 +1,47 @@
+"""``castcorpus agreement``: agreement between independent annotation passes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from . import add_command
+from castcorpus.corpus.reader import Corpus, CorpusError
+from castcorpus.corpus.jsonio import write_atomic
+
+
+def register(subparsers) -> None:
+    cmd = add_command(subparsers, "agreement",
+                      "Measure agreement between the independent passes in corpus/passes/.",
+                      "castcorpus agreement --out docs/agreement.md")
+    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    cmd.add_argument("--json", action="store_true", help="print the results as JSON")
+    cmd.add_argument("--out", metavar="FILE", help="write the Markdown report here (atomically)")
+    cmd.add_argument("--preface", metavar="FILE", help="Markdown file whose text goes before the tables")
+    cmd.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from castcorpus.annotation.agreement import corpus_agreement, render_markdown  # numpy and krippendorff: only when it runs
+
+    try:
+        results = corpus_agreement(Corpus(args.corpus))
+    except CorpusError as err:
+        print(f"castcorpus agreement: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        plain = {doc: {pair: {k: {f: v for f, v in asdict(layer).items() if f != "label_pairs"}
+                              for k, layer in layers.items()} for pair, layers in pairs.items()}
+                 for doc, pairs in results.items()}
+        print(json.dumps(plain, indent=2))
+    elif args.out:
+        write_atomic(Path(args.out), render_markdown(results, _preface(args)))
+    else:
+        sys.stdout.write(render_markdown(results, _preface(args)))
+    return 0
+
+
+def _preface(args) -> str:
+    return Path(args.preface).read_text(encoding="utf-8") if args.preface else ""

@@ -1,0 +1,28 @@
+"""``castcorpus schema-doc``: regenerate the file-format reference from the schemas."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import add_command
+from castcorpus.corpus.jsonio import write_atomic
+from castcorpus.corpus.schemadoc import render
+
+
+def register(subparsers) -> None:
+    cmd = add_command(subparsers, "schema-doc",
+                      "Write the Markdown reference of every file format, generated from schema/.",
+                      "castcorpus schema-doc --out docs/schema.md")
+    cmd.add_argument("--corpus", default="corpus", help="corpus folder to take examples from (default: ./corpus)")
+    cmd.add_argument("--out", metavar="FILE", help="write here (atomically); default: standard output")
+    cmd.set_defaults(func=run)
+
+
+def run(args) -> int:
+    text = render(args.corpus)
+    if args.out:
+        write_atomic(Path(args.out), text)
+    else:
+        sys.stdout.write(text)
+    return 0

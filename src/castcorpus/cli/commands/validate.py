@@ -1,0 +1,40 @@
+"""``castcorpus validate``: check the corpus and print every finding."""
+
+from __future__ import annotations
+
+import sys
+
+from . import add_command
+from castcorpus.corpus.reader import CorpusError
+from castcorpus.validation.run import validate
+
+
+def register(subparsers) -> None:
+    cmd = add_command(subparsers, "validate",
+                      "Check every corpus file against its schema and the cross-file rules.",
+                      "castcorpus validate corpus --json")
+    cmd.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: ./corpus)")
+    cmd.add_argument("--json", action="store_true", help="print the report as JSON")
+    cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")
+    cmd.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        report = validate(args.path, cache_dir=args.cache)
+    except CorpusError as err:
+        print(f"castcorpus validate: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(report.to_json())
+    else:
+        for line in report.lines():
+            print(line)
+        # Warnings go to standard error: standard output stays the list of findings.
+        for line in report.warning_lines():
+            print(f"warning: {line}", file=sys.stderr)
+        summary = "valid" if report.valid else f"{len(report.issues)} finding(s)"
+        if report.warnings:
+            summary += f", {len(report.warnings)} warning(s)"
+        print(f"{args.path}: {report.files_checked} file(s) checked, {summary}", file=sys.stderr)
+    return 0 if report.valid else 1

@@ -1,0 +1,1 @@
+"""The corpus as files: reading the tree, JSON and schemas, canonical texts, sentences and tokens."""

@@ -1,0 +1,1 @@
+"""Building the release folder: rows, Parquet configs, dataset card, Croissant, charts, datasheet."""

@@ -1,0 +1,226 @@
+"""``build_release``: validate the corpus and write a self-contained release folder.
+
+The release (by default ``dist/cast-syria/``) holds the dataset card ``README.md``,
+``data/<config>/<split>-NNNNN-of-NNNNN.parquet``, the licenses, ``DATASHEET.md`` and
+``CITATION.cff`` when the repository has them, whatever the extra writers add (Croissant,
+charts) and ``SHA256SUMS``. The corpus is read once: the validator's pass derives each
+document's rows and stages them as Arrow (:mod:`castcorpus.release.derive`, in worker processes when
+``jobs > 1``); once every split is known, the staged rows are written as Parquet
+(:mod:`castcorpus.release.write`). Memory stays flat: documents stream, rows go out in batches.
+Everything is written into a staging folder beside the target, which replaces the previous
+release only when the build has succeeded.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from tqdm import tqdm
+
+from castcorpus.version import __version__
+from .card import CardInput, render
+from .charts import write_charts
+from castcorpus.scoring.card_baselines import write_card_section
+from castcorpus.corpus.reader import default_cache_dir
+from .croissant import write_croissant
+from .derive import derive_pass
+from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, make_parents,
+                      remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
+from castcorpus.report import Issue, Report
+from .rowcache import RowCache
+from .stats import Stats
+from .uptodate import RECORD, inputs_digest, is_up_to_date, record
+from castcorpus.validation.run import check_cache_folder
+from .write import write_configs
+
+#: Writers of extra release files (e.g. croissant.json, charts), called as
+#: ``writer(staging_folder, summary)`` after the data and card are written and before
+#: SHA256SUMS, so that their files are checksummed too. Append to add one. A writer must not
+#: change anything under ``data/``: those files were hashed when they were written.
+EXTRA_WRITERS: list[Callable[[Path, "BuildSummary"], None]] = [write_croissant, write_charts, write_card_section]
+
+
+class BuildError(Exception):
+    """The corpus cannot be built; ``report`` holds the validation findings (if any)."""
+
+    def __init__(self, message: str, report: Report | None = None):
+        super().__init__(message)
+        self.report = report
+
+
+#: The dataset version of a corpus without release.json (e.g. a synthetic one).
+UNVERSIONED = "0.0.0"
+
+
+@dataclass
+class BuildSummary:
+    """What a build wrote: rows per config and split, documents left out, issues met."""
+
+    out_dir: Path
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (document id, reason)
+    issues: list[Issue] = field(default_factory=list)
+    splits: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc id -> (split, outlet_split)
+    fingerprint: str = ""
+    files: list[str] = field(default_factory=list)  # release-relative paths, sorted
+    cache_hits: int = 0
+    cache_misses: int = 0
+    up_to_date: bool = False  # True when the release was already built from the same inputs
+    stats: Stats | None = None  # counts of the rows written (raw and documents), for the charts
+    file_hashes: dict[str, str] = field(default_factory=dict)  # release-relative path -> SHA-256 (data files)
+    dataset_version: str = UNVERSIONED  # corpus/release.json's version
+    ledger_sha256: str | None = None  # SHA-256 of the split ledger the splits came from
+
+    def essentials(self) -> dict:
+        """What an up-to-date check needs to report the release again without rebuilding it."""
+        return {"rows": self.rows, "left_out": [list(x) for x in self.left_out],
+                "issues": [[i.file, i.pointer, i.code, i.message] for i in self.issues],
+                "fingerprint": self.fingerprint, "dataset_version": self.dataset_version,
+                "ledger_sha256": self.ledger_sha256}
+
+    @classmethod
+    def from_essentials(cls, out_dir: Path, data: dict) -> "BuildSummary":
+        return cls(out_dir=out_dir, rows=data["rows"], left_out=[tuple(x) for x in data["left_out"]],
+                   issues=[Issue(*x) for x in data["issues"]], fingerprint=data["fingerprint"], up_to_date=True,
+                   dataset_version=data.get("dataset_version", UNVERSIONED), ledger_sha256=data.get("ledger_sha256"))
+
+
+def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dist/cast-syria", *,
+                  cache_dir: str | Path | None = None, progress: bool = False,
+                  repo_root: str | Path | None = None, row_cache: bool = False,
+                  row_cache_dir: str | Path | None = None,
+                  extra_writers: list[Callable[[Path, BuildSummary], None]] | None = None,
+                  force: bool = False, jobs: int = 1) -> BuildSummary:
+    """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
+
+    ``cache_dir`` is where hydrated external texts are (as for ``validate``; default
+    :func:`castcorpus.corpus.reader.default_cache_dir`). With ``row_cache=True``, derived rows are
+    cached in ``row_cache_dir`` (default ``<cache_dir>/rows``); off by default, because reading
+    an entry back costs nearly as much as deriving the rows again (docs/benchmarks.md). A
+    rebuild with nothing changed needs no cache: it is skipped by the inputs' digest.
+    ``repo_root`` holds LICENSE, licenses/, DATASHEET.md and CITATION.cff (default: the
+    corpus's parent). With ``jobs > 1``, that many worker processes check and derive the
+    documents (:func:`castcorpus.release.derive.derive_pass`; ``castcorpus build`` uses one per core);
+    the release is the same for any number. Workers are spawned, so a script that calls this
+    with ``jobs > 1`` needs the ``if __name__ == "__main__":`` guard that multiprocessing asks for.
+    Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.
+    """
+    corpus_root, out_dir = Path(corpus_root), Path(out_dir)
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    repo = Path(repo_root) if repo_root else corpus_root.resolve().parent
+    check_output_folder(out_dir, corpus_root, repo)
+    check_cache_folder(cache)
+    clear_leftovers(out_dir)  # a killed build's leftovers go even when this build has nothing to do
+    # Custom writers are not part of the inputs' digest: a build with them always runs.
+    digest = None if extra_writers else inputs_digest(corpus_root, cache, repo)
+    if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
+        return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
+    made = make_parents(out_dir)
+    staging, done = None, False
+    try:
+        staging = staging_folder(out_dir)
+        with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
+            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs)
+        copy_repository_files(repo, staging)
+        for writer in [*EXTRA_WRITERS, *(extra_writers or [])]:
+            writer(staging, summary)
+        if digest:
+            (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
+        write_marker(staging, summary.fingerprint, __version__)
+        summary.files = sha256sums(staging, summary.file_hashes)
+        replace_atomically(staging, out_dir)
+        done = True
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        if not done:
+            remove_made(made)  # a failed build leaves no new empty folders behind
+    return summary
+
+
+def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
+    if not enabled:
+        return RowCache(None)
+    return RowCache(Path(folder))
+
+
+def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCache, progress: bool,
+                out_dir: Path, jobs: int) -> BuildSummary:
+    """Validate and derive in one pass, then write the staged rows by split; the summary."""
+    total = sum(1 for _ in (corpus_root / "documents").glob("*.json"))
+    with tqdm(total=total, disable=not progress, desc="build", unit="doc") as bar:
+        with _cyclic_gc_paused():
+            result = derive_pass(corpus_root, cache, staging / STAGE, rows_cache, bar, jobs)
+    try:
+        report = result.report
+        cache_findings = [issue for issue in report.issues if result.cache_finding(issue)]
+        if len(cache_findings) < len(report.issues):
+            raise BuildError(f"{corpus_root}: the corpus is invalid ({len(report.issues)} finding(s))", report)
+        summary = BuildSummary(out_dir=out_dir, splits=result.splits,
+                               dataset_version=(result.release or {}).get("version", UNVERSIONED),
+                               ledger_sha256=result.ledger_sha256)
+        summary.issues.extend(cache_findings + result.issues)
+        summary.left_out = result.left_out()
+        written = write_configs(staging, result, summary.splits, jobs)
+    finally:
+        result.discard()
+        if (staging / STAGE).exists():
+            shutil.rmtree(staging / STAGE)  # no ignore_errors: staged rows must never ship
+    summary.rows, summary.file_hashes, summary.stats = written.rows, written.file_hashes, written.stats
+    summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
+    summary.fingerprint = data_fingerprint(summary.file_hashes)
+    card = CardInput(written.splits, summary.fingerprint, summary.dataset_version, len(result.positions),
+                     result.annotated, len(summary.left_out), package_version=__version__,
+                     ledger_sha256=summary.ledger_sha256,
+                     mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues),
+                     claims_off_tokens=sum(i.code.startswith("claim-") and i.message.endswith("claim_spans")
+                                           for i in summary.issues),
+                     extra_sections=[_statistics_section(staging, written.splits), _agreement_section(corpus_root)])
+    (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
+    return summary
+
+
+def _statistics_section(staging: Path, splits) -> str:
+    """The card's rows, tokens and label distributions per config and split, read from the written files."""
+    from .card import config_order
+    from .card_statistics import split_statistics, statistics_section
+
+    patterns = {config: {split: stats.pattern for split, stats in by_split.items()}
+                for config, by_split in splits.items()}
+    return statistics_section(split_statistics(staging, patterns), config_order(splits))
+
+
+def _agreement_section(corpus_root: Path) -> str:
+    """The card's agreement figures, from the corpus's independent passes."""
+    from castcorpus.annotation.agreement import card_section, corpus_agreement
+    from castcorpus.corpus.reader import Corpus
+
+    return card_section(corpus_agreement(Corpus(corpus_root)))
+
+
+#: Folder of the staging files inside the staging release (removed before the release is done).
+STAGE = ".rows"
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause the cyclic garbage collector while documents stream through.
+
+    Rows are plain dicts and lists without reference cycles (reference counting frees them),
+    but each automatic collection re-scans every row buffered for staging: on synthetic
+    corpora that cost 10 to 15% of a build's CPU time. The deriver collects explicitly every
+    few thousand documents, so that cyclic garbage of the libraries it calls cannot pile up.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,0 +1,106 @@
+"""The card's per-split statistics: rows, tokens and label distributions, read back from the
+written Parquet files so the card describes exactly what ships."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from .features import OUTLET_SUFFIX, features
+from castcorpus.splits.assign import SPLITS
+
+#: The columns a learner predicts, per base config (the card shows their distribution).
+TASK_LABELS = {
+    "sentences": ("label",),
+    "checkworthiness": ("label",),
+    "claims": ("type", "check_worthy", "certainty", "speaker_type"),
+    "stances": ("polarity", "explicit"),
+    "actor_ner": ("ner_tags",),
+    "claim_spans": ("span_tags",),
+    "raw": ("fakes_label", "annotated"),
+}
+
+#: The column whose whitespace-separated tokens are counted, per base config.
+TOKEN_COLUMN = {"documents": "text", "sentences": "text", "checkworthiness": "text", "claims": "text", "stances": "context",
+                "actor_ner": "tokens", "claim_spans": "tokens", "raw": "text"}
+
+
+def _base(config: str) -> str:
+    return config[: -len(OUTLET_SUFFIX)] if config.endswith(OUTLET_SUFFIX) else config
+
+
+def _read(release: Path, pattern: str, columns: list[str]):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(path, columns=columns) for path in sorted(release.glob(pattern))]
+    return pa.concat_tables(tables) if tables else None
+
+
+def _token_count(table, column: str) -> int:
+    import pyarrow.compute as pc
+
+    values = table.column(column)
+    if column == "tokens":
+        return int(pc.sum(pc.list_value_length(values)).as_py() or 0)
+    return int(pc.sum(pc.list_value_length(pc.utf8_split_whitespace(values))).as_py() or 0)
+
+
+def label_counts(config: str, column: str, values: list) -> Counter:
+    """Counts of one label column's values, by label name (``ner_tags``: mentions by actor type)."""
+    feature = features(_base(config))[column]
+    names = getattr(getattr(feature, "feature", feature), "names", None)
+    counts: Counter = Counter()
+    for value in values:
+        if isinstance(value, list):  # a sequence of BIO tags: count the mentions (B- tags) by type
+            counts.update(names[tag][2:] for tag in value if names[tag].startswith("B-"))
+        elif value is None:
+            counts["(none)"] += 1
+        else:
+            counts[names[value] if names else str(value).lower()] += 1
+    return counts
+
+
+def split_statistics(release: Path, patterns: dict[str, dict[str, str]]) -> dict:
+    """``{config: {split: {"rows", "tokens", "labels": {column: Counter}}}}`` for the written files.
+
+    ``patterns`` maps config -> split -> the data_files pattern relative to ``release``.
+    """
+    stats: dict = {}
+    for config, splits in patterns.items():
+        base = _base(config)
+        labels = list(TASK_LABELS.get(base, ()))
+        token_column = TOKEN_COLUMN.get(base)
+        columns = labels + ([token_column] if token_column else [])
+        for split, pattern in splits.items():
+            table = _read(release, pattern, columns)
+            if table is None:
+                continue
+            stats.setdefault(config, {})[split] = {
+                "rows": table.num_rows,
+                "tokens": _token_count(table, token_column) if token_column else 0,
+                "labels": {column: label_counts(config, column, table.column(column).to_pylist())
+                           for column in labels},
+            }
+    return stats
+
+
+def _cell(counts: Counter) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def statistics_section(stats: dict, order: list[str]) -> str:
+    """The card section: one table row per config and split."""
+    lines = ["## Rows, tokens and labels per split", "",
+             "Tokens are whitespace-separated tokens of each config's text column (`context` for `stances`, "
+             "`tokens` for `actor_ner`). Labels are the columns a learner predicts; `ner_tags` counts mentions "
+             "(B- tags) by actor type; `fakes_label` is FA-KES's label (1 credible, 0 fake; none for the seed).",
+             "", "| config | split | rows | tokens | labels |", "|---|---|---|---|---|"]
+    for config in order:
+        for split in SPLITS:
+            entry = stats.get(config, {}).get(split)
+            if entry is None:
+                continue
+            labels = "; ".join(f"`{column}`: {_cell(counts)}" for column, counts in entry["labels"].items())
+            lines.append(f"| `{config}` | {split} | {entry['rows']} | {entry['tokens']} | {labels or '-'} |")
+    return "\n".join(lines)

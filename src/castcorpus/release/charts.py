@@ -1,0 +1,107 @@
+"""Bar charts of a :class:`~castcorpus.release.stats.Stats` as PNG files (matplotlib, Agg backend).
+
+Needs the ``charts`` extra. The build draws them into ``charts/`` (:func:`write_charts`, an
+extra writer) from the counts of the rows it wrote, the same counts as
+:func:`~castcorpus.release.stats.release_stats` reads back from the Parquet files (tested), without
+holding a config in memory; ``castcorpus datasheet`` draws the
+repository's copies (docs/charts/) from the corpus. PNG metadata carries no software version
+or date, so that redrawing the same counts gives the same bytes on one matplotlib version.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .stats import Stats, release_stats
+
+#: Chart file names (without .png) and titles, in the order the card and datasheet show them.
+CHARTS = {
+    "claim-types": "Claims per type",
+    "certainty": "Claims per certainty",
+    "check-worthiness": "Claims per check-worthiness",
+    "stance-polarity": "Stances per polarity",
+    "actor-types": "Annotated actors per type (distinct actors)",
+    "outlets-splits": "Documents per outlet and split",
+}
+_SPLITS = ("train", "validation", "test")
+_COLOURS = {"train": "#4477aa", "validation": "#ccbb44", "test": "#ee6677"}
+
+
+def _figure_class():
+    # The Figure class alone, not pyplot: no global figure manager or GUI backend to set up
+    # (importing pyplot took about a second of each build); savefig renders PNG with Agg.
+    from matplotlib.figure import Figure
+
+    return Figure
+
+
+def _bars(Figure, title: str, counts: dict[str, int]):
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    fig = Figure(figsize=(6.4, 0.35 * max(len(items), 2) + 1.2))
+    ax = fig.subplots()
+    labels, values = [k for k, _ in items], [v for _, v in items]
+    ax.barh(labels, values, color="#4477aa")
+    ax.invert_yaxis()
+    for y, value in enumerate(values):
+        ax.text(value, y, f" {value}", va="center", fontsize=8)
+    ax.set_title(title)
+    ax.set_xlabel("count")
+    ax.margins(x=0.12)
+    return fig
+
+
+def _outlets(Figure, title: str, stats: Stats):
+    outlets = sorted({o for o, _ in stats.outlet_split},
+                     key=lambda o: (-sum(stats.outlet_split[(o, s)] for s in _SPLITS), o))
+    fig = Figure(figsize=(6.4, 0.3 * max(len(outlets), 2) + 1.4))
+    ax = fig.subplots()
+    left = [0] * len(outlets)
+    for split in _SPLITS:
+        values = [stats.outlet_split[(o, split)] for o in outlets]
+        ax.barh(outlets, values, left=left, label=split, color=_COLOURS[split])
+        left = [a + b for a, b in zip(left, values)]
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.set_xlabel("documents (split by document group)")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def draw(stats: Stats, folder: str | Path) -> list[Path]:
+    """Draw every chart of ``stats`` into ``folder``; the paths written, in :data:`CHARTS` order."""
+    Figure = _figure_class()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"claim-types": stats.claim_types, "certainty": stats.certainty,
+            "check-worthiness": stats.check_worthy, "stance-polarity": stats.polarity,
+            "actor-types": stats.actor_types}
+    paths = []
+    for name, title in CHARTS.items():
+        fig = _outlets(Figure, title, stats) if name == "outlets-splits" else _bars(Figure, title, data[name])
+        fig.tight_layout()
+        path = folder / f"{name}.png"
+        fig.savefig(path, dpi=100, metadata={"Software": None})
+        paths.append(path)
+    return paths
+
+
+def markdown(prefix: str) -> str:
+    """Image links to the charts under ``prefix`` (e.g. ``charts`` or ``docs/charts``)."""
+    return "\n\n".join(f"![{title}]({prefix}/{name}.png)" for name, title in CHARTS.items())
+
+
+def write_charts(staging: Path, summary) -> None:
+    """Extra writer of the build: charts of what the release holds, and a section in its card."""
+    from .card import append_section
+
+    try:
+        stats = getattr(summary, "stats", None)  # counted by the build as it wrote the rows
+        draw(stats if stats is not None else release_stats(staging), staging / "charts")
+    except ImportError:  # matplotlib is an extra: the release is still complete without charts
+        from castcorpus.report import Issue
+
+        summary.issues.append(Issue("charts", "", "charts-skipped",
+                                    "matplotlib is not installed (pip install 'castcorpus[charts]'); no charts drawn"))
+        return
+    append_section(staging / "README.md", "## Charts\n\nDrawn from this release's `documents` and `raw` "
+                   "configs (documents whose text was not available are not counted).\n\n" + markdown("charts"))

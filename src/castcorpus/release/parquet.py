@@ -1,0 +1,145 @@
+"""Writing config splits as Parquet shards, incrementally, in row groups.
+
+A :class:`ConfigWriter` takes the staged Arrow batches of one config (:mod:`castcorpus.release.stage`)
+for both split schemes (the config and its ``_by_outlet`` twin): it fills the split columns,
+and routes the rows of each split, by a filter on the rows' split codes, to that split's
+:class:`SplitWriter`, which writes row groups of a fixed size with
+:class:`pyarrow.parquet.ParquetWriter`. Rows reach this module as Arrow, converted once for
+both schemes. Shards are numbered at the end (``train-00000-of-00002.parquet``), when their
+count is known; nothing is written for a split that never receives a row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datasets import Features
+
+from castcorpus.splits.assign import SPLITS
+
+#: Rows per row group and per shard. Small row groups keep memory flat while streaming.
+ROWS_PER_GROUP = 2_000
+ROWS_PER_SHARD = 200_000
+
+
+class SplitWriter:
+    """Writes the rows of one split of one config into ``folder``, from Arrow tables."""
+
+    def __init__(self, folder: Path, split: str, schema: pa.Schema,
+                 rows_per_group: int = ROWS_PER_GROUP, rows_per_shard: int = ROWS_PER_SHARD):
+        self.folder, self.split, self.schema = folder, split, schema
+        self.rows_per_group, self.rows_per_shard = rows_per_group, rows_per_shard
+        self.pending: list[pa.Table] = []
+        self.pending_rows = 0
+        self.parts: list[Path] = []
+        self.writer: pq.ParquetWriter | None = None
+        self.shard_rows = 0
+        self.num_rows = 0
+        # Uncompressed size of the column data, from the files' footers: unlike the Arrow
+        # tables' nbytes, it does not depend on how the rows were batched on their way here
+        # (validity bitmaps come and go with the batches), so a release is the same bytes
+        # whatever the number of build processes.
+        self.num_bytes = 0
+
+    def add_table(self, table: pa.Table) -> None:
+        """Queue rows (ClassLabel columns already as ids); full row groups are written."""
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        while self.pending_rows >= self.rows_per_group:
+            self._write_group(self.rows_per_group)
+
+    def _write_group(self, size: int) -> None:
+        queued = pa.concat_tables(self.pending)
+        group, rest = queued.slice(0, size).combine_chunks(), queued.slice(size)
+        self.pending, self.pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
+        if self.writer is None or self.shard_rows >= self.rows_per_shard:
+            self._open_shard()
+        self.writer.write_table(group, row_group_size=group.num_rows)
+        self.num_rows += group.num_rows
+        self.shard_rows += group.num_rows
+
+    def _open_shard(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        part = self.folder / f".{self.split}-{len(self.parts):05d}.part"
+        self.parts.append(part)
+        self.writer = pq.ParquetWriter(part, self.schema, compression="zstd")
+        self.shard_rows = 0
+
+    def close(self) -> list[Path]:
+        """Write what is queued, close and give the shards their final names; the paths written."""
+        if self.pending_rows:
+            self._write_group(self.pending_rows)
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        for part in self.parts:
+            metadata = pq.read_metadata(part)
+            self.num_bytes += sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        total = len(self.parts)
+        final = []
+        for index, part in enumerate(self.parts):
+            target = self.folder / f"{self.split}-{index:05d}-of-{total:05d}.parquet"
+            part.rename(target)
+            final.append(target)
+        return final
+
+    def abort(self) -> None:
+        """Close without finishing (the staging folder is removed by the caller)."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+class ConfigWriter:
+    """Rows of one config for its folders under both split schemes, e.g. ``data/claims`` and
+    ``data/claims_by_outlet``; :attr:`writers` maps ``(config folder, split)`` to its writer.
+    A folder given as None is not written (so that each scheme can have a writer of its own,
+    in its own thread)."""
+
+    def __init__(self, folders: tuple[Path | None, Path | None], features: Features,
+                 rows_per_group: int = ROWS_PER_GROUP):
+        self.folders, self.schema = folders, features.arrow_schema
+        self.rows_per_group = rows_per_group
+        self.writers: dict[tuple[str, str], SplitWriter] = {}
+
+    def add_table(self, table: pa.Table, codes: tuple[np.ndarray, np.ndarray]) -> pa.Table:
+        """Hand each split its rows of ``table``; ``codes`` gives every row's split in each
+        scheme, as an index into :data:`castcorpus.splits.assign.SPLITS`. Returns the rows as written
+        (with the split columns filled, in the configs that have them)."""
+        table = _with_split_columns(table, codes)
+        for folder, scheme_codes in zip(self.folders, codes):
+            if folder is None:
+                continue
+            present = np.flatnonzero(np.bincount(scheme_codes, minlength=len(SPLITS)))
+            for code in present:
+                part = table if len(present) == 1 else table.filter(pa.array(scheme_codes == code))
+                self._writer(folder, SPLITS[code]).add_table(part)
+        return table
+
+    def _writer(self, folder: Path, split: str) -> SplitWriter:
+        writer = self.writers.get((folder.name, split))
+        if writer is None:
+            writer = self.writers[(folder.name, split)] = SplitWriter(folder, split, self.schema, self.rows_per_group)
+        return writer
+
+    def abort(self) -> None:
+        """Close every split writer without finishing."""
+        for writer in self.writers.values():
+            writer.abort()
+
+
+_SPLIT_NAMES = pa.array(SPLITS, pa.string())
+
+
+def _with_split_columns(table: pa.Table, codes: tuple[np.ndarray, np.ndarray]) -> pa.Table:
+    """Fill the ``split`` and ``outlet_split`` columns of the configs that have them."""
+    for name, scheme_codes in zip(("split", "outlet_split"), codes):
+        index = table.schema.get_field_index(name)
+        if index >= 0:
+            table = table.set_column(index, table.schema.field(index), _SPLIT_NAMES.take(pa.array(scheme_codes)))
+    return table

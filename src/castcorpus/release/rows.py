@@ -1,0 +1,230 @@
+"""Per-document rows of every config, as plain dicts (labels as names, no split columns).
+
+:func:`document_rows` is a pure function of the document (metadata, annotation, text) and
+the registries, which is what lets :mod:`castcorpus.release.build` cache its result by content hash.
+Split columns are added by the build, because a split depends on other documents too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .features import claim_types
+from .token_rows import claim_span_rows, ner_rows
+from castcorpus.report import Issue
+from castcorpus.corpus.segment import Sentence, overlapping, segment
+
+
+@dataclass(frozen=True)
+class Registries:
+    """What rows need from the registries: actor, outlet, event and place entries by key."""
+
+    actors: dict[str, dict[str, Any]]
+    outlets: dict[str, dict[str, Any]]
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    places: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def camp(self, meta: dict[str, Any]) -> str | None:
+        """The media camp of the outlet that published the document (outlets.json ``camp``)."""
+        return self.outlets[meta["outlet"]].get("camp")
+
+    def event(self, key: str) -> dict[str, Any]:
+        """An event of ``reports_on`` as the rows show it, with its place's name."""
+        event = self.events[key]
+        place = self.places.get(event["place"], {})
+        return {"event": key, "kind": event["kind"], "start": event["start"], "end": event["end"],
+                "place": place.get("name"), "governorate": place.get("governorate"),
+                "description": event["description"]}
+
+    def resolve(self, ref: str, meta: dict[str, Any]) -> tuple[str, str, str]:
+        """``(key, name, type)`` of an actor reference; ``author`` is the document's voice,
+        the actor of its original outlet (or of its outlet when it is no republication)."""
+        if ref == "author":
+            outlet = (meta.get("republication") or {}).get("original_outlet") or meta["outlet"]
+            ref = self.outlets[outlet]["actor"]
+        actor = self.actors[ref]
+        return ref, actor["name"], actor["type"]
+
+
+def _span(span: dict | None, text: str) -> dict | None:
+    if span is None:
+        return None
+    return {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]]}
+
+
+def _meta_columns(meta: dict[str, Any], text: str, reg: Registries) -> dict[str, Any]:
+    record = meta.get("source_record")
+    return {
+        "id": meta["id"], "collection": meta["collection"], "outlet": meta["outlet"],
+        "outlet_camp": reg.camp(meta),
+        "original_outlet": (meta.get("republication") or {}).get("original_outlet"),
+        "title": meta["title"], "authors": meta["authors"], "url": meta["url"],
+        "date": meta["published"]["value"], "language": meta["language"],
+        "text": text, "text_sha256": meta["text_sha256"],
+        "rights": meta["rights"],
+        "reports_on": [reg.event(key) for key in meta.get("reports_on", [])],
+        "source_record": None if record is None else {
+            "row": record["row"], "unit_id": record["unit_id"], "label": record["label"],
+            "location": record.get("location"), "date": record.get("date")},
+    }
+
+
+def _document_row(meta, annotation, text, reg: Registries) -> dict[str, Any]:
+    provenance = annotation["provenance"]
+    return {
+        **_meta_columns(meta, text, reg),
+        "guidelines_version": annotation["guidelines_version"],
+        "provenance": {"annotators": provenance["annotators"], "status": provenance["status"],
+                       "passes": provenance.get("passes", []), "date": provenance["date"],
+                       "note": provenance.get("note")},
+        "actors": [{"actor": e["actor"], "name": reg.actors[e["actor"]]["name"],
+                    "type": reg.actors[e["actor"]]["type"],
+                    "mentions": [_span(m, text) for m in e["mentions"]]} for e in annotation["actors"]],
+        "claims": [{**c, "span": _span(c["span"], text), "cue": _span(c["cue"], text),
+                    "attribution": [{"source": s["source"], "cue": _span(s["cue"], text)} for s in c["attribution"]],
+                    "other_clusters": c.get("other_clusters", []), "note": c.get("note")}
+                   for c in annotation["claims"]],
+        "stances": [{"id": s["id"], "holder": s["holder"],
+                     "target": {"actor": s["target"].get("actor"), "claim": s["target"].get("claim")},
+                     "polarity": s["polarity"], "explicit": s["explicit"],
+                     "evidence": [_span(e, text) for e in s["evidence"]], "note": s.get("note")}
+                    for s in annotation["stances"]],
+    }
+
+
+def raw_row(meta: dict[str, Any], annotated: bool, text: str, reg: Registries) -> dict[str, Any]:
+    """The ``raw`` row of a document whose text is available."""
+    record = meta.get("source_record") or {}
+    events = [reg.event(key) for key in meta.get("reports_on", [])]
+    return {
+        "id": meta["id"], "collection": meta["collection"], "outlet": meta["outlet"],
+        "outlet_camp": reg.camp(meta),
+        "original_outlet": (meta.get("republication") or {}).get("original_outlet"),
+        "date": meta["published"]["value"],
+        # The source's own location when it gives one, else where the first reported event was.
+        "location": record.get("location") or (events[0]["place"] if events else None),
+        "events": [e["event"] for e in events],
+        "fakes_label": record.get("label") if meta["collection"] == "fa-kes" else None,
+        "annotated": annotated, "text": text, "text_sha256": meta["text_sha256"],
+    }
+
+
+def _context(text: str, sentences: list[Sentence], spans: list[dict]) -> tuple[str, int]:
+    """The sentences around ``spans``: contiguous runs of sentences joined by `` [...] ``,
+    and the offset where the first run starts. Falls back to the spans themselves."""
+    indices = sorted({i for s in spans for i in overlapping(sentences, s["start"], s["end"])})
+    if not indices:
+        return " [...] ".join(text[s["start"]:s["end"]] for s in spans), spans[0]["start"]
+    runs, run = [], [indices[0]]
+    for i in indices[1:]:
+        if i == run[-1] + 1:
+            run.append(i)
+        else:
+            runs.append(run)
+            run = [i]
+    runs.append(run)
+    parts = [text[sentences[r[0]].start:sentences[r[-1]].end] for r in runs]
+    return " [...] ".join(parts), sentences[indices[0]].start
+
+
+def _sentence_rows(annotation, text, sentences) -> list[dict]:
+    rows = []
+    for si, sentence in enumerate(sentences):
+        inside = [c for c in annotation["claims"]
+                  if c["span"]["start"] < sentence.end and sentence.start < c["span"]["end"]]
+        types = {c["type"] for c in inside}
+        rows.append({
+            "sentence_index": si, "start": sentence.start, "end": sentence.end,
+            "text": text[sentence.start:sentence.end], "label": "claim" if inside else "no_claim",
+            # In the schema's order, so equal sets give equal lists.
+            "claim_types": [t for t in claim_types() if t in types],
+            "claim_ids": [c["id"] for c in inside],
+        })
+    return rows
+
+
+def _checkworthiness_rows(annotation, text, sentences) -> list[dict]:
+    rows = []
+    for si, sentence in enumerate(sentences):
+        worthy = [c["id"] for c in annotation["claims"] if c["check_worthy"]
+                  and c["span"]["start"] < sentence.end and sentence.start < c["span"]["end"]]
+        rows.append({"sentence_index": si, "start": sentence.start, "end": sentence.end,
+                     "text": text[sentence.start:sentence.end],
+                     "label": "check_worthy" if worthy else "not_check_worthy", "claim_ids": worthy})
+    return rows
+
+
+def _claim_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict]:
+    rows = []
+    for claim in annotation["claims"]:
+        span = claim["span"]
+        context, context_start = _context(text, sentences, [span])
+        key, name, kind = reg.resolve(claim["speaker"], meta)
+        rows.append({
+            "claim_id": claim["id"], "text": text[span["start"]:span["end"]],
+            "start": span["start"], "end": span["end"], "context": context, "context_start": context_start,
+            "proposition": claim["proposition"], "type": claim["type"], "check_worthy": claim["check_worthy"],
+            "certainty": claim["certainty"], "speaker": claim["speaker"], "speaker_actor": key,
+            "speaker_name": name, "speaker_type": kind,
+            "cue": None if claim["cue"] is None else text[claim["cue"]["start"]:claim["cue"]["end"]],
+            "attribution": [_attribution_step(step, meta, text, reg) for step in claim["attribution"]],
+            "agents": claim["agents"], "patients": claim["patients"], "cluster": claim["cluster"],
+            "other_clusters": claim.get("other_clusters", []),
+        })
+    return rows
+
+
+def _attribution_step(step, meta, text, reg: Registries) -> dict:
+    key, name, _ = reg.resolve(step["source"], meta)
+    cue = step["cue"]
+    return {"source": step["source"], "actor": key, "name": name,
+            "cue": None if cue is None else text[cue["start"]:cue["end"]]}
+
+
+def _stance_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict]:
+    claims = {c["id"]: c for c in annotation["claims"]}
+    rows = []
+    for stance in annotation["stances"]:
+        key, name, kind = reg.resolve(stance["holder"], meta)
+        target = stance["target"]
+        row = {"stance_id": stance["id"], "holder": stance["holder"], "holder_actor": key,
+               "holder_name": name, "holder_type": kind, "target_kind": "actor" if "actor" in target else "claim",
+               "target_actor": None, "target_name": None, "target_type": None,
+               "target_claim": None, "target_proposition": None, "target_claim_text": None}
+        if "actor" in target:
+            _, row["target_name"], row["target_type"] = reg.resolve(target["actor"], meta)
+            row["target_actor"] = target["actor"]
+        else:
+            claim = claims[target["claim"]]
+            row.update(target_claim=claim["id"], target_proposition=claim["proposition"],
+                       target_claim_text=text[claim["span"]["start"]:claim["span"]["end"]])
+        row.update(polarity=stance["polarity"], explicit=stance["explicit"],
+                   evidence=[text[e["start"]:e["end"]] for e in stance["evidence"]],
+                   context=_context(text, sentences, stance["evidence"])[0])
+        rows.append(row)
+    return rows
+
+
+def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text: str,
+                  reg: Registries, file: str) -> tuple[dict[str, list[dict]], list[Issue]]:
+    """Rows of every base config for one document with text, and the issues met.
+
+    Unannotated documents yield only a ``raw`` row. ``file`` names the annotation file in issues.
+    """
+    rows: dict[str, list[dict]] = {"raw": [raw_row(meta, annotation is not None, text, reg)]}
+    if annotation is None:
+        return rows, []
+    sentences = segment(text)
+    common = {"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta)}
+    types = {key: reg.actors[key]["type"] for key in reg.actors}
+    ner, issues = ner_rows(annotation, text, sentences, types, file)
+    rows["documents"] = [_document_row(meta, annotation, text, reg)]
+    rows["sentences"] = [{**common, **r} for r in _sentence_rows(annotation, text, sentences)]
+    rows["checkworthiness"] = [{**common, **r} for r in _checkworthiness_rows(annotation, text, sentences)]
+    rows["claims"] = [{**common, **r} for r in _claim_rows(meta, annotation, text, sentences, reg)]
+    rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, sentences, reg)]
+    rows["actor_ner"] = [{**common, **r} for r in ner]
+    spans, span_issues = claim_span_rows(annotation, text, sentences, file)
+    rows["claim_spans"] = [{**common, **r} for r in spans]
+    return rows, issues + span_issues

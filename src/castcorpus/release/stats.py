@@ -1,0 +1,168 @@
+"""Counts that describe the corpus (for DATASHEET.md) or a release (for its charts).
+
+:func:`corpus_stats` reads the corpus's JSON files only (no texts, so it works before
+hydration) and assigns splits as the build does; :func:`release_stats` reads a release's
+``documents`` and ``raw`` Parquet files, i.e. what the release actually holds. Both fill the
+same :class:`Stats`, from which the datasheet and the charts are drawn.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from castcorpus.corpus.reader import Corpus
+from castcorpus.splits.assign import corpus_splits
+
+
+@dataclass
+class Stats:
+    """Counts of documents, annotations and labels; Counters keyed by label or name."""
+
+    documents: int = 0
+    annotated: int = 0
+    by_collection: Counter = field(default_factory=Counter)  # collection -> documents
+    annotated_by_collection: Counter = field(default_factory=Counter)
+    status: Counter = field(default_factory=Counter)  # provenance status -> annotated documents
+    guidelines: Counter = field(default_factory=Counter)  # guideline version -> annotated documents
+    double_annotated: int = 0  # annotated documents with two or more independent passes
+    annotators: Counter = field(default_factory=Counter)  # annotator -> documents annotated
+    claims: int = 0
+    stances: int = 0
+    mentions: int = 0
+    claim_types: Counter = field(default_factory=Counter)
+    certainty: Counter = field(default_factory=Counter)
+    check_worthy: Counter = field(default_factory=Counter)  # "yes" / "no"
+    polarity: Counter = field(default_factory=Counter)
+    explicit: Counter = field(default_factory=Counter)  # "explicit" / "implicit"
+    actor_types: Counter = field(default_factory=Counter)  # type -> distinct actors annotated
+    mention_types: Counter = field(default_factory=Counter)  # type -> mentions
+    outlet_split: Counter = field(default_factory=Counter)  # (outlet, split) -> documents
+    split: Counter = field(default_factory=Counter)  # (scheme, split, "all"|"annotated") -> documents
+    annotated_by_outlet: Counter = field(default_factory=Counter)
+    passes: dict = field(default_factory=dict)  # doc id -> annotators of independent passes (corpus only)
+    gold_ids: set = field(default_factory=set)  # ids of the annotated documents
+
+    def merge(self, other: "Stats") -> None:
+        """Add the counts of ``other``, counted over other rows. Distinct-actor counts
+        (``actor_types``) add up only when the two saw different actors; the build counts all
+        ``documents`` rows in one :class:`ReleaseCounter`, so they do."""
+        for name in self.__dataclass_fields__:
+            setattr(self, name, _merge_field(getattr(self, name), getattr(other, name)))
+
+
+def _merge_field(mine, theirs):
+    if isinstance(mine, set):
+        return mine | theirs
+    if isinstance(mine, dict) and not isinstance(mine, Counter):
+        return {**mine, **theirs}
+    if isinstance(mine, Counter):
+        merged = Counter(mine)
+        merged.update(theirs)  # unlike +, keeps zero counts
+        return merged
+    return mine + theirs
+
+
+def _add_annotation(stats: Stats, annotation: dict, actor_type, seen_actors: set) -> None:
+    """Count one gold annotation; ``annotation`` uses the corpus's own field names."""
+    stats.annotated += 1
+    provenance = annotation.get("provenance") or {}
+    stats.status[provenance.get("status") or "unknown"] += 1
+    stats.guidelines[annotation.get("guidelines_version") or "unknown"] += 1
+    stats.double_annotated += len(provenance.get("passes") or []) >= 2
+    for annotator in provenance.get("annotators") or []:
+        stats.annotators[annotator] += 1
+    for claim in annotation.get("claims") or []:
+        stats.claims += 1
+        stats.claim_types[claim["type"]] += 1
+        stats.certainty[claim["certainty"]] += 1
+        stats.check_worthy["yes" if claim["check_worthy"] else "no"] += 1
+    for stance in annotation.get("stances") or []:
+        stats.stances += 1
+        stats.polarity[stance["polarity"]] += 1
+        stats.explicit["explicit" if stance["explicit"] else "implicit"] += 1
+    for actor in annotation.get("actors") or []:
+        kind = actor_type(actor)
+        n = len(actor.get("mentions") or [])
+        stats.mentions += n
+        stats.mention_types[kind] += n
+        if actor["actor"] not in seen_actors:
+            seen_actors.add(actor["actor"])
+            stats.actor_types[kind] += 1
+
+
+def _add_document(stats: Stats, collection: str, outlet: str, splits: tuple[str, str], annotated: bool) -> None:
+    stats.documents += 1
+    stats.by_collection[collection] += 1
+    split, by_outlet = splits
+    stats.outlet_split[(outlet, split)] += 1
+    for scheme, which in (("document", split), ("outlet", by_outlet)):
+        stats.split[(scheme, which, "all")] += 1
+        stats.split[(scheme, which, "annotated")] += annotated
+    if annotated:
+        stats.annotated_by_collection[collection] += 1
+        stats.annotated_by_outlet[outlet] += 1
+
+
+def corpus_stats(corpus_root: str | Path) -> Stats:
+    """Counts over the corpus's JSON files (texts are not needed)."""
+    corpus = Corpus(corpus_root)
+    types = {key: actor["type"] for key, actor in corpus.actors.items()}
+    stats, seen = Stats(), set()
+    splits = corpus_splits(corpus)
+    for doc_id in corpus.document_ids():
+        meta, annotation = corpus.meta(doc_id), corpus.annotation(doc_id)
+        _add_document(stats, meta["collection"], meta["outlet"], splits[doc_id], annotation is not None)
+        if annotation is not None:
+            stats.gold_ids.add(doc_id)
+            _add_annotation(stats, annotation, lambda a: types.get(a["actor"], "unknown"), seen)
+    for path in sorted(corpus.layout.passes.glob("*/*.json")):
+        stats.passes.setdefault(path.stem, []).append(path.parent.name)
+    return stats
+
+
+class ReleaseCounter:
+    """Counts a release's ``raw`` and ``documents`` rows one at a time: the build feeds it the
+    rows it writes, so that its statistics never need the configs read back into memory."""
+
+    def __init__(self):
+        self.stats, self._seen = Stats(), set()
+
+    def add(self, config: str, row: dict) -> None:
+        """Count one row of ``config`` (rows of other configs are ignored)."""
+        if config == "raw":
+            _add_document(self.stats, row["collection"], row["outlet"], (row["split"], row["outlet_split"]),
+                          row["annotated"])
+        elif config == "documents":
+            _add_annotation(self.stats, row, lambda a: a["type"], self._seen)
+
+    def add_table(self, config: str, table) -> None:
+        """Count the rows of an Arrow table of ``config`` (only the columns counted are read)."""
+        columns = _COUNTED[config] if config in _COUNTED else []
+        if columns:
+            for row in table.select(columns).to_pylist():
+                self.add(config, row)
+
+
+#: The columns :class:`ReleaseCounter` reads of each config it counts.
+_COUNTED = {"raw": ["collection", "outlet", "split", "outlet_split", "annotated"],
+            "documents": ["guidelines_version", "provenance", "actors", "claims", "stances"]}
+
+
+def release_stats(release: str | Path) -> Stats:
+    """Counts over a release's ``raw`` (every document with text) and ``documents`` Parquet files,
+    read one row group at a time."""
+    release, counter = Path(release), ReleaseCounter()
+    for config, columns in _COUNTED.items():
+        for row in _rows(release, config, columns):
+            counter.add(config, row)
+    return counter.stats
+
+
+def _rows(release: Path, config: str, columns: list[str]):
+    for path in sorted((release / "data" / config).glob("*.parquet")):
+        for batch in pq.ParquetFile(path).iter_batches(columns=columns):
+            yield from batch.to_pylist()

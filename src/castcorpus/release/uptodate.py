@@ -1,0 +1,146 @@
+"""Is a release already built from exactly these inputs? A digest of everything a build reads.
+
+A rebuild with nothing changed should cost next to nothing. The build records a digest of its
+inputs in the release (``build-inputs.json``): every corpus file's bytes, the hydrated copy of
+every external document (or its absence), the repository files it copies, the package's own
+source and schemas, and the versions of the libraries that shape the output. When the digest
+matches and the release's files still match its SHA256SUMS, the release is up to date and the
+build does nothing. Any change anywhere gives a new digest and a full build; so the shortcut
+can never serve a stale release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata, resources
+from pathlib import Path
+
+from castcorpus.corpus.reader import hydrated_text_path
+from castcorpus.corpus.jsonio import load_json
+from .folder import REPOSITORY_FILES, file_sha256
+from castcorpus.corpus.segment import SEGMENTER
+
+#: The file the digest is recorded in, inside the release.
+RECORD = "build-inputs.json"
+#: Libraries whose version changes what a build writes.
+_LIBRARIES = ("datasets", "pyarrow", "blingfire", "syntok", "scikit-learn", "matplotlib", "mlcroissant", "jsonschema")
+
+
+def _update(digest, label: str, data: bytes | None) -> None:
+    # surrogateescape: a file name that is not UTF-8 is hashed as its bytes, not a crash
+    # (the validator reports the name).
+    part = label.encode("utf-8", "surrogateescape") + b"\0" + (b"-" if data is None else b"+" + data)
+    digest.update(len(part).to_bytes(8, "big"))
+    digest.update(part)
+
+
+def _files(folder: Path) -> list[tuple[str, str]]:
+    """``(relative posix path, path)`` of the files under ``folder``, in path order; symbolic
+    links to folders are followed (as the build's readers follow them), links back to an
+    enclosing folder are not. Paths are strings: a corpus has tens of thousands of files,
+    and pathlib objects for each cost more than hashing them."""
+    found = []
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        real_top = os.path.realpath(top)
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not _loops_back(real_top, os.path.join(top, d))]
+        rel = Path(top).relative_to(folder).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        paths = ((name, os.path.join(top, name)) for name in names)
+        found.extend((prefix + name, path) for name, path in paths if os.path.isfile(path))
+    return sorted(found)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _loops_back(real_top: str, child: str) -> bool:
+    real_child = os.path.realpath(child)
+    return real_top == real_child or real_top.startswith(real_child.rstrip(os.sep) + os.sep)
+
+
+def _code(digest) -> None:
+    package = Path(str(resources.files("castcorpus")))
+    for rel, path in _files(package):
+        if rel.endswith((".py", ".json", ".j2", ".css", ".js")):
+            _update(digest, f"code:{rel}", _read(path))
+    # The schemas decide label orders; in a development install they live outside the package.
+    schemas = resources.files("castcorpus.schemas")
+    for entry in sorted(schemas.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".schema.json"):
+            _update(digest, f"schema:{entry.name}", entry.read_bytes())
+    _update(digest, "segmenter", SEGMENTER.encode())  # BlingFire or the syntok fallback
+    for name in _LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = None
+        _update(digest, f"library:{name}", None if version is None else version.encode())
+
+
+def _external_collections(corpus_root: Path) -> set[str]:
+    collections = load_json(corpus_root / "collections.json", "collections.json").value or {}
+    return {c["key"] for c in collections.get("collections", [])
+            if isinstance(c, dict) and c.get("storage") == "external"}
+
+
+def _collection_of(data: bytes) -> str | None:
+    """The ``collection`` of a document file's bytes (None when they are not a document: the
+    validator reports that; the digest only needs to know which hydrated text to include)."""
+    try:
+        meta = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    collection = meta.get("collection") if isinstance(meta, dict) else None
+    return collection if isinstance(collection, str) else None
+
+
+def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path) -> str:
+    """SHA-256 over everything a build of ``corpus_root`` reads."""
+    digest = hashlib.sha256()
+    external, hydrated = _external_collections(corpus_root), []
+    for rel, path in _files(corpus_root):
+        data = _read(path)
+        _update(digest, f"corpus:{rel}", data)
+        if external and rel.startswith("documents/") and rel.endswith(".json"):
+            collection = _collection_of(data)
+            if collection in external:
+                hydrated.append(hydrated_text_path(cache_dir, collection, Path(path).stem))
+    for text in hydrated:  # each external document's hydrated copy, or its absence
+        _update(digest, f"hydrated:{text.stem}", text.read_bytes() if text.is_file() else None)
+    for name in REPOSITORY_FILES:
+        source = repo_root / name
+        _update(digest, f"repo:{name}", source.read_bytes() if source.is_file() else None)
+    if (repo_root / "licenses").is_dir():
+        for rel, path in _files(repo_root / "licenses"):
+            _update(digest, f"repo:licenses/{rel}", _read(path))
+    _code(digest)
+    return digest.hexdigest()
+
+
+def record(digest: str, summary: dict) -> str:
+    """The content of ``build-inputs.json``: the digest and the summary of the build."""
+    return json.dumps({"inputs_sha256": digest, "summary": summary}, indent=2, ensure_ascii=False) + "\n"
+
+
+def is_up_to_date(release: Path, digest: str) -> bool:
+    """True when ``release`` was built from inputs with ``digest`` and is intact."""
+    recorded = load_json(release / RECORD, RECORD).value
+    if not isinstance(recorded, dict) or recorded.get("inputs_sha256") != digest:
+        return False
+    return _intact(release)
+
+
+def _intact(release: Path) -> bool:
+    sums = release / "SHA256SUMS"
+    if not sums.is_file():
+        return False
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        expected, _, name = line.partition("  ")
+        path = release / name
+        if not path.is_file() or file_sha256(path) != expected:
+            return False
+    return True

@@ -1,0 +1,1 @@
+"""Scoring systems against a release: the official scorer, metrics, predictions files, baselines."""

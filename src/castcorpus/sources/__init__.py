@@ -1,0 +1,1 @@
+"""External texts: downloading published files and reading them (FA-KES)."""

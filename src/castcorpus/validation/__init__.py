@@ -1,0 +1,1 @@
+"""Checking the corpus: the validation run, documents, annotations and registries."""

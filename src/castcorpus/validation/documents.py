@@ -1,0 +1,236 @@
+"""Checks of one document at a time: its metadata, text and annotations (gold and passes).
+
+:func:`check_documents` is the per-document loop of :func:`castcorpus.validation.run.validate`,
+kept apart so that the build can run it on chunks of documents in worker processes. The
+functions take the validation run (``castcorpus.validation.run._Run``) whose registries and report
+they use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from castcorpus.corpus.reader import hydrated_text_path
+from castcorpus.corpus.jsonio import MAX_TEXT_BYTES, read_limited
+from castcorpus.report import Issue, Report, pointer
+from castcorpus.corpus.schema import load_schema
+from castcorpus.corpus.texts import decode_canonical, text_sha256
+from .annotations import AnnotationContext, annotation_issues, cluster_refs
+
+#: The current guidelines version: the newest the annotation schema accepts.
+CURRENT_GUIDELINES = load_schema("annotation")["properties"]["guidelines_version"]["enum"][-1]
+
+if TYPE_CHECKING:
+    from .run import _Run
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    """What ``validate(..., on_document=...)`` hands over for each document after its checks.
+
+    ``annotation`` is the gold annotation when it passed its schema, else None. ``text`` is the
+    document's canonical text when it was found and passed every text check (hash, length,
+    encoding), else None. ``report`` is the run's report so far (live: a caller can tell
+    whether anything has been found yet, and what).
+    """
+
+    meta: dict
+    annotation: dict | None
+    text: str | None
+    report: Report
+
+
+
+def check_documents(run: _Run, paths: list[Path]) -> None:
+    """Check these document files (from :func:`document_files`), each with its text and
+    annotations, calling ``on_document`` after each."""
+    for path in paths:
+        meta = run.load(path, "document")
+        if meta is None:
+            run.unusable_documents.add(path.stem)
+            continue
+        rel = run.layout.rel(path)
+        if meta["id"] != path.stem:
+            run.issue(rel, "/id", "document-id-mismatch", f"id {meta['id']!r} differs from the file name {path.stem!r}")
+            run.unusable_documents.add(path.stem)
+            continue
+        run.documents[meta["id"]] = _slim(meta)
+        _check_document_refs(run, meta, rel)
+        _check_document_text(run, meta, rel)
+        # Check this document's annotations while its text is at hand, then let the text go:
+        # memory stays flat however large the corpus.
+        gold = _check_annotations_of(run, meta["id"])
+        run.splits.add(meta, gold)
+        text = run.texts.pop(meta["id"], None)
+        if run.on_document is not None:
+            run.on_document(CheckedDocument(meta, gold, text, run.report))
+
+
+def _slim(meta: dict) -> dict:
+    """What later checks need of a document's metadata (the rest is not kept in memory)."""
+    return {key: meta[key] for key in ("id", "collection", "text_sha256", "text_length")}
+
+
+def _check_annotations_of(run: _Run, doc_id: str) -> dict | None:
+    """Check a document's gold annotation and passes; the gold one when its schema holds."""
+    candidates = [(run.layout.annotations / f"{doc_id}.json", None)]
+    candidates += [(folder / f"{doc_id}.json", folder.name) for folder in run.pass_folders]
+    gold = None
+    for path, annotator in candidates:
+        if path.is_file():
+            run.checked.add(path)
+            loaded = _check_annotation_file(run, path, annotator)
+            gold = loaded if annotator is None else gold
+    return gold
+
+
+def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
+    collection = _collection(run, meta)
+    if collection is None and run.collections is not None:
+        run.issue(rel, "/collection", "unknown-collection", f"collection {meta['collection']!r} is not in collections.json")
+    for where, key in (("/outlet", meta["outlet"]),
+                       ("/republication/original_outlet", (meta["republication"] or {}).get("original_outlet"))):
+        if key is not None and run.outlets is not None and key not in run.outlets:
+            run.issue(rel, where, "unknown-outlet", f"outlet {key!r} is not in outlets.json")
+    _check_events_named(run, meta, rel)
+    if collection and not collection["redistributable"]:
+        if meta["title"] is not None:
+            run.issue(rel, "/title", "title-stored-non-redistributable",
+                      "the title of a document that is not redistributable must not be stored (use null)")
+        if "source_record" not in meta:
+            run.issue(rel, "", "source-record-missing", "an external document must give its source_record")
+
+
+def _check_events_named(run: _Run, meta: dict, rel: str) -> None:
+    """With an event registry, every document names the events it reports, and they exist."""
+    if run.events is None:
+        return
+    if not meta.get("reports_on"):
+        run.issue(rel, "", "document-event-missing",
+                  "the corpus has an event registry: name the events the document reports in reports_on")
+    elif run.events:  # an empty set: events.json is unusable, its own findings say why
+        for index, key in enumerate(meta["reports_on"]):
+            if key not in run.events:
+                run.issue(rel, f"/reports_on/{index}", "unknown-event", f"event {key!r} is not in events.json")
+
+
+def _collection(run: _Run, meta: dict) -> dict | None:
+    """The document's collection, or None when it is unknown or collections.json is unusable."""
+    return (run.collections or {}).get(meta["collection"])
+
+
+def redistributable(run: _Run, meta: dict) -> bool | None:
+    """Whether the document's text may be stored; None when its collection is not known."""
+    collection = _collection(run, meta)
+    return None if collection is None else bool(collection["redistributable"])
+
+
+def _check_document_text(run: _Run, meta: dict, rel: str) -> None:
+    stored = run.layout.texts / f"{meta['id']}.txt"
+    collection = _collection(run, meta)
+    if collection is not None and collection["storage"] == "external":
+        if stored.exists() or stored.is_symlink():
+            run.issue(run.layout.rel(stored), "", "text-stored-non-redistributable",
+                      f"document {meta['id']} is not redistributable: its text must not be stored in the corpus")
+        hydrated = hydrated_text_path(run.cache_dir, meta["collection"], meta["id"])
+        if hydrated.exists():
+            _check_text_file(run, meta, hydrated, str(hydrated))
+        return
+    if not stored.exists() and not stored.is_symlink():
+        # Without a known collection, a missing text may be an external one: not reported.
+        if collection is not None:
+            run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
+        return
+    stored_rel = run.layout.rel(stored)
+    if not run.outside(stored, stored_rel):
+        _check_text_file(run, meta, stored, stored_rel)
+
+
+def _check_text_file(run: _Run, meta: dict, path: Path, rel: str) -> None:
+    run.report.files_checked += 1
+    data, issues = read_limited(path, rel, MAX_TEXT_BYTES)
+    run.report.extend(issues)
+    if data is None:
+        return
+    text, problems = decode_canonical(data)
+    for problem in problems:
+        run.issue(rel, "", problem.code, problem.message)
+    if text is None or problems:
+        return
+    if text_sha256(text) != meta["text_sha256"]:
+        run.issue(rel, "", "text-hash-mismatch",
+                  f"SHA-256 of the text is {text_sha256(text)}, document {meta['id']} says {meta['text_sha256']}")
+        return
+    if len(text) != meta["text_length"]:
+        # The hash matched, so the text is the right one: the metadata is what is wrong.
+        run.issue(f"documents/{meta['id']}.json", "/text_length", "text-length-mismatch",
+                  f"{rel} has {len(text)} code points, text_length says {meta['text_length']}")
+        return
+    run.texts[meta["id"]] = text
+
+
+def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None) -> dict | None:
+    annotation = run.load(path, "annotation")
+    if annotation is None:
+        return None
+    rel = run.layout.rel(path)
+    if expected_annotator and annotation["provenance"]["annotators"] != [expected_annotator]:
+        run.issue(rel, "/provenance/annotators", "pass-annotator-mismatch",
+                  f"a pass in passes/{expected_annotator}/ must name exactly that annotator")
+    if expected_annotator is None:
+        _check_merged_clusters(run, annotation, rel)
+        _check_guidelines_version(run, annotation, rel)
+        _check_adjudicated_passes(run, annotation, path.stem, rel)
+    _check_annotation(run, annotation, path.stem, rel)
+    return annotation
+
+
+def _check_guidelines_version(run: _Run, annotation: dict, rel: str) -> None:
+    """A gold file made under older guidelines is a warning: it should be re-checked under the
+    current ones (passes keep the version they were made under: they are records)."""
+    if annotation["guidelines_version"] != CURRENT_GUIDELINES:
+        run.report.warn(Issue(rel, "/guidelines_version", "guidelines-outdated",
+                              f"made under guidelines {annotation['guidelines_version']}; re-check it under "
+                              f"{CURRENT_GUIDELINES} (docs/guidelines.md, changelog) and update the version"))
+
+
+def _check_adjudicated_passes(run: _Run, annotation: dict, stem: str, rel: str) -> None:
+    """An adjudicated file merged passes that are in the corpus: passes/<annotator>/<id>.json."""
+    provenance = annotation["provenance"]
+    if provenance["status"] != "adjudicated":
+        return
+    for index, annotator in enumerate(provenance.get("passes", [])):
+        if not (run.layout.passes / annotator / f"{stem}.json").is_file():
+            run.issue(rel, pointer("provenance", "passes", index), "adjudicated-pass-missing",
+                      f"adjudicated from the pass of {annotator}, but there is no passes/{annotator}/{stem}.json")
+
+
+def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:
+    """Gold annotations use the key a merged cluster key was merged into (passes may keep it)."""
+    for index, claim in enumerate(annotation["claims"]):
+        for path, key in cluster_refs(claim, ("claims", index)):
+            if key in run.merged_clusters:
+                run.issue(rel, pointer(*path), "cluster-merged",
+                          f"cluster {key!r} was merged into {run.merged_clusters[key]!r}; use that key")
+
+
+def _check_annotation(run: _Run, annotation: dict, stem: str, rel: str) -> None:
+    doc_id = annotation["document"]
+    if doc_id != stem:
+        run.issue(rel, "/document", "annotation-document-mismatch", f"document {doc_id!r} differs from the file name {stem!r}")
+        return
+    meta = run.documents.get(doc_id)
+    if meta is None and doc_id in run.unusable_documents:
+        return
+    if meta is None:
+        run.issue(rel, "/document", "unknown-document", f"there is no document {doc_id!r} in documents/")
+        return
+    if annotation["text_sha256"] != meta["text_sha256"]:
+        run.issue(rel, "/text_sha256", "annotation-hash-mismatch",
+                  f"annotations were made on text {annotation['text_sha256'][:12]}..., "
+                  f"document {doc_id} now has text {meta['text_sha256'][:12]}...")
+        return
+    ctx = AnnotationContext(rel, run.texts.get(doc_id), meta["text_length"], redistributable(run, meta), run.actors, run.clusters)
+    run.report.extend(annotation_issues(annotation, ctx))

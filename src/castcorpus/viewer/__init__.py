@@ -1,0 +1,1 @@
+"""The offline HTML viewer: index page, document pages, highlighting, charts, colours, templates."""
