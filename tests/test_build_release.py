@@ -199,9 +199,10 @@ def test_cli_exit_codes(tmp_path, capsys):
 
 def test_card_reports_baselines_with_the_release_fingerprint(tmp_path):
     from castcorpus.release.build import build_release
+    from castcorpus.scoring.card_baselines import write_card_section
 
     out = tmp_path / "rel"
-    summary = build_release(MINIMAL, out, cache_dir=HYDRATED, row_cache=False)
+    summary = build_release(MINIMAL, out, cache_dir=HYDRATED, row_cache=False, writers=[write_card_section])
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "## Baselines" in card
     assert summary.fingerprint[:16] in card.split("## Baselines", 1)[1]

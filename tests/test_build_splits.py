@@ -112,16 +112,16 @@ def test_documents_sharing_a_cluster_share_a_split(tmp_path):
 def test_splits_collected_during_validation_equal_the_corpus_reader_splits(repo):
     # The build takes its split assignment from the validator's pass; the datasheet and the
     # viewer read the corpus again. Both must give every document the same splits.
-    from castcorpus.validation import run as checks
     from castcorpus.corpus.reader import Corpus
     from castcorpus.splits.assign import corpus_splits
+    from castcorpus.validation.run import ValidationRun
 
     for root in (repo / "corpus", MINIMAL):
-        run = checks.begin(root)
-        checks.check_documents(run, checks.document_files(run))
-        checks.finish(run)
+        run = ValidationRun.begin(root)
+        run.check_documents(run.document_files())
+        run.finish()
         expected = corpus_splits(Corpus(root))
-        assert checks.split_assignment(run) == expected and len(expected) > 1
+        assert run.split_assignment() == expected and len(expected) > 1
 
 
 def _cli(*args):

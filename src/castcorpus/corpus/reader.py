@@ -274,3 +274,11 @@ class Corpus:
         if not is_slug(doc_id):
             raise CorpusError(f"{doc_id!r} is not a valid document id")
         return folder / f"{doc_id}{suffix}"
+
+
+def check_cache_folder(cache_dir: Path) -> None:
+    """Raise :class:`CorpusError` when the cache path exists and is not a folder: hydrated texts
+    would silently never be found there, and nothing could be written to it."""
+    if cache_dir.exists() and not cache_dir.is_dir():
+        raise CorpusError(f"{cache_dir}: the cache path is not a folder (give a folder with --cache, "
+                          "or set CASTCORPUS_CACHE)")

@@ -19,15 +19,14 @@ import shutil
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from tqdm import tqdm
 
 from castcorpus.version import __version__
 from .card import CardInput, render
 from .charts import write_charts
-from castcorpus.scoring.card_baselines import write_card_section
-from castcorpus.corpus.reader import default_cache_dir
+from castcorpus.corpus.reader import check_cache_folder, default_cache_dir
 from .croissant import write_croissant
 from .derive import derive_pass
 from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, make_parents,
@@ -36,14 +35,18 @@ from castcorpus.report import Issue, Report
 from .rowcache import RowCache
 from .stats import Stats
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record
-from castcorpus.validation.run import check_cache_folder
 from .write import write_configs
 
-#: Writers of extra release files (e.g. croissant.json, charts), called as
-#: ``writer(staging_folder, summary)`` after the data and card are written and before
-#: SHA256SUMS, so that their files are checksummed too. Append to add one. A writer must not
-#: change anything under ``data/``: those files were hashed when they were written.
-EXTRA_WRITERS: list[Callable[[Path, "BuildSummary"], None]] = [write_croissant, write_charts, write_card_section]
+#: A writer of extra release files: ``writer(staging_folder, summary)``, called after the data
+#: and card are written and before SHA256SUMS, so that its files are checksummed too. A writer
+#: must not change anything under ``data/``: those files were hashed when they were written.
+Writer = Callable[[Path, "BuildSummary"], None]
+
+#: The writers every release gets (croissant.json, charts). The card's baselines section is
+#: not among them: it needs the scorer, which sits above the build (the build never imports
+#: castcorpus.scoring); ``castcorpus build`` and :func:`castcorpus.build` pass it as a
+#: ``writers`` hook (:func:`castcorpus.scoring.card_baselines.write_card_section`).
+EXTRA_WRITERS: list[Writer] = [write_croissant, write_charts]
 
 
 class BuildError(Exception):
@@ -95,7 +98,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
                   cache_dir: str | Path | None = None, progress: bool = False,
                   repo_root: str | Path | None = None, row_cache: bool = False,
                   row_cache_dir: str | Path | None = None,
-                  extra_writers: list[Callable[[Path, BuildSummary], None]] | None = None,
+                  extra_writers: list[Writer] | None = None, writers: Sequence[Writer] = (),
                   force: bool = False, jobs: int = 1) -> BuildSummary:
     """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
 
@@ -107,7 +110,9 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     ``repo_root`` holds LICENSE, licenses/, DATASHEET.md and CITATION.cff (default: the
     corpus's parent). With ``jobs > 1``, that many worker processes check and derive the
     documents (:func:`castcorpus.release.derive.derive_pass`; ``castcorpus build`` uses one per core);
-    the release is the same for any number. Workers are spawned, so a script that calls this
+    the release is the same for any number. ``writers`` run after :data:`EXTRA_WRITERS` and are
+    part of the up-to-date check (by their qualified names: a build with other hooks rebuilds);
+    ``extra_writers`` run last and make every build run. Workers are spawned, so a script that calls this
     with ``jobs > 1`` needs the ``if __name__ == "__main__":`` guard that multiprocessing asks for.
     Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.
     """
@@ -118,7 +123,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     check_cache_folder(cache)
     clear_leftovers(out_dir)  # a killed build's leftovers go even when this build has nothing to do
     # Custom writers are not part of the inputs' digest: a build with them always runs.
-    digest = None if extra_writers else inputs_digest(corpus_root, cache, repo)
+    digest = None if extra_writers else inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers])
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
     made = make_parents(out_dir)
@@ -128,7 +133,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
             summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs)
         copy_repository_files(repo, staging)
-        for writer in [*EXTRA_WRITERS, *(extra_writers or [])]:
+        for writer in [*EXTRA_WRITERS, *writers, *(extra_writers or [])]:
             writer(staging, summary)
         if digest:
             (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
@@ -142,6 +147,10 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         if not done:
             remove_made(made)  # a failed build leaves no new empty folders behind
     return summary
+
+
+def _name(writer: Writer) -> str:
+    return f"{writer.__module__}.{writer.__qualname__}"
 
 
 def _row_cache(enabled: bool, folder: str | Path) -> RowCache:

@@ -28,13 +28,12 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from castcorpus.validation import run as checks
 from castcorpus.corpus.reader import hydrated_text_path
 from .features import CONFIGS, encode_labels, features
 from castcorpus.report import Issue, Report
 from .rowcache import RowCache, registry_hash, row_key
 from .stage import StagedConfig
-from castcorpus.validation.run import CheckedDocument
+from castcorpus.validation.run import CheckedDocument, DocumentFindings, RunState, ValidationRun
 from .rows import Registries, document_rows
 
 #: Documents between explicit collections while the cyclic collector is paused.
@@ -128,8 +127,8 @@ def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache:
     ``progress`` (a tqdm bar, or None) advances by one per document; ``jobs`` is the number
     of worker processes (1: in this process; the row cache needs one process). On failure
     the staging folder ``stage_dir`` is removed."""
-    run = checks.begin(corpus_root, cache_dir)
-    paths = checks.document_files(run)
+    run = ValidationRun.begin(corpus_root, cache_dir)
+    paths = run.document_files()
     clean = all(_in_cache(issue, cache_dir) for issue in run.report.issues)
     result = PassResult(run.report, cache_dir)
     try:
@@ -140,13 +139,13 @@ def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache:
                                   len(run.report.issues), events=run.event_entries)
             run.on_document = deriver
             try:
-                checks.check_documents(run, paths)
+                run.check_documents(paths)
             except BaseException:
                 deriver.discard()
                 raise
             result.add(deriver.outcome())
-        checks.finish(run)
-        result.splits = checks.split_assignment(run)
+        run.finish()
+        result.splits = run.split_assignment()
         result.release, result.ledger_sha256 = run.release, run.ledger_sha256
     except BaseException:
         result.discard()
@@ -157,7 +156,7 @@ def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache:
 
 def _in_workers(run, paths: list[Path], clean: bool, stage_dir: Path, result: PassResult, progress, jobs: int) -> None:
     chunks = [paths[i:i + CHUNK_DOCUMENTS] for i in range(0, len(paths), CHUNK_DOCUMENTS)]
-    state = checks.state_of(run)
+    state = run.state()
     tasks = [_ChunkTask(state, stage_dir / f"{index:05d}", chunk, clean) for index, chunk in enumerate(chunks)]
     # spawn, not fork: forking a process that has started pyarrow's threads is not safe.
     context = get_context("spawn")
@@ -180,7 +179,7 @@ def _in_workers(run, paths: list[Path], clean: bool, stage_dir: Path, result: Pa
 
 @dataclass(frozen=True)
 class _ChunkTask:
-    state: checks.RunState
+    state: RunState
     stage_dir: Path
     paths: list[Path]
     clean: bool
@@ -197,18 +196,18 @@ def _start_worker(stop) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _derive_chunk(task: _ChunkTask) -> tuple[checks.DocumentFindings, DerivedChunk]:
+def _derive_chunk(task: _ChunkTask) -> tuple[DocumentFindings, DerivedChunk]:
     """Worker: check and derive one chunk of documents, with the main run's registries."""
-    run = checks.resume(task.state)
+    run = ValidationRun.resume(task.state)
     deriver = PassDeriver(run.actors, run.outlets, run.cache_dir, task.stage_dir, RowCache(None), None,
                           task.clean, 0, _STOP, events=run.event_entries)
     run.on_document = deriver
     gc.disable()  # as in the build's own process (see castcorpus.release.build)
     try:
-        checks.check_documents(run, task.paths)
+        run.check_documents(task.paths)
     finally:
         gc.enable()
-    return checks.findings(run), deriver.outcome()
+    return run.findings(), deriver.outcome()
 
 
 class PassDeriver:

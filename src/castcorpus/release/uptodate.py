@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -98,9 +99,12 @@ def _collection_of(data: bytes) -> str | None:
     return collection if isinstance(collection, str) else None
 
 
-def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path) -> str:
-    """SHA-256 over everything a build of ``corpus_root`` reads."""
+def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: Sequence[str] = ()) -> str:
+    """SHA-256 over everything a build of ``corpus_root`` reads, and the names of the ``writers``
+    hooks it runs (a release built without the card's baselines is not up to date for a build
+    that adds them)."""
     digest = hashlib.sha256()
+    _update(digest, "writers", "\n".join(writers).encode())
     external, hydrated = _external_collections(corpus_root), []
     for rel, path in _files(corpus_root):
         data = _read(path)

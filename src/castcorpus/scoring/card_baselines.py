@@ -1,4 +1,8 @@
-"""The build's dataset-card section of baseline scores, computed on the staged release."""
+"""The dataset card's section of baseline scores, computed on the staged release.
+
+A hook of the build (:func:`castcorpus.release.build.build_release`'s ``writers``), wired by
+``castcorpus build`` and :func:`castcorpus.build`: the build itself does not import the scorer.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +26,8 @@ def write_card_section(staging, summary) -> None:
                                     f"{sentences} sentence rows: too many to train baselines during the build; "
                                     "run castcorpus baseline --all on the release"))
         return
-    # Imported here, and only when the baselines run (scikit-learn takes seconds to import):
-    # the scorer imports the build module, which imports this one.
+    # Imported here, and only when the baselines run: scikit-learn takes seconds to import, and
+    # `castcorpus build` imports this module to hand the writer to the build.
     from .baselines import run_all
     from .baselines_report import card_section
     from castcorpus.release.card import append_section

@@ -2,49 +2,28 @@
 
 :func:`check_documents` is the per-document loop of :func:`castcorpus.validation.run.validate`,
 kept apart so that the build can run it on chunks of documents in worker processes. The
-functions take the validation run (``castcorpus.validation.run._Run``) whose registries and report
-they use.
+functions take the run's :class:`~castcorpus.validation.context.Context`, whose registries and
+report they use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.corpus.jsonio import MAX_TEXT_BYTES, read_limited
-from castcorpus.report import Issue, Report, pointer
+from castcorpus.report import Issue, pointer
 from castcorpus.corpus.schema import load_schema
 from castcorpus.corpus.texts import decode_canonical, text_sha256
+from .context import CheckedDocument, Context
 from .annotations import AnnotationContext, annotation_issues, cluster_refs
 
 #: The current guidelines version: the newest the annotation schema accepts.
 CURRENT_GUIDELINES = load_schema("annotation")["properties"]["guidelines_version"]["enum"][-1]
 
-if TYPE_CHECKING:
-    from .run import _Run
 
-
-@dataclass(frozen=True)
-class CheckedDocument:
-    """What ``validate(..., on_document=...)`` hands over for each document after its checks.
-
-    ``annotation`` is the gold annotation when it passed its schema, else None. ``text`` is the
-    document's canonical text when it was found and passed every text check (hash, length,
-    encoding), else None. ``report`` is the run's report so far (live: a caller can tell
-    whether anything has been found yet, and what).
-    """
-
-    meta: dict
-    annotation: dict | None
-    text: str | None
-    report: Report
-
-
-
-def check_documents(run: _Run, paths: list[Path]) -> None:
-    """Check these document files (from :func:`document_files`), each with its text and
+def check_documents(run: Context, paths: list[Path]) -> None:
+    """Check these document files (from :meth:`ValidationRun.document_files`), each with its text and
     annotations, calling ``on_document`` after each."""
     for path in paths:
         meta = run.load(path, "document")
@@ -73,7 +52,7 @@ def _slim(meta: dict) -> dict:
     return {key: meta[key] for key in ("id", "collection", "text_sha256", "text_length")}
 
 
-def _check_annotations_of(run: _Run, doc_id: str) -> dict | None:
+def _check_annotations_of(run: Context, doc_id: str) -> dict | None:
     """Check a document's gold annotation and passes; the gold one when its schema holds."""
     candidates = [(run.layout.annotations / f"{doc_id}.json", None)]
     candidates += [(folder / f"{doc_id}.json", folder.name) for folder in run.pass_folders]
@@ -81,12 +60,12 @@ def _check_annotations_of(run: _Run, doc_id: str) -> dict | None:
     for path, annotator in candidates:
         if path.is_file():
             run.checked.add(path)
-            loaded = _check_annotation_file(run, path, annotator)
+            loaded = check_annotation_file(run, path, annotator)
             gold = loaded if annotator is None else gold
     return gold
 
 
-def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
+def _check_document_refs(run: Context, meta: dict, rel: str) -> None:
     collection = _collection(run, meta)
     if collection is None and run.collections is not None:
         run.issue(rel, "/collection", "unknown-collection", f"collection {meta['collection']!r} is not in collections.json")
@@ -103,7 +82,7 @@ def _check_document_refs(run: _Run, meta: dict, rel: str) -> None:
             run.issue(rel, "", "source-record-missing", "an external document must give its source_record")
 
 
-def _check_events_named(run: _Run, meta: dict, rel: str) -> None:
+def _check_events_named(run: Context, meta: dict, rel: str) -> None:
     """With an event registry, every document names the events it reports, and they exist."""
     if run.events is None:
         return
@@ -116,18 +95,18 @@ def _check_events_named(run: _Run, meta: dict, rel: str) -> None:
                 run.issue(rel, f"/reports_on/{index}", "unknown-event", f"event {key!r} is not in events.json")
 
 
-def _collection(run: _Run, meta: dict) -> dict | None:
+def _collection(run: Context, meta: dict) -> dict | None:
     """The document's collection, or None when it is unknown or collections.json is unusable."""
     return (run.collections or {}).get(meta["collection"])
 
 
-def redistributable(run: _Run, meta: dict) -> bool | None:
+def redistributable(run: Context, meta: dict) -> bool | None:
     """Whether the document's text may be stored; None when its collection is not known."""
     collection = _collection(run, meta)
     return None if collection is None else bool(collection["redistributable"])
 
 
-def _check_document_text(run: _Run, meta: dict, rel: str) -> None:
+def _check_document_text(run: Context, meta: dict, rel: str) -> None:
     stored = run.layout.texts / f"{meta['id']}.txt"
     collection = _collection(run, meta)
     if collection is not None and collection["storage"] == "external":
@@ -148,7 +127,7 @@ def _check_document_text(run: _Run, meta: dict, rel: str) -> None:
         _check_text_file(run, meta, stored, stored_rel)
 
 
-def _check_text_file(run: _Run, meta: dict, path: Path, rel: str) -> None:
+def _check_text_file(run: Context, meta: dict, path: Path, rel: str) -> None:
     run.report.files_checked += 1
     data, issues = read_limited(path, rel, MAX_TEXT_BYTES)
     run.report.extend(issues)
@@ -171,7 +150,7 @@ def _check_text_file(run: _Run, meta: dict, path: Path, rel: str) -> None:
     run.texts[meta["id"]] = text
 
 
-def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None) -> dict | None:
+def check_annotation_file(run: Context, path: Path, expected_annotator: str | None) -> dict | None:
     annotation = run.load(path, "annotation")
     if annotation is None:
         return None
@@ -187,7 +166,7 @@ def _check_annotation_file(run: _Run, path: Path, expected_annotator: str | None
     return annotation
 
 
-def _check_guidelines_version(run: _Run, annotation: dict, rel: str) -> None:
+def _check_guidelines_version(run: Context, annotation: dict, rel: str) -> None:
     """A gold file made under older guidelines is a warning: it should be re-checked under the
     current ones (passes keep the version they were made under: they are records)."""
     if annotation["guidelines_version"] != CURRENT_GUIDELINES:
@@ -196,7 +175,7 @@ def _check_guidelines_version(run: _Run, annotation: dict, rel: str) -> None:
                               f"{CURRENT_GUIDELINES} (docs/guidelines.md, changelog) and update the version"))
 
 
-def _check_adjudicated_passes(run: _Run, annotation: dict, stem: str, rel: str) -> None:
+def _check_adjudicated_passes(run: Context, annotation: dict, stem: str, rel: str) -> None:
     """An adjudicated file merged passes that are in the corpus: passes/<annotator>/<id>.json."""
     provenance = annotation["provenance"]
     if provenance["status"] != "adjudicated":
@@ -207,7 +186,7 @@ def _check_adjudicated_passes(run: _Run, annotation: dict, stem: str, rel: str) 
                       f"adjudicated from the pass of {annotator}, but there is no passes/{annotator}/{stem}.json")
 
 
-def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:
+def _check_merged_clusters(run: Context, annotation: dict, rel: str) -> None:
     """Gold annotations use the key a merged cluster key was merged into (passes may keep it)."""
     for index, claim in enumerate(annotation["claims"]):
         for path, key in cluster_refs(claim, ("claims", index)):
@@ -216,7 +195,7 @@ def _check_merged_clusters(run: _Run, annotation: dict, rel: str) -> None:
                           f"cluster {key!r} was merged into {run.merged_clusters[key]!r}; use that key")
 
 
-def _check_annotation(run: _Run, annotation: dict, stem: str, rel: str) -> None:
+def _check_annotation(run: Context, annotation: dict, stem: str, rel: str) -> None:
     doc_id = annotation["document"]
     if doc_id != stem:
         run.issue(rel, "/document", "annotation-document-mismatch", f"document {doc_id!r} differs from the file name {stem!r}")

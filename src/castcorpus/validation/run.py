@@ -10,111 +10,23 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-from castcorpus.corpus.reader import CorpusError, Layout, default_cache_dir, is_slug
-from castcorpus.corpus.jsonio import load_json
-from castcorpus.report import Issue, Report, shown_name
-from castcorpus.corpus.schema import schema_issues
-from .documents import CheckedDocument, _check_annotation_file, check_documents
+from castcorpus.corpus.reader import CorpusError, check_cache_folder, default_cache_dir, is_slug
+from castcorpus.report import Report, shown_name
 from castcorpus.splits.ledger import ledger_issues
-from castcorpus.splits.assign import SplitCollector
-from .registries import (actor_issues, cluster_issues, duplicate_keys, event_issues, merge_ends,
-                                  near_duplicate_issues, outlet_issues)
 
-__all__ = ["CheckedDocument", "DocumentFindings", "RunState", "begin", "check_documents", "document_files",
-           "findings", "finish", "resume", "split_assignment", "state_of", "validate"]
+from .context import CheckedDocument, Context, DocumentFindings, RunState
+from .documents import check_annotation_file, check_documents
+from .registries import (actor_issues, cluster_issues, duplicate_keys, event_issues, merge_ends,
+                         near_duplicate_issues, outlet_issues)
+
+__all__ = ["CheckedDocument", "DocumentFindings", "RunState", "ValidationRun", "check_cache_folder", "validate"]
 
 _TOP_LEVEL = {"outlets.json", "actors.json", "collections.json", "clusters.json", "events.json", "near-duplicates.json",
               "splits.json", "release.json", "coverage-exceptions.json", "texts", "documents", "annotations", "passes"}
 _PASS_FOLDER = "annotator-"
-
-
-_NO_CLUSTERS: frozenset[str] = frozenset()
-
-
-class _Run:
-    """State of one validation run."""
-
-    def __init__(self, root: Path, cache_dir: Path | None, on_document: Callable[[CheckedDocument], None] | None):
-        self.layout = Layout(root)
-        self.on_document = on_document
-        self.root_resolved = root.resolve()
-        self.cache_dir = cache_dir
-        self.report = Report()
-        # A registry that cannot be used stays None, so that references into it are not
-        # all reported as dangling: the registry's own findings say what is wrong.
-        self.actors: dict[str, dict] | None = None
-        self.outlets: dict[str, dict] | None = None
-        self.collections: dict[str, dict] | None = None
-        # clusters.json is optional; without it (EMPTY) every cluster key is dangling.
-        self.clusters: set[str] | None = _NO_CLUSTERS
-        self.merged_clusters: dict[str, str] = {}
-        # events.json is optional; without it (None) documents need not name events.
-        self.events: set[str] | None = None
-        self.event_entries: dict | None = None  # {"events": by key, "places": by key} when usable
-        self.near_pairs: list[tuple[str, str]] = []
-        self.near_duplicates: dict | None = None
-        self.release: dict | None = None  # release.json, when the corpus has a usable one
-        self.ledger_sha256: str | None = None
-        self.ledger: list[dict] | None = None  # splits.json entries, when the corpus has a ledger
-        self.splits = SplitCollector()  # every usable document's split anchors, for the ledger check
-        self.documents: dict[str, dict] = {}
-        # Documents whose metadata file exists but cannot be used: their annotations are not
-        # cross-checked (reporting them as "unknown-document" would blame the wrong file).
-        self.unusable_documents: set[str] = set()
-        self.texts: dict[str, str] = {}
-        self.pass_folders: list[Path] = []
-        self.checked: set[Path] = set()  # annotation files already checked with their document
-        self.resolved_folders: dict[Path, Path] = {}
-
-    def absorb(self, findings: "DocumentFindings") -> None:
-        """Take in what another process found checking a chunk of this corpus's documents."""
-        self.report.extend(findings.issues)
-        self.report.warnings.extend(findings.warnings)
-        self.report.files_checked += findings.files_checked
-        self.documents.update(findings.documents)
-        self.unusable_documents |= findings.unusable
-        self.checked |= findings.checked
-        self.splits.absorb(findings.splits)
-
-    def _resolved_folder(self, folder: Path) -> Path:
-        if folder not in self.resolved_folders:
-            self.resolved_folders[folder] = folder.resolve()
-        return self.resolved_folders[folder]
-
-    def issue(self, file: str, where: str, code: str, message: str) -> None:
-        self.report.add(Issue(file, where, code, message))
-
-    def load(self, path: Path, kind: str) -> Any:
-        """Parse and schema-check one file; its value when usable, else None."""
-        rel = self.layout.rel(path)
-        self.report.files_checked += 1
-        if self.outside(path, rel):
-            return None
-        loaded = load_json(path, rel)
-        self.report.extend(loaded.issues)
-        if loaded.issues:
-            return None
-        errors = list(schema_issues(kind, loaded.value, rel))
-        self.report.extend(errors)
-        return None if errors else loaded.value
-
-    def outside(self, path: Path, rel: str) -> bool:
-        """Report and return True when ``path`` resolves outside the corpus folder (through a
-        symbolic link to the file or to any folder above it): the validator reads only the corpus."""
-        # A folder is resolved once per run; a file that is no link resolves into its folder.
-        try:
-            resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
-        except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
-            self.issue(rel, "", "file-symlink-loop", "symbolic links loop: the file cannot be reached")
-            return True
-        if resolved.is_relative_to(self.root_resolved):
-            return False
-        self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
-        return True
 
 
 def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None, *,
@@ -128,84 +40,72 @@ def validate(root: str | Path = "corpus", cache_dir: str | Path | None = None, *
     build derives its rows and split anchors from this one pass instead of reading the files
     again.
     """
-    run = begin(root, cache_dir, on_document)
-    check_documents(run, document_files(run))
-    return finish(run)
+    run = ValidationRun.begin(root, cache_dir, on_document)
+    run.check_documents(run.document_files())
+    return run.finish()
 
 
-def begin(root: str | Path, cache_dir: str | Path | None = None,
-          on_document: Callable[[CheckedDocument], None] | None = None) -> _Run:
-    """Start a validation run: check the top level and the registries (the first steps of
-    :func:`validate`). With :func:`document_files`, :func:`check_documents` and :func:`finish`,
-    this lets the build check the documents in several processes, a chunk each."""
-    root = Path(root)
-    if not root.is_dir():
-        raise CorpusError(f"{root}: not a folder")
-    if not (root / "documents").is_dir() and not (root / "actors.json").exists():
-        raise CorpusError(f"{root}: not a corpus folder (no documents/ and no actors.json)")
-    run = _Run(root, Path(cache_dir) if cache_dir else default_cache_dir(), on_document)
-    check_cache_folder(run.cache_dir)
-    _check_top_level(run)
-    _check_registries(run)
-    run.pass_folders = _pass_folders(run)
-    return run
+class ValidationRun(Context):
+    """One validation run, in steps, for callers that need more than :func:`validate`.
+
+    ``ValidationRun.begin(root)`` checks the top level and the registries;
+    :meth:`document_files` lists the documents, :meth:`check_documents` checks some of them
+    and :meth:`finish` runs the checks that need them all and returns the report. The build
+    checks chunks of documents in worker processes: each worker makes a run with
+    :meth:`resume` from the main run's :meth:`~Context.state`, and hands its
+    :meth:`~Context.findings` back to the main run's :meth:`~Context.absorb`.
+    """
+
+    @classmethod
+    def begin(cls, root: str | Path, cache_dir: str | Path | None = None,
+              on_document: Callable[[CheckedDocument], None] | None = None) -> ValidationRun:
+        """Start a run: check the top level and the registries.
+
+        Raises :class:`~castcorpus.corpus.reader.CorpusError` when ``root`` is not a corpus
+        folder or the cache path is not a folder."""
+        root = Path(root)
+        if not root.is_dir():
+            raise CorpusError(f"{root}: not a folder")
+        if not (root / "documents").is_dir() and not (root / "actors.json").exists():
+            raise CorpusError(f"{root}: not a corpus folder (no documents/ and no actors.json)")
+        run = cls(root, Path(cache_dir) if cache_dir else default_cache_dir(), on_document)
+        check_cache_folder(run.cache_dir)
+        _check_top_level(run)
+        _check_registries(run)
+        run.pass_folders = _pass_folders(run)
+        return run
+
+    @classmethod
+    def resume(cls, state: RunState, on_document: Callable[[CheckedDocument], None] | None = None) -> ValidationRun:
+        """A run with the registries of ``state`` (as checked by another process's run), ready
+        for :meth:`check_documents`; its report holds only what the documents add."""
+        return cls.from_state(state, on_document)
+
+    def document_files(self) -> list[Path]:
+        """The document files to check, in id order (badly named files are reported here)."""
+        return list(_json_files(self, self.layout.documents))
+
+    def check_documents(self, paths: list[Path]) -> None:
+        """Check these document files, each with its text and annotations, calling
+        ``on_document`` after each."""
+        check_documents(self, paths)
+
+    def finish(self) -> Report:
+        """The checks after the documents' (orphan texts, annotation folders, passes); the report."""
+        _check_orphan_texts(self)
+        _check_annotation_folder(self, self.layout.annotations, expected_annotator=None)
+        _check_passes(self)
+        _check_split_files(self)
+        return self.report
+
+    def split_assignment(self) -> dict[str, tuple[str, str]]:
+        """``(split, outlet_split)`` of every usable document of a finished run: the ledger's when
+        the corpus has one, else the hash rule's (with the near-duplicate pairs)."""
+        ledger = None if self.ledger is None else {e["id"]: e for e in self.ledger}
+        return self.splits.splits(self.near_pairs, ledger)
 
 
-@dataclass
-class RunState:
-    """What a run knows once the registries are checked: enough for another process to check
-    documents against the same registries, read once (see :func:`resume`)."""
-
-    root: Path
-    cache_dir: Path
-    actors: dict | None
-    outlets: dict | None
-    collections: dict | None
-    clusters: set | None
-    merged_clusters: dict
-    pass_folders: list[Path]
-    events: set | None = None
-    event_entries: dict | None = None
-
-
-def state_of(run: _Run) -> RunState:
-    """The registries and settings of a run that has begun."""
-    return RunState(run.layout.root, run.cache_dir, run.actors, run.outlets, run.collections, run.clusters,
-                    run.merged_clusters, run.pass_folders, run.events, run.event_entries)
-
-
-def resume(state: RunState, on_document: Callable[[CheckedDocument], None] | None = None) -> _Run:
-    """A run with the registries of ``state`` (as checked by another process's run), ready
-    for :func:`check_documents`; its report holds only what the documents add."""
-    run = _Run(state.root, state.cache_dir, on_document)
-    run.actors, run.outlets, run.collections = state.actors, state.outlets, state.collections
-    run.clusters, run.merged_clusters, run.pass_folders = state.clusters, state.merged_clusters, state.pass_folders
-    run.events, run.event_entries = state.events, state.event_entries
-    return run
-
-
-def document_files(run: _Run) -> list[Path]:
-    """The document files to check, in id order (badly named files are reported here)."""
-    return list(_json_files(run, run.layout.documents))
-
-
-def finish(run: _Run) -> Report:
-    """The checks after the documents' (orphan texts, annotation folders, passes); the report."""
-    _check_orphan_texts(run)
-    _check_annotation_folder(run, run.layout.annotations, expected_annotator=None)
-    _check_passes(run)
-    _check_split_files(run)
-    return run.report
-
-
-def split_assignment(run: _Run) -> dict[str, tuple[str, str]]:
-    """``(split, outlet_split)`` of every usable document of a finished run: the ledger's when
-    the corpus has one, else the hash rule's (with the near-duplicate pairs)."""
-    ledger = None if run.ledger is None else {e["id"]: e for e in run.ledger}
-    return run.splits.splits(run.near_pairs, ledger)
-
-
-def _check_split_files(run: _Run) -> None:
+def _check_split_files(run: Context) -> None:
     """The near-duplicate pairs and the ledger, against the documents (once all are checked)."""
     known = set(run.documents) | run.unusable_documents
     if run.near_duplicates is not None:
@@ -214,27 +114,7 @@ def _check_split_files(run: _Run) -> None:
         run.report.extend(ledger_issues(run.ledger, run.splits, run.near_pairs, "splits.json"))
 
 
-@dataclass
-class DocumentFindings:
-    """What checking a chunk of documents adds to a run, for :meth:`_Run.absorb` in another
-    process's run (plain data: it crosses process boundaries)."""
-
-    issues: list[Issue]
-    files_checked: int
-    documents: dict[str, dict]
-    unusable: set[str]
-    checked: set[Path]
-    splits: SplitCollector
-    warnings: list[Issue]
-
-
-def findings(run: _Run) -> DocumentFindings:
-    """What a run made by :func:`resume` found in the documents it checked."""
-    return DocumentFindings(run.report.issues, run.report.files_checked, run.documents, run.unusable_documents,
-                            run.checked, run.splits, run.report.warnings)
-
-
-def _check_top_level(run: _Run) -> None:
+def _check_top_level(run: Context) -> None:
     looping = set()
     for entry in sorted(run.layout.root.iterdir()):
         if entry.name not in _TOP_LEVEL and not entry.name.startswith("."):
@@ -258,15 +138,7 @@ def _loops(path: Path) -> bool:
     return False
 
 
-def check_cache_folder(cache_dir: Path) -> None:
-    """Raise :class:`CorpusError` when the cache path exists and is not a folder: hydrated texts
-    would silently never be found there, and nothing could be written to it."""
-    if cache_dir.exists() and not cache_dir.is_dir():
-        raise CorpusError(f"{cache_dir}: the cache path is not a folder (give a folder with --cache, "
-                          "or set CASTCORPUS_CACHE)")
-
-
-def _check_registries(run: _Run) -> None:
+def _check_registries(run: Context) -> None:
     layout = run.layout
     actors = run.load(layout.actors, "actors") if layout.actors.exists() else None
     if actors:
@@ -294,7 +166,7 @@ def _check_registries(run: _Run) -> None:
     _check_split_registries(run)
 
 
-def _check_split_registries(run: _Run) -> None:
+def _check_split_registries(run: Context) -> None:
     """events.json, near-duplicates.json and splits.json: each optional, each schema-checked."""
     layout = run.layout
     if layout.events.exists():
@@ -341,7 +213,7 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _json_files(run: _Run, folder: Path):
+def _json_files(run: Context, folder: Path):
     """The JSON files of a folder with a valid id as name; anything else is reported."""
     if not folder.is_dir():
         return
@@ -358,7 +230,7 @@ def _json_files(run: _Run, folder: Path):
             yield path
 
 
-def _pass_folders(run: _Run) -> list[Path]:
+def _pass_folders(run: Context) -> list[Path]:
     """The well-named annotator folders under passes/ (the others are reported by _check_passes)."""
     if not run.layout.passes.is_dir():
         return []
@@ -366,7 +238,7 @@ def _pass_folders(run: _Run) -> list[Path]:
             if folder.is_dir() and folder.name.startswith(_PASS_FOLDER) and folder.name[len(_PASS_FOLDER):].isdigit()]
 
 
-def _check_orphan_texts(run: _Run) -> None:
+def _check_orphan_texts(run: Context) -> None:
     if not run.layout.texts.is_dir():
         return
     for path in _entries(run.layout.texts):
@@ -377,7 +249,7 @@ def _check_orphan_texts(run: _Run) -> None:
             run.issue(rel, "", "text-orphan", f"no document {path.stem!r} in documents/")
 
 
-def _check_passes(run: _Run) -> None:
+def _check_passes(run: Context) -> None:
     if not run.layout.passes.is_dir():
         return
     for folder in _entries(run.layout.passes):
@@ -389,9 +261,9 @@ def _check_passes(run: _Run) -> None:
         _check_annotation_folder(run, folder, expected_annotator=name)
 
 
-def _check_annotation_folder(run: _Run, folder: Path, expected_annotator: str | None) -> None:
+def _check_annotation_folder(run: Context, folder: Path, expected_annotator: str | None) -> None:
     """The files of an annotation folder that no document's check has reached (bad names,
     annotations of documents that do not exist)."""
     for path in _json_files(run, folder):
         if path not in run.checked:
-            _check_annotation_file(run, path, expected_annotator)
+            check_annotation_file(run, path, expected_annotator)

@@ -42,11 +42,12 @@ def run(args) -> int:
     from castcorpus.release.build import BuildError, build_release
     from castcorpus.release.derive import default_jobs
     from castcorpus.release.folder import OutputFolderError
+    from castcorpus.scoring.card_baselines import write_card_section
 
     try:
         summary = build_release(args.path, args.out, cache_dir=args.cache,
                                 progress=not args.no_progress and sys.stderr.isatty(),
-                                row_cache=args.row_cache, force=args.force,
+                                row_cache=args.row_cache, force=args.force, writers=[write_card_section],
                                 jobs=default_jobs() if args.jobs is None else args.jobs)
     except BuildError as err:
         for line in err.report.lines() if err.report else []:

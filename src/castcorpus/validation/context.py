@@ -1,0 +1,175 @@
+"""The state of one validation run, shared by the run and the checks it calls.
+
+:class:`Context` holds what a run knows (layout, registries, documents seen) and its report;
+:class:`RunState` and :class:`DocumentFindings` are the plain data that cross process
+boundaries when the build checks documents in worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from castcorpus.corpus.jsonio import load_json
+from castcorpus.corpus.reader import Layout
+from castcorpus.corpus.schema import schema_issues
+from castcorpus.report import Issue, Report
+from castcorpus.splits.assign import SplitCollector
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    """What ``validate(..., on_document=...)`` hands over for each document after its checks.
+
+    ``annotation`` is the gold annotation when it passed its schema, else None. ``text`` is the
+    document's canonical text when it was found and passed every text check (hash, length,
+    encoding), else None. ``report`` is the run's report so far (live: a caller can tell
+    whether anything has been found yet, and what).
+    """
+
+    meta: dict
+    annotation: dict | None
+    text: str | None
+    report: Report
+
+
+@dataclass
+class RunState:
+    """What a run knows once the registries are checked: enough for another process to check
+    documents against the same registries, read once (see :meth:`Context.from_state`)."""
+
+    root: Path
+    cache_dir: Path
+    actors: dict | None
+    outlets: dict | None
+    collections: dict | None
+    clusters: set | None
+    merged_clusters: dict
+    pass_folders: list[Path]
+    events: set | None = None
+    event_entries: dict | None = None
+
+
+@dataclass
+class DocumentFindings:
+    """What checking a chunk of documents adds to a run, for :meth:`Context.absorb` in another
+    process's run (plain data: it crosses process boundaries)."""
+
+    issues: list[Issue]
+    files_checked: int
+    documents: dict[str, dict]
+    unusable: set[str]
+    checked: set[Path]
+    splits: SplitCollector
+    warnings: list[Issue]
+
+
+_NO_CLUSTERS: frozenset[str] = frozenset()
+
+
+class Context:
+    """What one validation run knows and has found so far: the corpus layout, the registries
+    once they are checked (None when unusable), the documents seen, and the report.
+
+    The per-document checks (:mod:`castcorpus.validation.documents`) take a context;
+    :class:`castcorpus.validation.run.ValidationRun` adds the steps of a run on top of it.
+    Kept apart so that the checks need not import the run that calls them.
+    """
+
+    def __init__(self, root: Path, cache_dir: Path | None, on_document: Callable[[CheckedDocument], None] | None):
+        self.layout = Layout(root)
+        self.on_document = on_document
+        self.root_resolved = root.resolve()
+        self.cache_dir = cache_dir
+        self.report = Report()
+        # A registry that cannot be used stays None, so that references into it are not
+        # all reported as dangling: the registry's own findings say what is wrong.
+        self.actors: dict[str, dict] | None = None
+        self.outlets: dict[str, dict] | None = None
+        self.collections: dict[str, dict] | None = None
+        # clusters.json is optional; without it (EMPTY) every cluster key is dangling.
+        self.clusters: set[str] | None = _NO_CLUSTERS
+        self.merged_clusters: dict[str, str] = {}
+        # events.json is optional; without it (None) documents need not name events.
+        self.events: set[str] | None = None
+        self.event_entries: dict | None = None  # {"events": by key, "places": by key} when usable
+        self.near_pairs: list[tuple[str, str]] = []
+        self.near_duplicates: dict | None = None
+        self.release: dict | None = None  # release.json, when the corpus has a usable one
+        self.ledger_sha256: str | None = None
+        self.ledger: list[dict] | None = None  # splits.json entries, when the corpus has a ledger
+        self.splits = SplitCollector()  # every usable document's split anchors, for the ledger check
+        self.documents: dict[str, dict] = {}
+        # Documents whose metadata file exists but cannot be used: their annotations are not
+        # cross-checked (reporting them as "unknown-document" would blame the wrong file).
+        self.unusable_documents: set[str] = set()
+        self.texts: dict[str, str] = {}
+        self.pass_folders: list[Path] = []
+        self.checked: set[Path] = set()  # annotation files already checked with their document
+        self.resolved_folders: dict[Path, Path] = {}
+
+    def absorb(self, findings: DocumentFindings) -> None:
+        """Take in what another process found checking a chunk of this corpus's documents."""
+        self.report.extend(findings.issues)
+        self.report.warnings.extend(findings.warnings)
+        self.report.files_checked += findings.files_checked
+        self.documents.update(findings.documents)
+        self.unusable_documents |= findings.unusable
+        self.checked |= findings.checked
+        self.splits.absorb(findings.splits)
+
+    @classmethod
+    def from_state(cls, state: RunState, on_document: Callable[[CheckedDocument], None] | None = None):
+        """A context with the registries of ``state`` (as checked by another process's run)."""
+        run = cls(state.root, state.cache_dir, on_document)
+        run.actors, run.outlets, run.collections = state.actors, state.outlets, state.collections
+        run.clusters, run.merged_clusters, run.pass_folders = state.clusters, state.merged_clusters, state.pass_folders
+        run.events, run.event_entries = state.events, state.event_entries
+        return run
+
+    def state(self) -> RunState:
+        """The registries and settings of a run that has begun (plain data: it crosses processes)."""
+        return RunState(self.layout.root, self.cache_dir, self.actors, self.outlets, self.collections, self.clusters,
+                        self.merged_clusters, self.pass_folders, self.events, self.event_entries)
+
+    def findings(self) -> DocumentFindings:
+        """What this run found in the documents it checked, for :meth:`absorb` in another process."""
+        return DocumentFindings(self.report.issues, self.report.files_checked, self.documents,
+                                self.unusable_documents, self.checked, self.splits, self.report.warnings)
+
+    def _resolved_folder(self, folder: Path) -> Path:
+        if folder not in self.resolved_folders:
+            self.resolved_folders[folder] = folder.resolve()
+        return self.resolved_folders[folder]
+
+    def issue(self, file: str, where: str, code: str, message: str) -> None:
+        self.report.add(Issue(file, where, code, message))
+
+    def load(self, path: Path, kind: str) -> Any:
+        """Parse and schema-check one file; its value when usable, else None."""
+        rel = self.layout.rel(path)
+        self.report.files_checked += 1
+        if self.outside(path, rel):
+            return None
+        loaded = load_json(path, rel)
+        self.report.extend(loaded.issues)
+        if loaded.issues:
+            return None
+        errors = list(schema_issues(kind, loaded.value, rel))
+        self.report.extend(errors)
+        return None if errors else loaded.value
+
+    def outside(self, path: Path, rel: str) -> bool:
+        """Report and return True when ``path`` resolves outside the corpus folder (through a
+        symbolic link to the file or to any folder above it): the validator reads only the corpus."""
+        # A folder is resolved once per run; a file that is no link resolves into its folder.
+        try:
+            resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
+        except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+            self.issue(rel, "", "file-symlink-loop", "symbolic links loop: the file cannot be reached")
+            return True
+        if resolved.is_relative_to(self.root_resolved):
+            return False
+        self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
+        return True
