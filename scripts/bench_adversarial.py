@@ -88,6 +88,10 @@ def cpu_seconds(root: Path) -> tuple[float, int]:
     return time.process_time() - start, len(report.issues)
 
 
+#: Old flat module names (before issue 14) -> where the same code is now.
+_FLAT_NAMES = {"schema": "corpus.schema", "jsonio": "corpus.jsonio", "texts": "corpus.texts", "segment": "corpus.segment"}
+
+
 def _old_module(rev: str, name: str):
     """The module ``castcorpus.<name>`` as it was at ``rev``."""
     source = subprocess.run(["git", "show", f"{rev}:src/castcorpus/{name}.py"], cwd=REPO, check=True,
@@ -95,6 +99,10 @@ def _old_module(rev: str, name: str):
     spec = importlib.util.spec_from_loader(f"castcorpus._old_{name}", loader=None)
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "castcorpus"
+    # Before issue 14 the modules were flat: the old module's relative imports (from .schema
+    # import ...) find today's modules under their old names.
+    for old, new in _FLAT_NAMES.items():
+        sys.modules.setdefault(f"castcorpus.{old}", importlib.import_module(f"castcorpus.{new}"))
     sys.modules[module.__name__] = module  # dataclasses look their module up there
     exec(compile(source, f"{rev}:{name}.py", "exec"), module.__dict__)
     return module

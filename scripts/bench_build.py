@@ -69,16 +69,17 @@ def instrument_build(stages: Stages) -> None:
     import castcorpus.release.rowcache as rowcache
     import castcorpus.splits.assign as splits
     import castcorpus.release.stage as stage
-    import castcorpus.validation.run as validate
     import castcorpus.release.rows as views
+    import castcorpus.validation.context as context
+    from castcorpus.validation.run import ValidationRun
 
     stages.wrap(build, "build_release", "other")
     # The validator's pass also derives and stages the rows (derive.PassDeriver); what is
     # not in a nested stage below is the validator's own checks and reading the texts.
     for name in ("begin", "check_documents", "finish"):
-        stages.wrap(validate, name, "validate: checks, texts")
-    stages.wrap(validate, "load_json", "validate: parse JSON")
-    stages.wrap(validate, "schema_issues", "validate: JSON Schema", consume=True)
+        stages.wrap(ValidationRun, name, "validate: checks, texts")
+    stages.wrap(context, "load_json", "validate: parse JSON")
+    stages.wrap(context, "schema_issues", "validate: JSON Schema", consume=True)
     stages.wrap(corpus, "load_json", "parse: JSON")  # the registries, read for the rows
     stages.wrap(splits.SplitCollector, "add", "splits")
     stages.wrap(splits.SplitCollector, "splits", "splits")

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from .reader import Layout
 from .jsonio import load_json
+from .reader import Layout
 from .schema import KINDS, load_schema
 
 _FILES = {

@@ -23,15 +23,15 @@ from typing import Callable, Sequence
 
 from tqdm import tqdm
 
+from castcorpus.corpus.reader import check_cache_folder, default_cache_dir
+from castcorpus.report import Issue, Report
 from castcorpus.version import __version__
 from .card import CardInput, render
 from .charts import write_charts
-from castcorpus.corpus.reader import check_cache_folder, default_cache_dir
 from .croissant import write_croissant
 from .derive import derive_pass
 from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, make_parents,
-                      remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
-from castcorpus.report import Issue, Report
+                     remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
 from .rowcache import RowCache
 from .stats import Stats
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record

@@ -17,9 +17,9 @@ from datasets.info import DatasetInfosDict
 from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCardData
 
-from .features import CONFIGS, OUTLET_SUFFIX, features
 from castcorpus.corpus.segment import SEGMENTER
 from castcorpus.splits.assign import SPLITS
+from .features import CONFIGS, OUTLET_SUFFIX, features
 
 PRETTY_NAME = "CAST-Syria: Claims, Actors and STances in news about the Syrian war"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .features import OUTLET_SUFFIX, features
 from castcorpus.splits.assign import SPLITS
+from .features import OUTLET_SUFFIX, features
 
 #: The columns a learner predicts, per base config (the card shows their distribution).
 TASK_LABELS = {

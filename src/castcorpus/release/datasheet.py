@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .charts import markdown as chart_links
 from castcorpus.corpus.reader import Corpus
-from .features import actor_types, certainties, claim_types, polarities
 from castcorpus.splits.assign import SPLITS
+from .charts import markdown as chart_links
+from .features import actor_types, certainties, claim_types, polarities
 from .stats import Stats, corpus_stats
 
 CHARTS_DIR = "docs/charts"

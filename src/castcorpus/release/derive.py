@@ -29,12 +29,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from castcorpus.corpus.reader import hydrated_text_path
-from .features import CONFIGS, encode_labels, features
 from castcorpus.report import Issue, Report
-from .rowcache import RowCache, registry_hash, row_key
-from .stage import StagedConfig
 from castcorpus.validation.run import CheckedDocument, DocumentFindings, RunState, ValidationRun
+from .features import CONFIGS, encode_labels, features
+from .rowcache import RowCache, registry_hash, row_key
 from .rows import Registries, document_rows
+from .stage import StagedConfig
 
 #: Documents between explicit collections while the cyclic collector is paused.
 COLLECT_EVERY = 5_000

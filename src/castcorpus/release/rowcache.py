@@ -23,9 +23,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from castcorpus.version import __version__
-from castcorpus.report import Issue
 from castcorpus.corpus.segment import SEGMENTER
+from castcorpus.report import Issue
+from castcorpus.version import __version__
 
 #: Modules whose source decides the rows.
 _ROW_MODULES = ("release/rows.py", "release/token_rows.py", "corpus/segment.py", "release/features.py",

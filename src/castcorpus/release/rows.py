@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from castcorpus.corpus.segment import Sentence, overlapping, segment
+from castcorpus.report import Issue
 from .features import claim_types
 from .token_rows import claim_span_rows, ner_rows
-from castcorpus.report import Issue
-from castcorpus.corpus.segment import Sentence, overlapping, segment
 
 
 @dataclass(frozen=True)

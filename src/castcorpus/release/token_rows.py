@@ -14,8 +14,8 @@ from bisect import bisect_left, bisect_right
 from operator import itemgetter
 from typing import Any
 
-from castcorpus.report import Issue, pointer
 from castcorpus.corpus.segment import Sentence
+from castcorpus.report import Issue, pointer
 
 
 class _TokenFinder:

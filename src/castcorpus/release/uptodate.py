@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
 
-from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.corpus.jsonio import load_json
-from .folder import REPOSITORY_FILES, file_sha256
+from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.corpus.segment import SEGMENTER
+from .folder import REPOSITORY_FILES, file_sha256
 
 #: The file the digest is recorded in, inside the release.
 RECORD = "build-inputs.json"

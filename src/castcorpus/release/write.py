@@ -19,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
+from castcorpus.splits.assign import SPLITS
 from .card import SplitStats
 from .derive import PassResult
 from .features import OUTLET_SUFFIX, features
-from .parquet import ConfigWriter
 from .folder import file_sha256
-from castcorpus.splits.assign import SPLITS
+from .parquet import ConfigWriter
 from .stage import staged_batches
 from .stats import ReleaseCounter, Stats
 

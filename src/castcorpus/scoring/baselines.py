@@ -23,11 +23,11 @@ from functools import cache
 from pathlib import Path
 from typing import Callable
 
-from . import embeddings, metrics, tasks
 from castcorpus.bootstrap import document_interval
+from . import embeddings, metrics, tasks
 from .evaluation import evaluate
-from .scorer import default_labels
 from .references import SCHEMES, available_splits, fingerprint, read_rows
+from .scorer import default_labels
 
 #: Tasks with baselines (``castcorpus.scoring.tasks.BASELINE_TASKS``) -> (id columns, label column, prediction field).
 TASKS = {

@@ -13,9 +13,9 @@ import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from castcorpus.report import Issue
 from .predictions import KEY_FIELDS, parse_lines
 from .references import ReleaseError, documents, fingerprint, label_names, read_rows, task_of, text_lengths
-from castcorpus.report import Issue
 from .scorer import PredictionError, score_records
 
 

@@ -18,8 +18,8 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 
 from castcorpus.corpus.jsonio import _DuplicateKey, _no_duplicates, lone_surrogates
-from castcorpus.report import Issue
 from castcorpus.corpus.schema import _issues_of, load_schema
+from castcorpus.report import Issue
 
 #: Task (base config) -> the reference columns that identify a row.
 KEY_FIELDS = {

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List
 
-from castcorpus.release.folder import folder_fingerprint
 from castcorpus.release.features import OUTLET_SUFFIX
+from castcorpus.release.folder import folder_fingerprint
 from castcorpus.splits.assign import SPLITS
 
 from .tasks import SCHEMES  # noqa: F401  (re-exported: scheme -> config suffix)

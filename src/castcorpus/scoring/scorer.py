@@ -13,11 +13,11 @@ from typing import Any, Iterable
 
 from datasets import ClassLabel, List
 
-from . import metrics
 from castcorpus.release.features import features
+from castcorpus.report import Issue
+from . import metrics
 from .predictions import TASKS, Checked, check, key_of, missing
 from .references import task_of
-from castcorpus.report import Issue
 
 
 class PredictionError(ValueError):

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.corpus.jsonio import MAX_TEXT_BYTES, read_limited
-from castcorpus.report import Issue, pointer
+from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.corpus.schema import load_schema
 from castcorpus.corpus.texts import decode_canonical, text_sha256
-from .context import CheckedDocument, Context
+from castcorpus.report import Issue, pointer
 from .annotations import AnnotationContext, annotation_issues, cluster_refs
+from .context import CheckedDocument, Context
 
 #: The current guidelines version: the newest the annotation schema accepts.
 CURRENT_GUIDELINES = load_schema("annotation")["properties"]["guidelines_version"]["enum"][-1]

@@ -7,8 +7,8 @@ import re
 from collections import defaultdict
 from typing import Any, Iterator
 
-from castcorpus.report import Issue, pointer
 from castcorpus.corpus.schema import load_schema
+from castcorpus.report import Issue, pointer
 
 
 def duplicate_keys(entries: list[dict[str, Any]], file: str, list_name: str) -> Iterator[Issue]:

@@ -12,9 +12,9 @@ from typing import Any
 
 from castcorpus.corpus.reader import Corpus
 from castcorpus.network.discourse import AUTHOR
+from castcorpus.splits.assign import voice_outlet
 from .highlight import marks_of, to_html
 from .palette import actor_types, claim_types, css_class
-from castcorpus.splits.assign import voice_outlet
 
 
 def outlet_name(corpus: Corpus, key: str | None) -> str:

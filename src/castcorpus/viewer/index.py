@@ -15,9 +15,9 @@ from typing import Any, Iterable
 
 from castcorpus.corpus.reader import Corpus
 from castcorpus.network.discourse import AUTHOR
-from .palette import POLARITY_BARS, claim_colours, polarities
 from castcorpus.splits.assign import anchors, assign, voice_outlet
 from .charts import polarity_grid, stacked_bars
+from .palette import POLARITY_BARS, claim_colours, polarities
 
 #: How many actors the stance chart shows.
 PRINCIPAL_ACTORS = 6

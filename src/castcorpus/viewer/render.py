@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from castcorpus.corpus.reader import Corpus, CorpusError, default_cache_dir
 from castcorpus.corpus.jsonio import write_atomic
-from .palette import css_variables
+from castcorpus.corpus.reader import Corpus, CorpusError, default_cache_dir
 from .document import document_view
 from .index import NO_SPLIT, DocInfo, charts, document_splits, rows
+from .palette import css_variables
 
 VIEWER = Path(__file__).parent / "templates"
 PAGES = "documents"

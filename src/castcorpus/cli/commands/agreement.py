@@ -7,9 +7,9 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from . import add_command
-from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.corpus.jsonio import write_atomic
+from castcorpus.corpus.reader import Corpus, CorpusError
+from . import add_command
 
 
 def register(subparsers) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import add_command
 from castcorpus.annotation.anchor import anchor_draft
-from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.corpus.jsonio import dump_json, load_json, write_atomic
+from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.report import Issue
+from . import add_command
 
 
 def register(subparsers) -> None:

@@ -7,9 +7,9 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from . import add_command
 from castcorpus.scoring.tasks import BASELINE_TASKS as TASKS
 from castcorpus.scoring.tasks import BASELINES, SCHEMES
+from . import add_command
 
 
 def register(subparsers) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import add_command
 from castcorpus.corpus.reader import CorpusError
+from . import add_command
 
 
 def register(subparsers) -> None:

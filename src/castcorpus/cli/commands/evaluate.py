@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from . import add_command
 from castcorpus.scoring.tasks import SCORED as TASKS
+from . import add_command
 
 
 def register(subparsers) -> None:

@@ -6,10 +6,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import add_command
+from castcorpus.corpus.jsonio import dump_json, write_atomic
 from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.splits.events import DEFAULT_WINDOW, propose, proposal_summary
-from castcorpus.corpus.jsonio import dump_json, write_atomic
+from . import add_command
 
 
 def register(subparsers) -> None:

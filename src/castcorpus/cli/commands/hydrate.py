@@ -13,8 +13,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from . import add_command
 from castcorpus.corpus.reader import default_cache_dir
+from . import add_command
 
 
 def register(subparsers) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import add_command
-from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.corpus.jsonio import dump_json, write_atomic
+from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.splits.near_duplicates import BOILERPLATE_MIN_TEXTS, NUM_PERM, THRESHOLD, Text, near_duplicate_pairs, registry, similarity_histogram
+from . import add_command
 
 
 def register(subparsers) -> None:

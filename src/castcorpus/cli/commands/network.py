@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import add_command
 from castcorpus.corpus.reader import Corpus, CorpusError
+from . import add_command
 
 
 def register(subparsers) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import add_command
 from castcorpus.annotation.anchor import quote_annotation
-from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.corpus.jsonio import dump_json, load_json
+from castcorpus.corpus.reader import Corpus, CorpusError
+from . import add_command
 
 
 def register(subparsers) -> None:

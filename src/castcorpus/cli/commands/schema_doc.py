@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import add_command
 from castcorpus.corpus.jsonio import write_atomic
 from castcorpus.corpus.schemadoc import render
+from . import add_command
 
 
 def register(subparsers) -> None:

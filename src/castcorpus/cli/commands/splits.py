@@ -13,11 +13,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from . import add_command
-from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.corpus.jsonio import dump_json, write_atomic
-from castcorpus.splits.ledger import extend, freeze, move, record_move, strata
+from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.splits.assign import SPLITS, corpus_collector
+from castcorpus.splits.ledger import extend, freeze, move, record_move, strata
+from . import add_command
 
 
 def register(subparsers) -> None:

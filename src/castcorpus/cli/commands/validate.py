@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from . import add_command
 from castcorpus.corpus.reader import CorpusError
 from castcorpus.validation.run import validate
+from . import add_command
 
 
 def register(subparsers) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .reader import COLUMNS, TRAILING_COLUMNS, FakesRow
 from castcorpus.report import Issue
+from .reader import COLUMNS, TRAILING_COLUMNS, FakesRow
 
 FILE = "FA-KES-Dataset.csv"
 #: Texts shorter than this (code points) are reported: the shortest real articles are a

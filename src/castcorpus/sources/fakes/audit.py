@@ -12,8 +12,8 @@ import hashlib
 from collections import Counter
 from statistics import median
 
-from .reader import COLUMNS, FakesRow, crlf_line_ends, document_ids, read_fakes
 from .anomalies import DEBRIS, SHORT_TEXT, debris_kinds, groups
+from .reader import COLUMNS, FakesRow, crlf_line_ends, document_ids, read_fakes
 
 
 def audit_markdown(data: bytes) -> str:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .reader import FakesRow
 from castcorpus.corpus.jsonio import dump_json, write_atomic
 from castcorpus.corpus.texts import text_sha256
+from .reader import FakesRow
 
 COLLECTION = "fa-kes"
 

@@ -23,13 +23,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from castcorpus.corpus.jsonio import load_json, write_atomic
 from castcorpus.corpus.reader import Corpus, CorpusError, hydrated_text_path
-from .reader import FakesFormatError, FakesRow, crlf_line_ends, document_ids, read_fakes
+from castcorpus.corpus.texts import text_sha256
+from castcorpus.report import Issue
 from .anomalies import anomalies
 from .documents import COLLECTION, write_documents
-from castcorpus.corpus.jsonio import load_json, write_atomic
-from castcorpus.report import Issue
-from castcorpus.corpus.texts import text_sha256
+from .reader import FakesFormatError, FakesRow, crlf_line_ends, document_ids, read_fakes
 
 
 class HydrateError(Exception):
