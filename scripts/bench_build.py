@@ -166,7 +166,7 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
         shutil.rmtree(cache, ignore_errors=True)
         result = run_ours(corpus, out, cache, repo)
     elif variant == "ours-jobs":
-        from castcorpus.release.derive import default_jobs
+        from castcorpus.release.jobs import default_jobs
         shutil.rmtree(work / "out-jobs", ignore_errors=True)
         result = run_ours(corpus, work / "out-jobs", cache, repo, jobs=default_jobs())
     elif variant == "rebuild":

@@ -144,10 +144,12 @@ def test_merging_counts_keeps_zero_counts_and_adds_the_rest():
 
 
 def test_the_default_number_of_workers_is_one_per_core_at_most_eight(monkeypatch):
-    monkeypatch.setattr(derive.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
-    assert derive.default_jobs() == derive.MAX_DEFAULT_JOBS == 8
-    monkeypatch.setattr(derive.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    assert derive.default_jobs() == 2
+    from castcorpus.release import jobs
+
+    monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert jobs.default_jobs() == jobs.MAX_DEFAULT_JOBS == 8
+    monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert jobs.default_jobs() == 2
 
 
 def test_a_dead_worker_is_reported_with_a_hint_not_a_traceback(monkeypatch, capsys, tmp_path):

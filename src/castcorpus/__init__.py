@@ -73,13 +73,14 @@ def validate(corpus: str | Path = "corpus", *, cache: str | Path | None = None) 
 
 
 def build(corpus: str | Path = "corpus", out: str | Path = "dist/cast-syria", *, cache: str | Path | None = None,
-          jobs: int = 1, progress: bool = False, force: bool = False) -> BuildSummary:
+          jobs: int | None = None, progress: bool = False, force: bool = False) -> BuildSummary:
     """Validate ``corpus`` and build the release into ``out``, as ``castcorpus build`` does; the
     summary of what was written (rows per config and split, documents left out, fingerprint).
 
-    The release is the command's, card baselines included. ``jobs`` worker processes check and
-    derive documents (1: in this process; a script that asks for more needs the
-    ``if __name__ == "__main__":`` guard of multiprocessing). A build whose inputs have not
+    The release is the command's, card baselines included. ``jobs`` workers check and derive
+    documents and write Parquet (default: one per core, at most 8; 1 builds in this process;
+    a corpus of 2,000 documents or more is then checked in worker processes, and a script that
+    builds one needs the ``if __name__ == "__main__":`` guard of multiprocessing). A build whose inputs have not
     changed is skipped unless ``force``. Raises :class:`BuildError` (with ``.report``) when the
     corpus is invalid, :class:`CorpusError` when it is unusable; the previous release is then
     untouched.

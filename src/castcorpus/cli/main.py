@@ -14,7 +14,7 @@ import sys
 from importlib import import_module
 
 from castcorpus.version import __version__
-from . import commands
+from . import commands, options
 
 
 def command_names() -> list[str]:
@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if not getattr(args, "func", None):
         parser().print_help(sys.stderr)
+        return 2
+    problem = options.resolve(args)
+    if problem:
+        print(f"castcorpus {args.command}: {problem}", file=sys.stderr)
         return 2
     try:
         return args.func(args)

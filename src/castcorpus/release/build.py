@@ -32,6 +32,7 @@ from .croissant import write_croissant
 from .derive import derive_pass
 from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, make_parents,
                      remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
+from .jobs import default_jobs
 from .rowcache import RowCache
 from .stats import Stats
 from .uptodate import RECORD, inputs_digest, is_up_to_date, record
@@ -99,7 +100,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
                   repo_root: str | Path | None = None, row_cache: bool = False,
                   row_cache_dir: str | Path | None = None,
                   extra_writers: list[Writer] | None = None, writers: Sequence[Writer] = (),
-                  force: bool = False, jobs: int = 1) -> BuildSummary:
+                  force: bool = False, jobs: int | None = None) -> BuildSummary:
     """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
 
     ``cache_dir`` is where hydrated external texts are (as for ``validate``; default
@@ -108,14 +109,17 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     an entry back costs nearly as much as deriving the rows again (docs/benchmarks.md). A
     rebuild with nothing changed needs no cache: it is skipped by the inputs' digest.
     ``repo_root`` holds LICENSE, licenses/, DATASHEET.md and CITATION.cff (default: the
-    corpus's parent). With ``jobs > 1``, that many worker processes check and derive the
-    documents (:func:`castcorpus.release.derive.derive_pass`; ``castcorpus build`` uses one per core);
-    the release is the same for any number. ``writers`` run after :data:`EXTRA_WRITERS` and are
-    part of the up-to-date check (by their qualified names: a build with other hooks rebuilds);
-    ``extra_writers`` run last and make every build run. Workers are spawned, so a script that calls this
-    with ``jobs > 1`` needs the ``if __name__ == "__main__":`` guard that multiprocessing asks for.
+    corpus's parent). ``jobs`` worker processes check and derive the documents
+    (:func:`castcorpus.release.derive.derive_pass`; one process under 2,000 documents or with the
+    row cache) and as many threads write the Parquet configs; the default is
+    :func:`castcorpus.release.jobs.default_jobs` (one per core, at most 8). The release is the
+    same for any number. Workers are spawned, so a script that builds a large corpus needs the
+    ``if __name__ == "__main__":`` guard that multiprocessing asks for. ``writers`` run after
+    :data:`EXTRA_WRITERS` and are part of the up-to-date check (by their qualified names: a build
+    with other hooks rebuilds); ``extra_writers`` run last and make every build run.
     Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.
     """
+    jobs = default_jobs() if jobs is None else jobs
     corpus_root, out_dir = Path(corpus_root), Path(out_dir)
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     repo = Path(repo_root) if repo_root else corpus_root.resolve().parent

@@ -20,7 +20,6 @@ document is left out of the release, with the finding as the reason.
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 import signal
 from concurrent.futures import ProcessPoolExecutor
@@ -44,8 +43,6 @@ NOT_HYDRATED = "text not available (external and not hydrated)"
 CHUNK_DOCUMENTS = 1_000
 #: Below this many documents a pass runs in one process (starting workers costs more).
 MIN_PARALLEL_DOCUMENTS = 2 * CHUNK_DOCUMENTS
-#: The most workers :func:`default_jobs` proposes (each holds about 250 MB).
-MAX_DEFAULT_JOBS = 8
 
 
 @dataclass
@@ -108,16 +105,6 @@ class PassResult:
 
 def _in_cache(issue: Issue, cache_dir: Path) -> bool:
     return Path(issue.file).is_relative_to(cache_dir)
-
-
-def default_jobs() -> int:
-    """Worker processes a pass uses by default: one per usable core, at most
-    :data:`MAX_DEFAULT_JOBS` (each worker holds about 250 MB)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_DEFAULT_JOBS))
 
 
 def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache: RowCache,

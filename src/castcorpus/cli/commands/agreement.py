@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.jsonio import write_atomic
 from castcorpus.corpus.reader import Corpus, CorpusError
 from . import add_command
@@ -16,9 +17,9 @@ def register(subparsers) -> None:
     cmd = add_command(subparsers, "agreement",
                       "Measure agreement between the independent passes in corpus/passes/.",
                       "castcorpus agreement --out docs/agreement.md")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--json", action="store_true", help="print the results as JSON")
-    cmd.add_argument("--out", metavar="FILE", help="write the Markdown report here (atomically)")
+    options.corpus(cmd)
+    options.json(cmd, "the results")
+    options.out(cmd, "the Markdown report")
     cmd.add_argument("--preface", metavar="FILE", help="Markdown file whose text goes before the tables")
     cmd.set_defaults(func=run)
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from castcorpus.annotation.anchor import anchor_draft
+from castcorpus.cli import options
 from castcorpus.corpus.jsonio import dump_json, load_json, write_atomic
 from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.report import Issue
@@ -17,9 +18,9 @@ def register(subparsers) -> None:
                       "Resolve the quotes of an annotation draft into offsets (a missing or ambiguous quote is an error).",
                       "castcorpus anchor drafts/annotator-1/my-doc.json --out corpus/annotations/my-doc.json")
     cmd.add_argument("draft", help="draft annotation file whose spans are {\"quote\": ..., \"occurrence\": n}")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")
-    cmd.add_argument("--out", metavar="FILE", help="write the anchored file here (atomically); default: standard output")
+    options.corpus(cmd)
+    options.cache(cmd)
+    options.out(cmd, "the anchored annotation file")
     cmd.set_defaults(func=run)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.jsonio import write_atomic
 from castcorpus.corpus.reader import default_cache_dir
 from . import add_command
@@ -17,9 +18,9 @@ def register(subparsers) -> None:
     cmd.add_argument("collection", choices=["fa-kes"], help="the external collection to audit")
     cmd.add_argument("--from", dest="source", metavar="PATH",
                      help="a local copy of the published file (default: the copy in the cache)")
-    cmd.add_argument("--cache", metavar="DIR", help="cache folder (default: $CASTCORPUS_CACHE or the user cache)")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--out", metavar="FILE", help="write the Markdown here (atomically); default: standard output")
+    options.cache(cmd)
+    options.corpus(cmd)
+    options.out(cmd, "the Markdown audit")
     cmd.set_defaults(func=run)
 
 

@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.scoring.tasks import BASELINE_TASKS as TASKS
 from castcorpus.scoring.tasks import BASELINES, SCHEMES
 from . import add_command
@@ -24,11 +25,11 @@ def register(subparsers) -> None:
                      help="release folder (default: dist/cast-syria)")
     cmd.add_argument("--split-scheme", choices=list(SCHEMES), default="random",
                      help="random: the standard splits; outlet: the *_by_outlet configs (default: random)")
-    cmd.add_argument("--out", metavar="DIR", help="write predictions (JSON Lines) and results.json here")
+    options.out(cmd, "folder for the predictions (JSON Lines) and results.json", "DIR", default=None)
     cmd.add_argument("--baselines", nargs="+", choices=BASELINES, default=list(BASELINES),
                      help="which baselines (default: all; minilm-lr needs the embeddings extra)")
     cmd.add_argument("--report", metavar="FILE", help="write the Markdown report (e.g. docs/baselines.md)")
-    cmd.add_argument("--json", action="store_true", help="print the results as JSON")
+    options.json(cmd, "the results")
     cmd.set_defaults(func=run)
 
 

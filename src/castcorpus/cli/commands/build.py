@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
+from castcorpus.cli import options
 from castcorpus.corpus.reader import CorpusError
 from . import add_command
 
@@ -12,27 +12,18 @@ from . import add_command
 def register(subparsers) -> None:
     cmd = add_command(subparsers, "build",
                       "Validate the corpus and build the release folder (dataset card, Parquet configs, checksums).",
-                      "castcorpus build corpus --out dist/cast-syria")
-    cmd.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--out", metavar="DIR", default="dist/cast-syria", help="release folder (default: dist/cast-syria)")
-    cmd.add_argument("--cache", metavar="DIR",
-                     help="castcorpus cache: hydrated texts and derived rows (default: the user cache)")
+                      "castcorpus build --corpus corpus --out dist/cast-syria")
+    options.corpus(cmd, legacy_positional=True)
+    options.out(cmd, "the release folder", "DIR", default="dist/cast-syria")
+    options.cache(cmd)
     cmd.add_argument("--row-cache", action="store_true",
                      help="cache derived rows under <cache>/rows and reuse them (off by default: reading an entry "
                           "costs nearly as much as deriving the rows; see docs/benchmarks.md)")
-    cmd.add_argument("--jobs", "-j", type=_jobs, metavar="N",
-                     help="worker processes that check and derive documents (default: one per core; 1 builds "
-                          "in this process; with --row-cache, or under 2,000 documents, always 1)")
+    options.jobs(cmd)
     cmd.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     cmd.add_argument("--force", action="store_true",
                      help="build even when the release is up to date (same inputs, intact files)")
     cmd.set_defaults(func=run)
-
-
-def _jobs(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes (1 or more)")
-    return int(value)
 
 
 def run(args) -> int:
@@ -40,15 +31,14 @@ def run(args) -> int:
     from concurrent.futures.process import BrokenProcessPool
 
     from castcorpus.release.build import BuildError, build_release
-    from castcorpus.release.derive import default_jobs
     from castcorpus.release.folder import OutputFolderError
     from castcorpus.scoring.card_baselines import write_card_section
 
     try:
-        summary = build_release(args.path, args.out, cache_dir=args.cache,
+        summary = build_release(args.corpus, args.out, cache_dir=args.cache,
                                 progress=not args.no_progress and sys.stderr.isatty(),
                                 row_cache=args.row_cache, force=args.force, writers=[write_card_section],
-                                jobs=default_jobs() if args.jobs is None else args.jobs)
+                                jobs=args.jobs)
     except BuildError as err:
         for line in err.report.lines() if err.report else []:
             print(line)

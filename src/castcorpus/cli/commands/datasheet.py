@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.reader import CorpusError
 from . import add_command
 
@@ -13,8 +14,8 @@ def register(subparsers) -> None:
     cmd = add_command(subparsers, "datasheet",
                       "Write the datasheet (Gebru et al.) with numbers counted from the corpus, and redraw its charts.",
                       "castcorpus datasheet --out DATASHEET.md")
-    cmd.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--out", metavar="FILE", default="DATASHEET.md", help="datasheet to write (default: DATASHEET.md)")
+    options.corpus(cmd, legacy_positional=True)
+    options.out(cmd, "the datasheet", default="DATASHEET.md")
     cmd.add_argument("--charts", metavar="DIR",
                      help="folder for the PNG charts (default: docs/charts beside --out)")
     cmd.add_argument("--no-charts", action="store_true", help="write the text only")
@@ -25,7 +26,7 @@ def run(args) -> int:
     from castcorpus.release.datasheet import CHARTS_DIR, generate
 
     try:
-        text, stats = generate(args.path)
+        text, stats = generate(args.corpus)
     except CorpusError as err:
         print(f"castcorpus datasheet: {err}", file=sys.stderr)
         return 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from castcorpus.cli import options
 from . import add_command
 
 
@@ -12,7 +13,7 @@ def register(subparsers) -> None:
     cmd = add_command(subparsers, "error-codes",
                       "Write every issue code with its severity, meaning and test case, as Markdown.",
                       "castcorpus error-codes --out docs/errors.md")
-    cmd.add_argument("--out", metavar="FILE", help="write here (atomically); default: standard output")
+    options.out(cmd, "the Markdown catalogue")
     cmd.set_defaults(func=run)
 
 

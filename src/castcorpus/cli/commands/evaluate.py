@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from castcorpus.cli import options
 from castcorpus.scoring.tasks import SCORED as TASKS
 from . import add_command
 
@@ -18,7 +19,7 @@ def register(subparsers) -> None:
     cmd.add_argument("--predictions", required=True, metavar="FILE", help="predictions file (JSON Lines)")
     cmd.add_argument("--release", metavar="DIR", default="dist/cast-syria",
                      help="release folder built by 'castcorpus build' (default: dist/cast-syria)")
-    cmd.add_argument("--json", action="store_true", help="print the result as JSON")
+    options.json(cmd)
     cmd.set_defaults(func=run)
 
 

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.jsonio import dump_json, write_atomic
 from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.splits.events import DEFAULT_WINDOW, propose, proposal_summary
@@ -18,10 +19,10 @@ def register(subparsers) -> None:
                       "splits and joins them; see docs/events.md).",
                       "castcorpus events propose --corpus corpus --out /tmp/event-proposals.json")
     cmd.add_argument("action", choices=["propose"], help="propose: write the proposed runs")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    options.corpus(cmd)
     cmd.add_argument("--window", type=int, default=DEFAULT_WINDOW,
                      help=f"days between consecutive articles that still chain them (default {DEFAULT_WINDOW})")
-    cmd.add_argument("--out", metavar="FILE", help="write the proposals here (atomically); default: standard output")
+    options.out(cmd, "the proposed events (JSON)")
     cmd.set_defaults(func=run)
 
 

@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.reader import default_cache_dir
 from . import add_command
 
@@ -26,11 +27,11 @@ def register(subparsers) -> None:
     source.add_argument("--from", dest="source", metavar="PATH", help="a local copy of the published file")
     source.add_argument("--download", action="store_true",
                         help="download the published file (Zenodo) into the cache first")
-    cmd.add_argument("--cache", metavar="DIR", help="cache folder (default: $CASTCORPUS_CACHE or the user cache)")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    options.cache(cmd)
+    options.corpus(cmd)
     cmd.add_argument("--write-documents", action="store_true",
                      help="(re)generate corpus/documents/fa-kes-*.json from the file before verifying")
-    cmd.add_argument("--json", action="store_true", help="print the result as JSON")
+    options.json(cmd)
     cmd.add_argument("--quiet", action="store_true", help="no progress bar, no anomaly summary (errors still print)")
     cmd.add_argument("--verbose", action="store_true",
                      help="print every anomaly note as file:pointer: code: message (default: a count per code)")

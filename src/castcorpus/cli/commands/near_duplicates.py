@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.jsonio import dump_json, write_atomic
 from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.splits.near_duplicates import BOILERPLATE_MIN_TEXTS, NUM_PERM, THRESHOLD, Text, near_duplicate_pairs, registry, similarity_histogram
@@ -19,9 +20,9 @@ def register(subparsers) -> None:
     cmd = add_command(subparsers, "near-duplicates",
                       "Find documents whose texts are the same or nearly the same (MinHash LSH, then exact Jaccard).",
                       "castcorpus near-duplicates --corpus corpus --out corpus/near-duplicates.json")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")
-    cmd.add_argument("--out", metavar="FILE", help="write the pairs here (atomically); default: standard output")
+    options.corpus(cmd)
+    options.cache(cmd)
+    options.out(cmd, "the pairs (near-duplicates.json)")
     cmd.add_argument("--threshold", type=float, default=THRESHOLD, help=f"least Jaccard similarity (default {THRESHOLD})")
     cmd.add_argument("--histogram", action="store_true", help="print how many pairs fall in each similarity band instead")
     cmd.set_defaults(func=run)

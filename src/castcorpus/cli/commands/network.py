@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.reader import Corpus, CorpusError
 from . import add_command
 
@@ -14,13 +15,12 @@ def register(subparsers) -> None:
                       "Export the discourse network: actors x claim clusters with agreement, and the actor "
                       "congruence and conflict networks (Discourse Network Analysis). Needs the 'network' extra.",
                       "castcorpus network --format graphml --out networks/discourse.graphml")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")
+    options.corpus(cmd)
+    options.cache(cmd)
     cmd.add_argument("--format", choices=["graphml", "csv"], default="graphml", help="output format (default: graphml)")
-    cmd.add_argument("--out", metavar="FILE",
-                     help="two-mode network file; the projections go beside it as FILE-congruence and FILE-conflict "
-                          "(csv adds FILE-nodes.csv); '-' writes only the two-mode network to standard output "
-                          "(default: discourse-network.graphml or .csv)")
+    options.out(cmd, "the two-mode network file; the projections go beside it as FILE-congruence and FILE-conflict "
+                     "(csv adds FILE-nodes.csv); '-' writes only the two-mode network to standard output",
+                shown_default="discourse-network.graphml or .csv")
     cmd.add_argument("--by", choices=["cluster", "claim"], default="cluster",
                      help="concepts are claim clusters (unclustered claims stand alone) or always single claims")
     cmd.set_defaults(func=run)

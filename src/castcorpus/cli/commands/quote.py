@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from castcorpus.annotation.anchor import quote_annotation
+from castcorpus.cli import options
 from castcorpus.corpus.jsonio import dump_json, load_json
 from castcorpus.corpus.reader import Corpus, CorpusError
 from . import add_command
@@ -16,8 +17,8 @@ def register(subparsers) -> None:
                       "Print an annotation file as a draft whose spans are quotes (the inverse of 'anchor').",
                       "castcorpus quote corpus/annotations/my-doc.json > drafts/annotator-1/my-doc.json")
     cmd.add_argument("annotation", help="annotation file with offsets")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")
+    options.corpus(cmd)
+    options.cache(cmd)
     cmd.set_defaults(func=run)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.reader import Corpus, CorpusError
 from . import add_command
 
@@ -15,10 +16,10 @@ def register(subparsers) -> None:
                       "highlighted, and an index with corpus charts. Needs the 'viewer' extra.",
                       "castcorpus render --out /tmp/cast-view && xdg-open /tmp/cast-view/index.html")
     cmd.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to render (default: every annotated document)")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")
-    cmd.add_argument("--out", metavar="DIR", required=True,
-                     help="output folder (keep it out of the repository: it may hold third-party text)")
+    options.corpus(cmd)
+    options.cache(cmd)
+    options.out(cmd, "the output folder (keep it out of the repository: it may hold third-party text)", "DIR",
+                required=True)
     cmd.set_defaults(func=run)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.jsonio import write_atomic
 from castcorpus.corpus.schemadoc import render
 from . import add_command
@@ -14,8 +15,8 @@ def register(subparsers) -> None:
     cmd = add_command(subparsers, "schema-doc",
                       "Write the Markdown reference of every file format, generated from schema/.",
                       "castcorpus schema-doc --out docs/schema.md")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder to take examples from (default: ./corpus)")
-    cmd.add_argument("--out", metavar="FILE", help="write here (atomically); default: standard output")
+    options.corpus(cmd, "corpus folder to take examples from")
+    options.out(cmd, "the Markdown reference")
     cmd.set_defaults(func=run)
 
 

@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from castcorpus.cli import options
 from castcorpus.corpus.jsonio import dump_json, write_atomic
 from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.splits.assign import SPLITS, corpus_collector
@@ -28,12 +29,12 @@ def register(subparsers) -> None:
                      help="freeze: write the first ledger; add: place new documents; "
                           "move: move a document's group; show: counts per split")
     cmd.add_argument("document", nargs="?", help="with move: the document whose group (or outlet) moves")
-    cmd.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    options.corpus(cmd)
     cmd.add_argument("--scheme", choices=["standard", "by_outlet"], default="standard", help="with move: which scheme")
     cmd.add_argument("--to", choices=list(SPLITS), help="with move: the split to move to")
     cmd.add_argument("--reason", help="with move: why (goes into CHANGELOG.md)")
     cmd.add_argument("--changelog", default="CHANGELOG.md", help="with move: the changelog to record it in")
-    cmd.add_argument("--json", action="store_true", help="with show: print the counts as JSON")
+    options.json(cmd, "the counts (with show)")
     cmd.set_defaults(func=run)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from castcorpus.cli import options
 from castcorpus.corpus.reader import CorpusError
 from castcorpus.validation.run import validate
 from . import add_command
@@ -12,16 +13,16 @@ from . import add_command
 def register(subparsers) -> None:
     cmd = add_command(subparsers, "validate",
                       "Check every corpus file against its schema and the cross-file rules.",
-                      "castcorpus validate corpus --json")
-    cmd.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: ./corpus)")
-    cmd.add_argument("--json", action="store_true", help="print the report as JSON")
-    cmd.add_argument("--cache", metavar="DIR", help="folder of hydrated texts (default: the user cache)")
+                      "castcorpus validate --corpus corpus --json")
+    options.corpus(cmd, legacy_positional=True)
+    options.json(cmd, "the report")
+    options.cache(cmd)
     cmd.set_defaults(func=run)
 
 
 def run(args) -> int:
     try:
-        report = validate(args.path, cache_dir=args.cache)
+        report = validate(args.corpus, cache_dir=args.cache)
     except CorpusError as err:
         print(f"castcorpus validate: {err}", file=sys.stderr)
         return 2
@@ -36,5 +37,5 @@ def run(args) -> int:
         summary = "valid" if report.valid else f"{len(report.issues)} finding(s)"
         if report.warnings:
             summary += f", {len(report.warnings)} warning(s)"
-        print(f"{args.path}: {report.files_checked} file(s) checked, {summary}", file=sys.stderr)
+        print(f"{args.corpus}: {report.files_checked} file(s) checked, {summary}", file=sys.stderr)
     return 0 if report.valid else 1
