@@ -11,6 +11,8 @@ bytes, so without it a rebuilt release could load stale rows from a warm cache.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
 
 from datasets import DatasetInfo
 from datasets.info import DatasetInfosDict
@@ -22,6 +24,8 @@ from castcorpus.splits.assign import SPLITS
 from .features import CONFIGS, OUTLET_SUFFIX, features
 
 PRETTY_NAME = "CAST-Syria: Claims, Actors and STances in news about the Syrian war"
+#: The card's prose, with ``$name`` fields (:class:`string.Template`: no extra dependency).
+_TEMPLATE = Path(__file__).parent / "templates" / "card.md"
 
 
 @dataclass
@@ -117,17 +121,6 @@ def _split_table(info: CardInput) -> str:
     return "\n".join(lines)
 
 
-def _ner_note(info: CardInput) -> str:
-    return ("## Spans left out of the token configs\n\n"
-            f"{info.mentions_off_tokens} gold actor mention(s) do not start and end on token boundaries, so BIO "
-            "tags cannot carry them and `actor_ner` leaves them out; the `documents` config keeps every mention. "
-            "Most are a name inside a longer token, such as a possessive whose apostrophe the source file lost. "
-            "The build lists each one (`mention-not-on-tokens`). Likewise `claim_spans` leaves out "
-            f"{info.claims_off_tokens} gold claim span(s) that are not on token boundaries or cross a sentence "
-            "boundary as the segmenter draws it (`claim-not-on-tokens`, `claim-crosses-sentence`); the `claims` "
-            "config keeps every claim.")
-
-
 def _ledger_sentence(info: CardInput) -> str:
     if info.ledger_sha256 is None:
         return ("This corpus has no split ledger: groups were placed by a stable hash of their key "
@@ -139,57 +132,14 @@ def _ledger_sentence(info: CardInput) -> str:
 
 
 def _body(info: CardInput) -> str:
-    sections = [
-        f"# {PRETTY_NAME}",
-        "CAST-Syria is a corpus of English news about the war in Syria annotated with **claims** "
-        "(span, normalized proposition, type, check-worthiness, certainty, speaker and attribution chain), "
-        "**actors** (mentions linked to a registry of keyed, typed actors) and **stances** (holder, target, "
-        "polarity, evidence).",
-        f"**Version {info.version}** of the dataset (CHANGELOG.md in the repository says what each version "
-        f"changed; rebuild exactly this release from the git tag `dataset-v{info.version}`), built with "
-        f"castcorpus {info.package_version or 'unknown'}. "
-        f"This release: {info.documents} documents with text, {info.annotated} of them annotated; "
-        f"{info.left_out} left out because their text was not available at build time.",
-        "## Configs\n\n"
-        "| config | one row per | for |\n|---|---|---|\n"
-        "| `documents` (default) | annotated document, annotations nested | full fidelity |\n"
-        "| `sentences` | sentence of an annotated document | claim detection (`label`: no_claim / claim) |\n"
-        "| `checkworthiness` | sentence of an annotated document | check-worthiness, the CheckThat! sentence task "
-        "(`label`: not_check_worthy / check_worthy: the sentence holds a claim annotated check-worthy) |\n"
-        "| `claim_spans` | sentence of an annotated document | claim span detection as token classification: "
-        "`tokens`, `span_tags` (BIO over claim spans), `claim_ids` |\n"
-        "| `claims` | claim | claim typing, check-worthiness, certainty, attribution |\n"
-        "| `stances` | stance | stance classification (`polarity`) with holder, target and context |\n"
-        "| `actor_ner` | sentence | token classification: `tokens`, `ner_tags` (BIO by actor type), `actor_keys` |\n"
-        "| `raw` | document with text, annotated or not | language modelling, FA-KES credibility (`fakes_label`) |",
-        "## Splits\n\nTwo schemes, as separate configs with the same columns:\n\n"
-        "- `<config>` (e.g. `claims`): train / validation / test by document group. Documents that report one "
-        "event, share a claim cluster, an identical or nearly identical text (republished wire copy), or a "
-        "source record id (FA-KES `unit_id`) are in one group, so no event or text leaks across splits. "
-        + _ledger_sentence(info) + "\n"
-        "- `<config>_by_outlet` (e.g. `claims_by_outlet`): whole outlets held out. The outlets of `test` (and of "
-        "`validation`) never occur in `train`: use it to measure cross-outlet generalization. The outlet is the "
-        "original publisher of a republished text. Events may recur across these splits.\n\n"
-        "Each document's split in both schemes is in the `split` and `outlet_split` columns of `documents` and "
-        "`raw`. Splits with no rows are left out.\n\n" + _split_table(info),
-        _ner_note(info),
-        "## Loading\n\n```python\nfrom datasets import load_dataset\n"
-        "claims = load_dataset(\"path/to/cast-syria\", \"claims\")\n"
-        "print(claims[\"train\"].features[\"type\"].names)\n```",
-        "## Licensing\n\nThe annotations, registries and card are licensed **CC BY 4.0** (`licenses/CC-BY-4.0.txt`); "
-        "the `castcorpus` code is MIT (`LICENSE`). The texts keep their own licenses, recorded per document in "
-        "`documents.rights`: texts from FA-KES (Abu Salem et al., 2019, Zenodo 10.5281/zenodo.2607278) are "
-        "CC BY 4.0 by their authors and were hydrated from the published file, not redistributed by the "
-        "repository; the seed texts carry their own rights statements. Check a text's rights before "
-        "redistributing it.",
-        f"## Fingerprint\n\nContent fingerprint (SHA-256 over the Parquet files): `{info.fingerprint}`. "
-        "To recompute it in the release folder: "
-        "`find data -name '*.parquet' | LC_ALL=C sort | xargs sha256sum | sha256sum`. "
-        "`SHA256SUMS` lists every file of the release. Sentences and tokens (`sentences`, `actor_ner`) were "
-        f"derived by `{SEGMENTER}` (see `castcorpus.corpus.segment`).",
-        *info.extra_sections,
-    ]
-    return "\n\n".join(sections) + "\n"
+    """The card's Markdown body: ``templates/card.md`` filled in, then the extra sections."""
+    text = Template(_TEMPLATE.read_text(encoding="utf-8")).substitute(
+        pretty_name=PRETTY_NAME, version=info.version, package_version=info.package_version or "unknown",
+        documents=info.documents, annotated=info.annotated, left_out=info.left_out,
+        ledger_sentence=_ledger_sentence(info), split_table=_split_table(info),
+        mentions_off_tokens=info.mentions_off_tokens, claims_off_tokens=info.claims_off_tokens,
+        fingerprint=info.fingerprint, segmenter=SEGMENTER)
+    return "\n\n".join([text.rstrip("\n"), *info.extra_sections]) + "\n"
 
 
 def append_section(readme, markdown: str) -> None:

@@ -66,7 +66,7 @@ def _loops_back(real_top: str, child: str) -> bool:
 def _code(digest) -> None:
     package = Path(str(resources.files("castcorpus")))
     for rel, path in _files(package):
-        if rel.endswith((".py", ".json", ".j2", ".css", ".js")):
+        if rel.endswith((".py", ".json", ".j2", ".css", ".js", ".md")):  # code and its templates
             _update(digest, f"code:{rel}", _read(path))
     # The schemas decide label orders; in a development install they live outside the package.
     schemas = resources.files("castcorpus.schemas")
