@@ -22,13 +22,13 @@ from castcorpus.corpus.schema import _issues_of, load_schema
 from castcorpus.report import Issue
 
 #: Task (base config) -> the reference columns that identify a row.
-KEY_FIELDS = {
+KEY_FIELDS = {  # in the order of castcorpus.scoring.tasks.SCORED (a test checks they agree)
     "sentences": ("doc_id", "sentence_index"),
     "checkworthiness": ("doc_id", "sentence_index"),
+    "claim_spans": ("doc_id", "sentence_index"),
     "claims": ("doc_id", "claim_id"),
     "stances": ("doc_id", "stance_id"),
     "actor_ner": ("doc_id", "sentence_index"),
-    "claim_spans": ("doc_id", "sentence_index"),
 }
 #: Task -> prediction field -> reference ClassLabel column whose names it must use.
 LABEL_FIELDS = {
