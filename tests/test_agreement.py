@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from castcorpus.annotation.agreement import bootstrap_alpha, compare, f1, jaccard, match_spans, nominal_alpha
 
@@ -133,3 +135,17 @@ def test_pooling_adds_counts_not_averages():
     assert pooled.n_left == 4 and pooled.n_right == 2
     assert pooled.exact_f1 == pytest.approx(2 * 2 / 6)   # not the mean of 1.0 and 0.5
     assert pooled.labels["type"]["n"] == 2
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), max_size=6), min_size=2, max_size=6))
+def test_bootstrap_alpha_from_sums_equals_the_package_on_every_resample(per_document):
+    # The fast interval must be the interval of krippendorff's own alpha over the same resamples.
+    from castcorpus.bootstrap import document_interval
+
+    fast = bootstrap_alpha(per_document, resamples=60)
+    slow = document_interval(per_document, nominal_alpha, 60)
+    if slow is None:
+        assert fast is None
+    else:
+        assert fast == pytest.approx(slow, abs=1e-9)

@@ -16,6 +16,23 @@ SEED = 0
 T = TypeVar("T")
 
 
+def multiplicities(n_documents: int, resamples: int = RESAMPLES, seed: int = SEED) -> np.ndarray:
+    """How often each document is drawn in each resample (``resamples`` x ``n_documents``):
+    the draws of :func:`document_interval`, for statistics computed from per-document sums."""
+    rng = np.random.default_rng(seed)
+    return np.stack([np.bincount(rng.integers(0, n_documents, n_documents), minlength=n_documents)
+                     for _ in range(resamples)])
+
+
+def percentile_interval(values: Sequence[float | None], resamples: int) -> tuple[float, float] | None:
+    """95% percentile interval of the defined values; None when more than half are undefined."""
+    defined = [v for v in values if v is not None and not np.isnan(v)]
+    if len(defined) < resamples / 2:
+        return None
+    low, high = np.percentile(defined, [2.5, 97.5])
+    return float(low), float(high)
+
+
 def document_interval(per_document: Sequence[Sequence[T]], statistic: Callable[[list[T]], float | None],
                       resamples: int = RESAMPLES, seed: int = SEED) -> tuple[float, float] | None:
     """95% percentile interval of ``statistic`` over the pooled items of resampled documents.
@@ -26,14 +43,6 @@ def document_interval(per_document: Sequence[Sequence[T]], statistic: Callable[[
     documents = [list(items) for items in per_document if items]
     if len(documents) < 2:
         return None
-    rng = np.random.default_rng(seed)
-    values = []
-    for _ in range(resamples):
-        picked = rng.integers(0, len(documents), len(documents))
-        value = statistic([item for k in picked for item in documents[k]])
-        if value is not None and not np.isnan(value):
-            values.append(value)
-    if len(values) < resamples / 2:
-        return None
-    low, high = np.percentile(values, [2.5, 97.5])
-    return float(low), float(high)
+    values = [statistic([item for k, times in enumerate(row) for _ in range(times) for item in documents[k]])
+              for row in multiplicities(len(documents), resamples, seed)]
+    return percentile_interval(values, resamples)
