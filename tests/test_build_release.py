@@ -343,3 +343,23 @@ def test_a_killed_builds_staging_folder_is_removed_by_the_next_build(tmp_path):
     alive.mkdir()
     build(MINIMAL, out, tmp_path / "rows")
     assert not stale.exists() and alive.exists() and (out / "SHA256SUMS").is_file()
+
+
+def test_cli_counts_findings_by_code_and_lists_them_with_verbose(tmp_path, capsys):
+    corpus = copy_minimal(tmp_path / "corpus")
+
+    def cut(annotation):  # a mention that ends inside a token: one build finding
+        mention = annotation["actors"][2]["mentions"][0]
+        mention["end"] -= 1
+        mention["text"] = mention["text"][:-1]
+
+    _edit_annotation(corpus, "beta-ceasefire-talks", cut)
+    args = ["build", str(corpus), "--cache", str(HYDRATED), "--no-progress", "--force"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    captured = capsys.readouterr()
+    assert "mention-not-on-tokens: 1" in captured.err and "--verbose lists each" in captured.err
+    assert "annotations/beta-ceasefire-talks.json:/actors/2/mentions/0" not in captured.out
+    assert main([*args, "--out", str(tmp_path / "b"), "--verbose"]) == 0
+    captured = capsys.readouterr()
+    assert "annotations/beta-ceasefire-talks.json:/actors/2/mentions/0: mention-not-on-tokens:" in captured.out
+    assert "by code" not in captured.err

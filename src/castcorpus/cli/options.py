@@ -1,5 +1,6 @@
 """The options several commands share, declared once so that each is spelt, defaulted and
-explained the same way everywhere: ``--corpus``, ``--cache``, ``--out``, ``--jobs``, ``--json``.
+explained the same way everywhere: ``--corpus``, ``--cache``, ``--out``, ``--jobs``, ``--json``,
+``--verbose``.
 
 Only the standard library and :mod:`castcorpus.release.jobs` are imported here: building the
 parser for ``castcorpus --help`` must stay fast.
@@ -50,6 +51,23 @@ def jobs(cmd: argparse.ArgumentParser) -> None:
                      help="worker processes that check and derive documents, then threads that write Parquet "
                           f"(default: one per core, at most {MAX_DEFAULT_JOBS}; 1 builds in this process; "
                           "under 2,000 documents or with --row-cache documents are always checked in this process)")
+
+
+def verbose(cmd: argparse.ArgumentParser, what: str) -> None:
+    """``--verbose``: list every one of ``what`` as ``file:pointer: code: message`` instead of a
+    count per code."""
+    cmd.add_argument("--verbose", action="store_true",
+                     help=f"print every {what} as file:pointer: code: message (default: a count per code)")
+
+
+def counts_by_code(issues, what: str, explained_in: str) -> str:
+    """``what`` counted by code, most frequent first, with where the full list and the codes'
+    meanings are: the summary commands print unless ``--verbose``."""
+    from collections import Counter
+
+    counts = Counter(issue.code for issue in issues)
+    lines = [f"  {code}: {n}" for code, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+    return f"{what}, by code (--verbose lists each; {explained_in} explains them):\n" + "\n".join(lines)
 
 
 def json(cmd: argparse.ArgumentParser, what: str = "the result") -> None:

@@ -21,6 +21,7 @@ def register(subparsers) -> None:
                           "costs nearly as much as deriving the rows; see docs/benchmarks.md)")
     options.jobs(cmd)
     cmd.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    options.verbose(cmd, "finding of the build (spans the token configs cannot carry, skipped card sections)")
     cmd.add_argument("--force", action="store_true",
                      help="build even when the release is up to date (same inputs, intact files)")
     cmd.set_defaults(func=run)
@@ -55,8 +56,11 @@ def run(args) -> int:
         print("castcorpus build: a worker process died (out of memory?); nothing was written. "
               "Try again with --jobs 1.", file=sys.stderr)
         return 2
-    for issue in sorted(summary.issues):
-        print(issue.line())
+    if args.verbose:
+        for issue in sorted(summary.issues):
+            print(issue.line())
+    elif summary.issues:
+        print(options.counts_by_code(summary.issues, "findings of the build", "docs/errors.md"), file=sys.stderr)
     for reason, ids in _by_reason(summary.left_out).items():
         shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
         print(f"left out {len(ids)} document(s), {reason}: {shown}", file=sys.stderr)

@@ -10,7 +10,6 @@ text does not match its document, 2 when the source cannot be used.
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from pathlib import Path
 
 from castcorpus.cli import options
@@ -33,8 +32,7 @@ def register(subparsers) -> None:
                      help="(re)generate corpus/documents/fa-kes-*.json from the file before verifying")
     options.json(cmd)
     cmd.add_argument("--quiet", action="store_true", help="no progress bar, no anomaly summary (errors still print)")
-    cmd.add_argument("--verbose", action="store_true",
-                     help="print every anomaly note as file:pointer: code: message (default: a count per code)")
+    options.verbose(cmd, "anomaly note")
     cmd.set_defaults(func=run)
 
 
@@ -66,10 +64,7 @@ def run(args) -> int:
 
 def anomaly_summary(anomalies) -> str:
     """Anomaly notes counted by code, with where to find the full list."""
-    counts = Counter(issue.code for issue in anomalies)
-    lines = [f"  {code}: {n}" for code, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
-    return ("anomalies of the source file, by code (--verbose lists each; docs/fa-kes-audit.md explains them):\n"
-            + "\n".join(lines))
+    return options.counts_by_code(anomalies, "anomalies of the source file", "docs/fa-kes-audit.md")
 
 
 def _source(args, cache: Path) -> Path:
