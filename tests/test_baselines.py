@@ -50,7 +50,7 @@ def _stance(doc, i, polarity):
     return {"doc_id": doc, "outlet": "o", "stance_id": f"s{i}", "holder": "author", "holder_actor": "o",
             "holder_name": "O", "holder_type": "media", "target_kind": "actor", "target_actor": "un",
             "target_name": "UN", "target_type": "international_organization", "target_claim": None,
-            "target_proposition": None, "target_claim_text": None, "polarity": polarity, "explicit": True,
+            "target_proposition": None, "target_claim_text": None, "target_text": "UN", "polarity": polarity, "explicit": True,
             "evidence": [], "context": f"the outlet {POLES[polarity]} the plan {i}"}
 
 

@@ -106,3 +106,21 @@ def test_claim_spans_tag_each_claim_from_its_first_token_to_its_last():
         for row in rows["claim_spans"]:  # untagged tokens carry no claim id
             assert all((tag == "O") == (cid is None) for tag, cid in zip(row["span_tags"], row["claim_ids"]))
     assert tagged > 0
+
+
+def test_stance_target_text_is_the_actor_name_or_the_claim_proposition():
+    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
+    reg = Registries(corpus.actors, corpus.outlets)
+    kinds = set()
+    for record in corpus.iter_documents():
+        if record.annotation is None:
+            continue
+        rows, _ = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+        claims = {c["id"]: c for c in record.annotation["claims"]}
+        for row in rows["stances"]:
+            if row["target_kind"] == "actor":
+                assert row["target_text"] == corpus.actors[row["target_actor"]]["name"]
+            else:
+                assert row["target_text"] == claims[row["target_claim"]]["proposition"]
+            kinds.add(row["target_kind"])
+    assert kinds == {"actor", "claim"}

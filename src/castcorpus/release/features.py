@@ -141,7 +141,7 @@ def _stances() -> Features:
         "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "stance_id": _STR,
         "holder": _STR, "holder_actor": _STR, "holder_name": _STR, "holder_type": actor_type,
         "target_kind": _STR, "target_actor": _STR, "target_name": _STR, "target_type": actor_type,
-        "target_claim": _STR, "target_proposition": _STR, "target_claim_text": _STR,
+        "target_claim": _STR, "target_proposition": _STR, "target_claim_text": _STR, "target_text": _STR,
         "polarity": ClassLabel(names=polarities()), "explicit": _BOOL,
         "evidence": List(_STR), "context": _STR,
     })

@@ -199,6 +199,9 @@ def _stance_rows(meta, annotation, text, sentences, reg: Registries) -> list[dic
             claim = claims[target["claim"]]
             row.update(target_claim=claim["id"], target_proposition=claim["proposition"],
                        target_claim_text=text[claim["span"]["start"]:claim["span"]["end"]])
+        # One text for the target, whatever its kind, so that a cross-encoder can pair it with
+        # the holder and the context: the actor's registry name or the claim's proposition.
+        row["target_text"] = row["target_name"] if "actor" in target else row["target_proposition"]
         row.update(polarity=stance["polarity"], explicit=stance["explicit"],
                    evidence=[text[e["start"]:e["end"]] for e in stance["evidence"]],
                    context=_context(text, sentences, stance["evidence"])[0])

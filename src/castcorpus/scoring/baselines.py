@@ -55,7 +55,7 @@ SEED = 0
 def text_of(task: str, row: dict) -> str:
     """The input text of a row: the sentence, the claim span, or holder, target and context."""
     if task == "stances":
-        target = row["target_name"] or row["target_proposition"] or ""
+        target = row.get("target_text") or row["target_name"] or row["target_proposition"] or ""
         return f"{row['holder_name']} | {target} | {row['context']}"
     return row["text"]
 
