@@ -215,3 +215,18 @@ def test_selected_documents_and_unknown_id(tmp_path, capsys):
     assert [p.name for p in (out / "documents").iterdir()] == ["beta-ceasefire-talks.html"]
     assert main(["render", "no-such-doc", "--corpus", str(MINIMAL), "--out", str(out)]) == 2
     assert "no such document" in capsys.readouterr().err
+
+
+def test_index_shows_each_documents_events_and_source_label(tmp_path):
+    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
+    render(corpus, tmp_path)
+    index = (tmp_path / "index.html").read_text()
+    for record in corpus.iter_documents():
+        row = re.search(rf'<tr[^>]*data-doc="{record.id}">(.*?)</tr>', index, re.S).group(1)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        events, label = cells[5], cells[6]
+        expected = (record.meta.get("source_record") or {}).get("label")
+        assert label == ("-" if expected is None else str(expected))
+        shown = re.findall(r"<code>(.*?)</code>", events)
+        assert shown == list(record.meta.get("reports_on") or []) and (shown or events == "-")
+    assert re.search(r'data-doc="gamma-aid-convoy">.*?<td>1</td>', index, re.S)  # the fixture's labelled record

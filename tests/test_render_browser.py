@@ -242,5 +242,8 @@ def test_index_links_to_the_rendered_pages(browser, site):
     assert {link.get_attribute("href").rsplit("/", 1)[-1] for link in links} == \
         {f"{d}.html" for n, d in CASES if n == name}
     assert len(browser.find_elements("css selector", "svg.chart")) == 3
+    headers = [h.text for h in browser.find_elements("css selector", "table.docs thead th")]
+    assert "Events" in headers and "Source label" in headers
+    assert all(cell.is_displayed() for cell in browser.find_elements("css selector", "table.docs td.events"))
     links[0].click()
     assert browser.find_element("id", "text").is_displayed()

@@ -61,6 +61,10 @@ def rows(corpus: Corpus, docs: list[DocInfo], splits: dict[str, str]) -> list[di
             "split": splits.get(meta["id"], NO_SPLIT),
             "status": ((d.annotation or {}).get("provenance") or {}).get("status", "not annotated"),
             "third_party": not redistributable,
+            # What a reader filters FA-KES articles by: the events they report and the label the
+            # source gives (FA-KES: 1 credible, 0 fake), which the id alone does not show.
+            "events": list(meta.get("reports_on") or []),
+            "source_label": (meta.get("source_record") or {}).get("label"),
             **counts(d.annotation),
         })
     return result
