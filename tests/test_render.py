@@ -230,3 +230,11 @@ def test_index_shows_each_documents_events_and_source_label(tmp_path):
         shown = re.findall(r"<code>(.*?)</code>", events)
         assert shown == list(record.meta.get("reports_on") or []) and (shown or events == "-")
     assert re.search(r'data-doc="gamma-aid-convoy">.*?<td>1</td>', index, re.S)  # the fixture's labelled record
+
+
+def test_chart_label_column_fits_the_longest_outlet_name():
+    from castcorpus.viewer.charts import CHAR_W, label_width
+
+    longest = "National Coalition for Syrian Revolutionary and Opposition Forces"
+    assert label_width([longest, "SANA"]) >= CHAR_W * len(longest)
+    assert label_width(["SANA"]) < label_width([longest])

@@ -245,5 +245,13 @@ def test_index_links_to_the_rendered_pages(browser, site):
     headers = [h.text for h in browser.find_elements("css selector", "table.docs thead th")]
     assert "Events" in headers and "Source label" in headers
     assert all(cell.is_displayed() for cell in browser.find_elements("css selector", "table.docs td.events"))
+    # No chart label starts left of its chart (a cut outlet name), and dates stay on one line.
+    lefts = browser.execute_script(
+        "return Array.from(document.querySelectorAll('svg.chart text')).map(t => t.getBBox().x);")
+    assert lefts and min(lefts) >= 0
+    heights = browser.execute_script(
+        "return Array.from(document.querySelectorAll('table.docs td.date')).map(td => {"
+        " const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; });")
+    assert heights and all(h <= 1 for h in heights)  # one line box per date (none for a missing date)
     links[0].click()
     assert browser.find_element("id", "text").is_displayed()

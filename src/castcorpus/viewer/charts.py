@@ -18,8 +18,10 @@ LINE = 16
 
 
 def label_width(labels: list[str]) -> int:
-    """Width of a label column that fits the longest label (within reason)."""
-    return int(min(360, 16 + CHAR_W * max((len(x) for x in labels), default=4)))
+    """Width of a label column that fits the longest label. Not capped: a cap cut the longest
+    outlet names ("National Coalition for Syrian Revolutionary and Opposition Forces"); the SVG
+    scales down to the page instead (viewer.css)."""
+    return int(16 + CHAR_W * max((len(x) for x in labels), default=4))
 
 
 def wrap(label: str, width: int = 18) -> list[str]:
