@@ -61,14 +61,18 @@ def test_other_clusters_tie_documents_to_one_split():
     assert "cluster:b" in anchors(meta, annotation)
 
 
-def test_checkworthiness_labels_follow_the_check_worthy_claims_a_sentence_overlaps():
+
+def _annotated_rows():
+    """(record, rows, issues) of every annotated document of the minimal fixture."""
     corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
     reg = Registries(corpus.actors, corpus.outlets)
-    labels = set()
     for record in corpus.iter_documents():
-        if record.annotation is None:
-            continue
-        rows, _ = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+        if record.annotation is not None:
+            yield record, *document_rows(record.meta, record.annotation, record.text, reg, record.id)
+
+def test_checkworthiness_labels_follow_the_check_worthy_claims_a_sentence_overlaps():
+    labels = set()
+    for record, rows, _ in _annotated_rows():
         worthy = {c["id"]: c for c in record.annotation["claims"] if c["check_worthy"]}
         assert len(rows["checkworthiness"]) == len(rows["sentences"])
         for row, sentence in zip(rows["checkworthiness"], rows["sentences"]):
@@ -82,13 +86,8 @@ def test_checkworthiness_labels_follow_the_check_worthy_claims_a_sentence_overla
 
 
 def test_claim_spans_tag_each_claim_from_its_first_token_to_its_last():
-    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
-    reg = Registries(corpus.actors, corpus.outlets)
     tagged = 0
-    for record in corpus.iter_documents():
-        if record.annotation is None:
-            continue
-        rows, issues = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+    for record, rows, issues in _annotated_rows():
         left_out = {i.pointer.split("/")[2] for i in issues if i.code.startswith("claim-")}
         by_id = {str(i): c for i, c in enumerate(record.annotation["claims"])}
         for index, claim in by_id.items():
@@ -109,17 +108,13 @@ def test_claim_spans_tag_each_claim_from_its_first_token_to_its_last():
 
 
 def test_stance_target_text_is_the_actor_name_or_the_claim_proposition():
-    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
-    reg = Registries(corpus.actors, corpus.outlets)
+    actors = Corpus(MINIMAL, cache_dir=HYDRATED).actors
     kinds = set()
-    for record in corpus.iter_documents():
-        if record.annotation is None:
-            continue
-        rows, _ = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+    for record, rows, _ in _annotated_rows():
         claims = {c["id"]: c for c in record.annotation["claims"]}
         for row in rows["stances"]:
             if row["target_kind"] == "actor":
-                assert row["target_text"] == corpus.actors[row["target_actor"]]["name"]
+                assert row["target_text"] == actors[row["target_actor"]]["name"]
             else:
                 assert row["target_text"] == claims[row["target_claim"]]["proposition"]
             kinds.add(row["target_kind"])
