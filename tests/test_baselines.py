@@ -20,6 +20,8 @@ WORDS = {"claim": "officials said the strike killed civilians", "no_claim": "the
          "check_worthy": "the monitor said 40 died in the raid", "not_check_worthy": "the minister praised his hosts"}
 TYPES = {"casualties": "killed wounded dead civilians", "event": "convoy arrived shelling began"}
 POLES = {"support": "praised welcomed backed", "oppose": "condemned denounced rejected"}
+SPEAKERS = {"author": "the reporter wrote that", "ngo": "the monitoring group counted", "state": "the ministry announced"}
+ARTICLES = {"fake": "rebels staged the attack claims channel", "credible": "monitor documents victims names"}
 
 
 def _write(release: Path, config: str, split: str, rows: list[dict]) -> None:
@@ -54,6 +56,29 @@ def _stance(doc, i, polarity):
             "evidence": [], "context": f"the outlet {POLES[polarity]} the plan {i}"}
 
 
+def _attribution(doc, i, label):
+    return {"doc_id": doc, "outlet": "o", "claim_id": f"c{i}", "text": f"claim {i}", "start": 0, "end": 5,
+            "context": f"{SPEAKERS[label]} claim {i}", "context_start": 0, "label": label,
+            "speaker": "author" if label == "author" else "x", "speaker_actor": "x", "speaker_name": "X", "cue": None}
+
+
+def _article(doc, i, label):
+    return {"doc_id": f"{doc}-{i}", "outlet": "o", "date": "2016-01-01", "events": [],
+            "text": f"{ARTICLES[label]} {i}", "label": label, "annotated": False}
+
+
+def _tokens(doc, i, kind):
+    """A sentence whose span (claim_spans) or mention (actor_ner) is the word after 'said'."""
+    tokens = ["officials", "said", f"word{i}", "today"]
+    if kind == "span":
+        tags = ["O", "O", "B-claim", "I-claim"] if i % 2 else ["O", "O", "O", "O"]
+        return {"doc_id": doc, "outlet": "o", "sentence_index": i, "start": 0, "end": 5, "tokens": tokens,
+                "token_starts": [0, 1, 2, 3], "span_tags": tags, "claim_ids": [None] * 4}
+    tags = ["B-government", "O", "O", "O"]
+    return {"doc_id": doc, "outlet": "o", "sentence_index": i, "start": 0, "end": 5, "tokens": tokens,
+            "token_starts": [0, 1, 2, 3], "ner_tags": tags, "actor_keys": ["gov", None, None, None]}
+
+
 def _rows(make, labels, split, n):
     return [make(f"{split}-doc", i, labels[i % len(labels)]) for i in range(n)]
 
@@ -64,7 +89,11 @@ def release(tmp_path_factory) -> Path:
     for config, make, labels in (("sentences", _sentence, ["claim", "claim", "no_claim"]),
                                  ("checkworthiness", _worthy, ["check_worthy", "not_check_worthy", "not_check_worthy"]),
                                  ("claims", _claim, ["casualties", "event", "event"]),
-                                 ("stances", _stance, ["support", "oppose", "oppose"])):
+                                 ("stances", _stance, ["support", "oppose", "oppose"]),
+                                 ("attribution", _attribution, ["author", "ngo", "state"]),
+                                 ("credibility", _article, ["fake", "credible", "credible"]),
+                                 ("claim_spans", _tokens, ["span"]),
+                                 ("actor_ner", _tokens, ["ner"])):
         for split, n in (("train", 12), ("validation", 6), ("test", 6)):
             _write(root, config, split, _rows(make, labels, split, n))
         # The cross-outlet twin: train has one class only, and there is no test split.
@@ -73,7 +102,7 @@ def release(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.mark.parametrize("task", ["sentences", "checkworthiness", "claims", "stances"])
+@pytest.mark.parametrize("task", ["sentences", "checkworthiness", "claims", "attribution", "stances", "credibility"])
 def test_baselines_run_end_to_end_and_write_valid_predictions(release, tmp_path, task):
     results = run_config(release, task, "random", tmp_path, ("majority", "tfidf-lr"))
     by_name = {r.baseline: r for r in results}
@@ -119,7 +148,8 @@ def test_cli_report_has_fingerprint_numbers_and_reasons(release, tmp_path, capsy
     assert "| tfidf-lr | 100.0 | 100.0 | n/a | n/a |" in text
     assert "no test rows in stances_by_outlet" in text
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert len(results) == 16  # 4 tasks x 2 schemes x 2 baselines
+    # 6 classification tasks x 2 schemes x 2 baselines; the token tasks run only majority of these two.
+    assert len(results) == 6 * 2 * 2 + 2 * 2 * 1
     assert "skipped: no test rows" in capsys.readouterr().out
 
 
@@ -182,3 +212,39 @@ def test_report_prints_the_interval_beside_the_score():
     result = Result("stances", "random", "majority", scores={"macro_f1": 0.5, "accuracy": 0.75},
                     intervals={"macro_f1": (0.25, 0.625), "accuracy": None}, rows={"test": 4})
     assert "| majority | 50.0 [25.0, 62.5] | 75.0 |" in table([result])
+
+
+@pytest.mark.parametrize("task", ["claim_spans", "actor_ner"])
+def test_token_baselines_score_through_the_official_scorer(release, tmp_path, task):
+    majority, learned = run_config(release, task, "random", tmp_path, ("majority", "window-lr"))
+    assert (majority.status, learned.status) == ("ok", "ok")
+    path = ("spans", "f1") if task == "claim_spans" else ("entities", "overall", "f1")
+    from castcorpus.scoring.results import value_at
+    # Every token tagged O finds no span; the spans of the invented sentences follow from their words.
+    assert majority.params == {"tag": "O"} and value_at(majority.scores, path) == 0.0
+    assert value_at(learned.scores, path) == 1.0
+    assert evaluate(release, task, "test", learned.predictions).valid
+
+
+def test_repair_bio_opens_a_span_where_an_inside_tag_continues_nothing():
+    from castcorpus.scoring.token_baselines import repair_bio
+
+    assert repair_bio(["I-claim", "I-claim", "O", "I-claim"]) == ["B-claim", "I-claim", "O", "B-claim"]
+    assert repair_bio(["B-state", "I-ngo", "I-ngo"]) == ["B-state", "B-ngo", "I-ngo"]
+    assert repair_bio(["O", "B-x", "I-x"]) == ["O", "B-x", "I-x"]
+
+
+def test_token_f1_interval_matches_seqeval_on_the_full_sample():
+    """The closed-form F1 from per-document counts equals seqeval's micro F1 on the same rows."""
+    from castcorpus.scoring import metrics
+    from castcorpus.scoring.token_baselines import document_counts
+
+    rows = [{"doc_id": "a", "span_tags": ["B-claim", "I-claim", "O"]},
+            {"doc_id": "a", "span_tags": ["O", "B-claim", "O"]},
+            {"doc_id": "b", "span_tags": ["B-claim", "O", "O"]}]
+    predicted = [["B-claim", "I-claim", "O"], ["O", "O", "O"], ["B-claim", "I-claim", "O"]]
+    counts = document_counts(rows, "span_tags", predicted)
+    matched, n_pred, n_gold = sum(counts.values())
+    assert (matched, n_pred, n_gold) == (1, 2, 3)
+    expected = metrics.entities([r["span_tags"] for r in rows], predicted)["overall"]["f1"]
+    assert 2 * matched / (n_pred + n_gold) == pytest.approx(expected) == pytest.approx(0.4)

@@ -19,7 +19,8 @@ from datasets import ClassLabel, List, load_dataset
 from build_helpers import MINIMAL, annotations, build
 from castcorpus.corpus.schema import load_schema
 
-BASES = ("documents", "sentences", "checkworthiness", "claim_spans", "claims", "stances", "actor_ner", "raw")
+BASES = ("documents", "sentences", "checkworthiness", "claim_spans", "claims", "attribution", "stances", "actor_ner",
+         "credibility", "raw")
 
 
 @pytest.fixture(scope="module")

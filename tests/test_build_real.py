@@ -55,6 +55,13 @@ def test_real_corpus_builds_and_loads(fakes_csv, corpus_root, tmp_path):
     assert fakes and all(r["fakes_label"] in (0, 1) for r in fakes)
     assert all(r["fakes_label"] is None for r in rows if r["collection"] != "fa-kes")
     assert all(r["split"] == split for split, ds in raw.items() for r in ds)
+    # credibility: one row per FA-KES article, its label FA-KES's own (0 fake, 1 credible), same split as raw.
+    credibility = load_dataset(str(release), "credibility", cache_dir=str(tmp_path / "hf-cred"))
+    names = credibility["train"].features["label"].names
+    assert names == ["fake", "credible"]
+    fakes_by_id = {r["id"]: (r["fakes_label"], r["split"]) for r in fakes}
+    cred = {r["doc_id"]: (r["label"], split) for split, ds in credibility.items() for r in ds}
+    assert cred == fakes_by_id
 
     # Identical texts and repeated FA-KES unit_ids share a split.
     groups = defaultdict(set)

@@ -6,7 +6,7 @@ import pyarrow as pa
 
 from build_helpers import HYDRATED, MINIMAL
 from castcorpus.corpus.reader import Corpus
-from castcorpus.release.features import encode_labels, features
+from castcorpus.release.features import CONFIGS, actor_types, encode_labels, features
 from castcorpus.release.rows import Registries, document_rows
 
 
@@ -29,7 +29,7 @@ def test_encode_labels_equals_datasets_encoding_and_fits_the_schema():
             assert encoded == features(config).encode_example(row)
             pa.Table.from_pylist([encoded], schema=features(config).arrow_schema)  # raises on mismatch
             seen.add(config)
-    assert seen == {"documents", "sentences", "checkworthiness", "claim_spans", "claims", "stances", "actor_ner", "raw"}
+    assert seen == set(CONFIGS)
 
 
 def test_author_resolves_to_the_original_outlet_actor():
@@ -119,3 +119,37 @@ def test_stance_target_text_is_the_actor_name_or_the_claim_proposition():
                 assert row["target_text"] == claims[row["target_claim"]]["proposition"]
             kinds.add(row["target_kind"])
     assert kinds == {"actor", "claim"}
+
+
+def test_attribution_label_is_author_or_the_speakers_actor_type():
+    actors = Corpus(MINIMAL, cache_dir=HYDRATED).actors
+    labels = set()
+    for record, rows, _ in _annotated_rows():
+        claims = {c["id"]: c for c in record.annotation["claims"]}
+        assert [r["claim_id"] for r in rows["attribution"]] == list(claims)
+        for row in rows["attribution"]:
+            speaker = claims[row["claim_id"]]["speaker"]
+            expected = "author" if speaker == "author" else actors[speaker]["type"]
+            assert row["label"] == expected and row["speaker"] == speaker
+            assert row["label"] == "author" or row["label"] in actor_types()
+            labels.add(row["label"])
+    assert "author" in labels and len(labels) > 1
+
+
+def test_credibility_rows_only_for_documents_whose_source_record_has_a_label():
+    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
+    reg = Registries(corpus.actors, corpus.outlets)
+    labelled = 0
+    for record in corpus.iter_documents():
+        rows, _ = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+        label = (record.meta.get("source_record") or {}).get("label")
+        if label is None:
+            assert rows["credibility"] == []
+            continue
+        (row,) = rows["credibility"]
+        # FA-KES's coding: 0 fake, 1 credible.
+        assert row["label"] == {0: "fake", 1: "credible"}[label]
+        assert (row["doc_id"], row["text"]) == (record.id, record.text)
+        assert encode_labels("credibility", row)["label"] == label
+        labelled += 1
+    assert labelled == 1

@@ -14,6 +14,8 @@ TASK_LABELS = {
     "sentences": ("label",),
     "checkworthiness": ("label",),
     "claims": ("type", "check_worthy", "certainty", "speaker_type"),
+    "attribution": ("label",),
+    "credibility": ("label", "annotated"),
     "stances": ("polarity", "explicit"),
     "actor_ner": ("ner_tags",),
     "claim_spans": ("span_tags",),
@@ -21,7 +23,8 @@ TASK_LABELS = {
 }
 
 #: The column whose whitespace-separated tokens are counted, per base config.
-TOKEN_COLUMN = {"documents": "text", "sentences": "text", "checkworthiness": "text", "claims": "text", "stances": "context",
+TOKEN_COLUMN = {"documents": "text", "sentences": "text", "checkworthiness": "text", "claims": "text",
+                "attribution": "context", "credibility": "text", "stances": "context",
                 "actor_ner": "tokens", "claim_spans": "tokens", "raw": "text"}
 
 

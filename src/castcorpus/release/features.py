@@ -5,7 +5,8 @@ From this one description come the Arrow schema the Parquet files are written wi
 :mod:`castcorpus.release.card`), so the files and the card cannot disagree. Label names are read from
 the JSON Schemas, never restated here.
 
-Task configs (sentences, checkworthiness, claim_spans, claims, stances, actor_ner) carry labels as ``ClassLabel``; the
+Task configs (sentences, checkworthiness, claim_spans, claims, attribution, stances, actor_ner,
+credibility) carry labels as ``ClassLabel``; the
 full-fidelity configs (documents, raw) keep the corpus's own strings, so that pandas and
 DuckDB users read them as they appear in the JSON files.
 """
@@ -20,7 +21,8 @@ from datasets import ClassLabel, Features, List, Value
 from castcorpus.corpus.schema import load_schema
 
 #: Configs in card order; ``documents`` is the default.
-CONFIGS = ("documents", "sentences", "checkworthiness", "claim_spans", "claims", "stances", "actor_ner", "raw")
+CONFIGS = ("documents", "sentences", "checkworthiness", "claim_spans", "claims", "attribution", "stances",
+           "actor_ner", "credibility", "raw")
 #: Suffix of the configs that use the outlet hold-out split scheme.
 OUTLET_SUFFIX = "_by_outlet"
 #: Labels of the sentences config, in ClassLabel order.
@@ -30,6 +32,11 @@ SENTENCE_LABELS = ("no_claim", "claim")
 CHECKWORTHY_LABELS = ("not_check_worthy", "check_worthy")
 #: BIO tags of the claim_spans config, in ClassLabel order.
 CLAIM_SPAN_TAGS = ("O", "B-claim", "I-claim")
+#: Labels of the credibility config, in ClassLabel order: FA-KES's own coding, 0 fake and
+#: 1 credible, so the ids equal the published file's ``labels`` column.
+CREDIBILITY_LABELS = ("fake", "credible")
+#: The attribution label of a claim the document's author states (its other labels are actor types).
+AUTHOR = "author"
 
 
 def _enum(schema: str, name: str) -> list[str]:
@@ -54,6 +61,11 @@ def polarities() -> list[str]:
 def actor_types() -> list[str]:
     """Actor types, from actors.schema.json."""
     return _enum("actors", "actor_type")
+
+
+def speaker_classes() -> list[str]:
+    """Attribution labels: ``author``, then the actor types (of the quoted speaker)."""
+    return [AUTHOR] + actor_types()
 
 
 def ner_labels() -> list[str]:
@@ -135,6 +147,22 @@ def _claims() -> Features:
     })
 
 
+def _attribution() -> Features:
+    return Features({
+        "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "claim_id": _STR, "text": _STR, "start": _INT, "end": _INT,
+        "context": _STR, "context_start": _INT,
+        "label": ClassLabel(names=speaker_classes()),
+        "speaker": _STR, "speaker_actor": _STR, "speaker_name": _STR, "cue": _STR,
+    })
+
+
+def _credibility() -> Features:
+    return Features({
+        "doc_id": _STR, "outlet": _STR, "outlet_camp": _STR, "date": _STR, "events": List(_STR),
+        "text": _STR, "label": ClassLabel(names=list(CREDIBILITY_LABELS)), "annotated": _BOOL,
+    })
+
+
 def _stances() -> Features:
     actor_type = ClassLabel(names=actor_types())
     return Features({
@@ -177,7 +205,8 @@ def features(config: str) -> Features:
     config has the features of its base."""
     base = config.removesuffix(OUTLET_SUFFIX)
     builders = {"documents": _documents, "sentences": _sentences, "checkworthiness": _checkworthiness,
-                "claim_spans": _claim_spans, "claims": _claims,
+                "claim_spans": _claim_spans, "claims": _claims, "attribution": _attribution,
+                "credibility": _credibility,
                 "stances": _stances, "actor_ner": _actor_ner, "raw": _raw}
     if base not in builders:
         raise KeyError(f"unknown config {config!r}")

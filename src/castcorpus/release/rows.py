@@ -12,7 +12,7 @@ from typing import Any
 
 from castcorpus.corpus.segment import Sentence, overlapping, segment
 from castcorpus.report import Issue
-from .features import claim_types
+from .features import AUTHOR, CREDIBILITY_LABELS, claim_types
 from .token_rows import claim_span_rows, ner_rows
 
 
@@ -175,6 +175,27 @@ def _claim_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict
     return rows
 
 
+def _attribution_rows(claim_rows: list[dict]) -> list[dict]:
+    """The attribution task's rows: each claim with who states it, ``author`` or the speaker's
+    actor type, taken from the claim rows so that the two configs cannot disagree."""
+    return [{"claim_id": r["claim_id"], "text": r["text"], "start": r["start"], "end": r["end"],
+             "context": r["context"], "context_start": r["context_start"],
+             "label": AUTHOR if r["speaker"] == AUTHOR else r["speaker_type"],
+             "speaker": r["speaker"], "speaker_actor": r["speaker_actor"], "speaker_name": r["speaker_name"],
+             "cue": r["cue"]} for r in claim_rows]
+
+
+def credibility_rows(meta: dict[str, Any], annotated: bool, text: str, reg: Registries) -> list[dict]:
+    """The credibility task's row of a document whose source record carries a credibility label
+    (FA-KES's 0 fake / 1 credible); none for other documents."""
+    record = meta.get("source_record")
+    if record is None or record.get("label") is None:
+        return []
+    return [{"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta),
+             "date": meta["published"]["value"], "events": list(meta.get("reports_on", [])),
+             "text": text, "label": CREDIBILITY_LABELS[record["label"]], "annotated": annotated}]
+
+
 def _attribution_step(step, meta, text, reg: Registries) -> dict:
     key, name, _ = reg.resolve(step["source"], meta)
     cue = step["cue"]
@@ -213,9 +234,10 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
                   reg: Registries, file: str) -> tuple[dict[str, list[dict]], list[Issue]]:
     """Rows of every base config for one document with text, and the issues met.
 
-    Unannotated documents yield only a ``raw`` row. ``file`` names the annotation file in issues.
+    Unannotated documents yield only a ``raw`` row (and a FA-KES article its ``credibility`` row). ``file`` names the annotation file in issues.
     """
-    rows: dict[str, list[dict]] = {"raw": [raw_row(meta, annotation is not None, text, reg)]}
+    rows: dict[str, list[dict]] = {"raw": [raw_row(meta, annotation is not None, text, reg)],
+                                   "credibility": credibility_rows(meta, annotation is not None, text, reg)}
     if annotation is None:
         return rows, []
     sentences = segment(text)
@@ -225,7 +247,9 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
     rows["sentences"] = [{**common, **r} for r in _sentence_rows(annotation, text, sentences)]
     rows["checkworthiness"] = [{**common, **r} for r in _checkworthiness_rows(annotation, text, sentences)]
-    rows["claims"] = [{**common, **r} for r in _claim_rows(meta, annotation, text, sentences, reg)]
+    claims = _claim_rows(meta, annotation, text, sentences, reg)
+    rows["claims"] = [{**common, **r} for r in claims]
+    rows["attribution"] = [{**common, **r} for r in _attribution_rows(claims)]
     rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, sentences, reg)]
     rows["actor_ner"] = [{**common, **r} for r in ner]
     spans, span_issues = claim_span_rows(annotation, text, sentences, file)

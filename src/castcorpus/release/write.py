@@ -90,7 +90,8 @@ class _Stopped(Exception):
 
 
 #: Configs by the size of their rows (largest first), the order their tasks are started in.
-_LARGEST_FIRST = ("actor_ner", "claim_spans", "documents", "sentences", "checkworthiness", "claims", "stances", "raw")
+_LARGEST_FIRST = ("actor_ner", "claim_spans", "documents", "sentences", "checkworthiness", "claims", "attribution",
+                  "stances", "raw", "credibility")
 
 
 def _size_rank(config: str) -> int:

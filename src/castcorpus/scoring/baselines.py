@@ -1,6 +1,9 @@
 """Baselines for the classification configs, scored end to end with the official scorer.
 
-For ``sentences`` (claim / no claim), ``checkworthiness`` (check-worthy or not), ``claims`` (claim type) and ``stances`` (polarity):
+For ``sentences`` (claim / no claim), ``checkworthiness`` (check-worthy or not), ``claims`` (claim type),
+``attribution`` (author or the speaker's actor type), ``stances`` (polarity) and ``credibility``
+(FA-KES fake / credible); the token tasks (``claim_spans``, ``actor_ner``) have their own in
+:mod:`castcorpus.scoring.token_baselines`:
 
 * ``majority``: the most frequent label of train, for every row;
 * ``tfidf-lr``: TF-IDF (word 1-2 grams) + logistic regression (scikit-learn), trained on
@@ -18,7 +21,6 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Callable
@@ -27,33 +29,48 @@ from castcorpus.bootstrap import document_interval
 from . import embeddings, metrics, tasks
 from .evaluation import evaluate
 from .references import SCHEMES, available_splits, fingerprint, read_rows
+from .results import Result, value_at  # noqa: F401  (value_at re-exported for the report)
 from .scorer import default_labels
+from .token_baselines import TOKEN_BASELINES, TOKEN_TASKS, run_token_config
 
 #: Tasks with baselines (``castcorpus.scoring.tasks.BASELINE_TASKS``) -> (id columns, label column, prediction field).
 TASKS = {
     "sentences": (("doc_id", "sentence_index"), "label", "label"),
     "checkworthiness": (("doc_id", "sentence_index"), "label", "label"),
     "claims": (("doc_id", "claim_id"), "type", "type"),
+    "attribution": (("doc_id", "claim_id"), "label", "label"),
     "stances": (("doc_id", "stance_id"), "polarity", "polarity"),
+    "credibility": (("doc_id",), "label", "label"),
+    "claim_spans": (("doc_id", "sentence_index"), "span_tags", "span_tags"),
+    "actor_ner": (("doc_id", "sentence_index"), "ner_tags", "ner_tags"),
 }
 BASELINES = tasks.BASELINES
+#: The baselines of the sentence, claim, stance and document tasks.
+CLASSIFICATION_BASELINES = ("majority", "tfidf-lr", "minilm-lr")
 #: Task -> (column heading, path into the official scores) of the numbers reported, each with
 #: a 95% bootstrap interval over test documents.
 REPORTED = {
     "sentences": (("claim F1", ("claim", "f1")), ("macro-F1", ("macro_f1",))),
     "checkworthiness": (("check-worthy F1", ("check_worthy", "f1")), ("macro-F1", ("macro_f1",))),
     "claims": (("type macro-F1", ("type", "macro_f1")), ("type accuracy", ("type", "accuracy"))),
+    "attribution": (("macro-F1", ("macro_f1",)), ("accuracy", ("accuracy",))),
     "stances": (("macro-F1", ("macro_f1",)), ("accuracy", ("accuracy",))),
+    "credibility": (("fake F1", ("fake", "f1")), ("macro-F1", ("macro_f1",))),
+    "claim_spans": (("span F1", ("spans", "f1")),),
+    "actor_ner": (("entity F1", ("entities", "overall", "f1")),),
 }
 #: Binary tasks -> their positive label (its P/R/F1 are reported besides macro-F1).
-POSITIVE = {"sentences": "claim", "checkworthiness": "check_worthy"}
+POSITIVE = {"sentences": "claim", "checkworthiness": "check_worthy", "credibility": "fake"}
 #: Inverse regularization strengths tried on validation (the smallest wins ties).
 C_GRID = (0.1, 1.0, 10.0)
 SEED = 0
 
 
 def text_of(task: str, row: dict) -> str:
-    """The input text of a row: the sentence, the claim span, or holder, target and context."""
+    """The input text of a row: the sentence, the claim span, the article, the claim with its
+    context (attribution: the speaker is named around the claim), or holder, target and context."""
+    if task == "attribution":
+        return f"{row['text']} | {row['context']}"
     if task == "stances":
         target = row.get("target_text") or row["target_name"] or row["target_proposition"] or ""
         return f"{row['holder_name']} | {target} | {row['context']}"
@@ -61,32 +78,11 @@ def text_of(task: str, row: dict) -> str:
 
 
 def headline(task: str, scores: dict) -> float:
-    """The number tuned on and reported first: macro-F1 (of claim types for ``claims``)."""
+    """The number tuned on and reported first: macro-F1 (of claim types for ``claims``; entity
+    F1 for the token tasks)."""
+    if task in TOKEN_TASKS:
+        return value_at(scores, TOKEN_TASKS[task][1])
     return scores["type"]["macro_f1"] if task == "claims" else scores["macro_f1"]
-
-
-@dataclass
-class Result:
-    """One baseline on one config: scores on test, or the reason it was skipped."""
-
-    config: str
-    scheme: str
-    baseline: str
-    status: str = "ok"
-    reason: str = ""
-    params: dict = field(default_factory=dict)
-    rows: dict = field(default_factory=dict)  # split -> number of rows
-    test_seen_in_train: int = 0  # test inputs whose text also occurs in train (leakage hint)
-    scores: dict = field(default_factory=dict)
-    intervals: dict = field(default_factory=dict)  # "claim/f1" -> (low, high): 95% bootstrap over test documents
-    predictions: str = ""
-
-
-def value_at(scores: dict, path: tuple[str, ...]) -> float:
-    """The number at ``path`` inside a scores dict."""
-    for part in path:
-        scores = scores[part]
-    return scores
 
 
 def _scores_of(task: str, pairs: list[tuple[str, str]]) -> dict:
@@ -237,14 +233,18 @@ def _learned(run: _Run, name: str, featurize: Featurizer) -> Result:
 def run_config(release: str | Path, task: str, scheme: str = "random", out_dir: str | Path | None = None,
                baselines: tuple[str, ...] = BASELINES) -> list[Result]:
     """Run the baselines on one task and split scheme; predictions go under ``out_dir/<config>/``
-    (a temporary folder when ``out_dir`` is None)."""
+    (a temporary folder when ``out_dir`` is None). Each task runs the named baselines that
+    apply to it: token tasks ``majority`` and ``window-lr``, the others ``majority``,
+    ``tfidf-lr`` and ``minilm-lr``."""
     if out_dir is None:
         with tempfile.TemporaryDirectory() as tmp:
             return run_config(release, task, scheme, Path(tmp), baselines)
+    if task in TOKEN_TASKS:
+        return run_token_config(release, task, scheme, Path(out_dir), baselines)
     run = _Run(release, task, scheme, Path(out_dir))
     reason = _unusable(run)
     results = []
-    for name in baselines:
+    for name in (b for b in baselines if b in CLASSIFICATION_BASELINES):
         if reason:
             results.append(run.result(name, status="skipped", reason=reason))
         elif name == "majority":

@@ -135,6 +135,15 @@ def _task_lines(task: str, scores: dict) -> list[str]:
             _classification("per class", scores)[2:]
     if task == "stances":
         return _classification("stance polarity", scores) + _confusion(scores["confusion"])
+    if task == "credibility":
+        return _header("document credibility") + [_prf_line("fake (positive class)", scores["fake"])] + \
+            _classification("per class", scores)[2:]
+    if task == "attribution":
+        lines = _classification("attribution (author or speaker's actor type)", scores)
+        if "speaker" in scores:
+            sp = scores["speaker"]
+            lines.append(f"speaker accuracy {_pct(sp['accuracy'])} ({sp['correct']} of {sp['n']})")
+        return lines
     if task == "claim_spans":
         return _header("claim spans (entity level, BIO tokens)") + [_prf_line("claim", scores["spans"])]
     if task == "actor_ner":

@@ -27,14 +27,18 @@ KEY_FIELDS = {  # in the order of castcorpus.scoring.tasks.SCORED (a test checks
     "checkworthiness": ("doc_id", "sentence_index"),
     "claim_spans": ("doc_id", "sentence_index"),
     "claims": ("doc_id", "claim_id"),
+    "attribution": ("doc_id", "claim_id"),
     "stances": ("doc_id", "stance_id"),
     "actor_ner": ("doc_id", "sentence_index"),
+    "credibility": ("doc_id",),
 }
 #: Task -> prediction field -> reference ClassLabel column whose names it must use.
 LABEL_FIELDS = {
     "sentences": {"label": "label"},
     "checkworthiness": {"label": "label"},
     "claims": {"type": "type"},
+    "attribution": {"label": "label"},
+    "credibility": {"label": "label"},
     "stances": {"polarity": "polarity"},
     "actor_ner": {"ner_tags": "ner_tags"},
     "claim_spans": {"span_tags": "span_tags"},

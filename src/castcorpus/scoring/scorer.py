@@ -90,6 +90,28 @@ def _field(checked: Checked, refs, name: str) -> list:
     return [(checked.by_key.get(k) or {}).get(name) for k in refs]
 
 
+def _speaker(checked: Checked, refs) -> dict:
+    """Accuracy of predicted speakers: ``author`` and the actor it resolves to (the outlet's
+    actor) name the same speaker."""
+    hits = [p is not None and p in (r["speaker"], r["speaker_actor"])
+            for r, p in zip(refs.values(), _field(checked, refs, "speaker"))]
+    return {"accuracy": sum(hits) / len(hits) if hits else 0.0, "n": len(hits), "correct": sum(hits)}
+
+
+def _attribution(checked: Checked, refs, docs, labels) -> dict:
+    gold = [row["label"] for row in refs.values()]
+    out = metrics.classification(gold, _field(checked, refs, "label"), labels["label"])
+    if any("speaker" in p for p in checked.by_key.values()):
+        out["speaker"] = _speaker(checked, refs)
+    return out
+
+
+def _credibility(checked: Checked, refs, docs, labels) -> dict:
+    gold = [row["label"] for row in refs.values()]
+    result = metrics.classification(gold, _field(checked, refs, "label"), labels["label"], positive="fake")
+    return {"fake": result.pop("positive"), **result}
+
+
 def _claims(checked: Checked, refs, docs, labels) -> dict:
     out: dict = {}
     if checked.spans:
@@ -108,10 +130,7 @@ def _claims(checked: Checked, refs, docs, labels) -> dict:
                                         ["false", "true"], positive="true")
         out["check_worthy"] = {**result.pop("positive"), "accuracy": result["accuracy"], "n": result["n"]}
     if "speaker" in given:
-        # "author" and the actor it resolves to (the outlet's actor) name the same speaker.
-        hits = [p is not None and p in (r["speaker"], r["speaker_actor"])
-                for r, p in zip(refs.values(), _field(checked, refs, "speaker"))]
-        out["speaker"] = {"accuracy": sum(hits) / len(hits) if hits else 0.0, "n": len(hits), "correct": sum(hits)}
+        out["speaker"] = _speaker(checked, refs)
     return out
 
 
@@ -141,4 +160,4 @@ def _claim_spans(checked: Checked, refs, docs, labels) -> dict:
 
 
 _SCORERS = {"sentences": _sentences, "checkworthiness": _checkworthiness, "claims": _claims, "stances": _stances, "actor_ner": _actor_ner,
-            "claim_spans": _claim_spans}
+            "claim_spans": _claim_spans, "attribution": _attribution, "credibility": _credibility}

@@ -68,9 +68,10 @@ def run(args) -> int:
         return 0
     for r in results:
         if r.status == "ok":
-            print(f"{r.config:<22} {r.baseline:<10} test macro-F1 "
-                  f"{100 * headline(r.config.removesuffix('_by_outlet'), r.scores):5.1f}"
+            task = r.config.removesuffix("_by_outlet")
+            measure = "entity F1" if task in ("claim_spans", "actor_ner") else "macro-F1"
+            print(f"{r.config:<25} {r.baseline:<10} test {measure:<9} {100 * headline(task, r.scores):5.1f}"
                   + (f"  (C={r.params['C']})" if "C" in r.params else ""))
         else:
-            print(f"{r.config:<22} {r.baseline:<10} skipped: {r.reason}")
+            print(f"{r.config:<25} {r.baseline:<10} skipped: {r.reason}")
     return 0
