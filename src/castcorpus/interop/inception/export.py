@@ -21,7 +21,7 @@ the place the relation is read from is taken; which one it is carries no informa
 from __future__ import annotations
 
 import json
-import warnings
+import re
 from typing import Any
 
 from castcorpus.corpus.segment import segment
@@ -30,6 +30,8 @@ from . import typesystem as T
 
 #: The annotation file's fields that the layers hold; every other one goes into the header.
 LAYER_FIELDS = ("actors", "claims", "stances")
+#: Characters XML 1.0 cannot hold, not even escaped (the header's JSON escapes them itself).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Unrepresentable(Exception):
@@ -42,9 +44,7 @@ class Unrepresentable(Exception):
 
 def load_typesystem():
     """The corpus's type system, fresh (cassis type systems are mutable)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # cassis renames the accessor of 'type'
-        return T.build_typesystem()
+    return T.build_typesystem()
 
 
 def to_cas(annotation: dict[str, Any], text: str, language: str = "en", file: str = "", typesystem=None):
@@ -52,19 +52,23 @@ def to_cas(annotation: dict[str, Any], text: str, language: str = "en", file: st
 
     Raises :class:`Unrepresentable` (findings ``inception-not-representable``) when the file
     holds what the CAS cannot carry: a claim whose cue is not the cue of its chain's last step,
-    or a stance whose holder or target actor has no mention (the validator refuses both)."""
+    a stance whose holder or target actor has no mention (the validator refuses both), or a
+    text, proposition or note with a control character that XML 1.0 cannot hold."""
     from cassis import Cas
 
     ts = typesystem or load_typesystem()
     cas = Cas(typesystem=ts)
     cas.sofa_string = text
     builder = _Builder(cas, ts, file)
+    if NOT_XML.search(text):
+        builder.not_xml("", "the text", text)
     builder.metadata(annotation["document"], language, len(text))
-    builder.segmentation(text)
     builder.header(annotation)
     builder.mentions(annotation.get("actors", []))
     builder.claims(annotation.get("claims", []))
     builder.stances(annotation.get("stances", []))
+    # Segmentation last: the layers' xmi:ids then do not depend on the segmenter in use.
+    builder.segmentation(text)
     if builder.issues:
         raise Unrepresentable(builder.issues)
     return cas
@@ -118,14 +122,21 @@ class _Builder:
         for index, claim in enumerate(claims):
             fs = self.new(T.CLAIM, begin=claim["span"]["start"], end=claim["span"]["end"])
             for field in T.fields("claim"):
-                fs.set(field.feature, self.value(claim, field))
+                fs.set(field.feature, self.value(claim, field, pointer("claims", index)))
             self.by_claim[claim["id"]] = fs
             self.chain(claim, index, fs)
 
-    def value(self, item: dict, field: T.Field):
+    def not_xml(self, where: str, what: str, value: str) -> None:
+        at = NOT_XML.search(value).start()
+        self.issues.append(Issue(self.file, where, "inception-not-representable",
+                                 f"{what} holds U+{ord(value[at]):04X} at {at}, which XML 1.0 cannot hold"))
+
+    def value(self, item: dict, field: T.Field, where: str = ""):
         if field.name not in item or item[field.name] is None:
             return None
         value = item[field.name]
+        if isinstance(value, str) and NOT_XML.search(value):
+            self.not_xml(f"{where}/{field.name}", f"the {field.name}", value)
         if field.name == "attribution":
             value = [step["source"] for step in value]
         return self.strings(value) if field.range == T.STRINGS else value
@@ -165,7 +176,7 @@ class _Builder:
                 continue
             fs = self.new(T.STANCE, begin=dependent.begin, end=dependent.end, Governor=governor, Dependent=dependent)
             for field in T.fields("stance"):
-                fs.set(field.feature, self.value(stance, field))
+                fs.set(field.feature, self.value(stance, field, pointer("stances", index)))
 
     def nearest(self, actor: str, offset: int):
         """The mention of ``actor`` nearest to ``offset`` (the first of equals), or None."""

@@ -117,7 +117,7 @@ class _Reader:
         found = [self._claim(fs, cues.pop(fs.get("id"), {})) for fs in self.select(T.CLAIM)]
         for (claim_id, steps) in cues.items():
             for cue in steps.values():
-                self.issue(cue, "inception-reference-unknown", f"the cue names claim {claim_id!r}, which is not in the CAS")
+                self.issue(cue, "inception-reference-unknown", f"the cue names claim {claim_id!r}, which no readable claim of the CAS has")
         return _ordered(found, claim_order)
 
     def _cues(self) -> dict[str, dict[int, Any]]:
@@ -169,7 +169,7 @@ class _Reader:
         for stance_id, spans in evidence.items():
             if stance_id not in ids:
                 self.issue(spans[0], "inception-reference-unknown",
-                           f"the evidence names stance {stance_id!r}, which is not in the CAS")
+                           f"the evidence names stance {stance_id!r}, which no readable stance of the CAS has")
         return _ordered(found, stance_order)
 
     def _stance(self, fs, evidence: dict[str, list]) -> dict[str, Any] | None:

@@ -61,7 +61,7 @@ def cas_problems(cas) -> list[str]:
                 problems.append(f"{kind}s overlap at {after.begin}")
         problems += [f"empty {kind} at {item.begin}" for item in items if item.begin >= item.end]
     starts = [s.begin for s in sentences]
-    in_cas = {fs.xmiID for fs in cas.select_all()}
+    in_cas = {fs.xmiID for fs in cas.select_all_fs()}
     for fs in cas.select(T.ANNOTATION):
         name = fs.type.name
         if name in (T.METADATA, T.SENTENCE, T.TOKEN):

@@ -139,15 +139,26 @@ _DKPRO_FEATURES = (
 
 @cache
 def typesystem_xml() -> str:
-    """The type system as UIMA TypeSystem XML (what INCEpTION's layer import reads)."""
-    return build_typesystem().to_xml()
+    """The type system as UIMA TypeSystem XML (what INCEpTION's layer import reads), indented."""
+    from lxml import etree
+
+    root = etree.fromstring(build_typesystem().to_xml().encode("utf-8"))
+    etree.indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
 
 
 def build_typesystem():
     """A fresh :class:`cassis.TypeSystem` holding the corpus's layers and the DKPro Core types."""
+    import warnings
+
     import cassis
 
-    ts = cassis.TypeSystem()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # cassis renames the Python accessor of 'type'
+        return _build(cassis.TypeSystem())
+
+
+def _build(ts):
     ts.create_type(SENTENCE, ANNOTATION, "A sentence (DKPro Core).")
     ts.create_type(TOKEN, ANNOTATION, "A token (DKPro Core).")
     ts.create_type(METADATA, DOCUMENT_ANNOTATION, "Document metadata (DKPro Core).")
@@ -162,9 +173,8 @@ def build_typesystem():
             _feature(ts, type_name, field.feature, field.range, field.description)
     for type_name, name, uima_range, description in _HELPER_FEATURES:
         _feature(ts, type_name, name, uima_range, description)
-    for relation, (governor, dependent) in (("attribution", ("the claim", "a mention of the step's source")),
-                                            ("stance", ("the holder", "the target"))):
-        type_name = ATTRIBUTION if relation == "attribution" else STANCE
+    for type_name, (governor, dependent) in ((ATTRIBUTION, ("the claim", "a mention of the step's source")),
+                                             (STANCE, ("the holder", "the target"))):
         _feature(ts, type_name, GOVERNOR, ANNOTATION, f"Governor: {governor}.")
         _feature(ts, type_name, DEPENDENT, ANNOTATION, f"Dependent: {dependent}.")
     return ts
