@@ -17,19 +17,17 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import cassis  # the test extra installs dkpro-cassis
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-cassis = pytest.importorskip("cassis")
-
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
-
-from castcorpus.cli.main import main  # noqa: E402
-from castcorpus.corpus.reader import Corpus  # noqa: E402
-from castcorpus.corpus.schema import load_schema  # noqa: E402
-from castcorpus.corpus.texts import text_sha256  # noqa: E402
-from castcorpus.interop.inception import structure, typesystem as T  # noqa: E402
-from castcorpus.interop.inception.export import Unrepresentable, load_typesystem, to_cas  # noqa: E402
-from castcorpus.interop.inception.restore import Target, from_cas  # noqa: E402
+from castcorpus.cli.main import main
+from castcorpus.corpus.reader import Corpus
+from castcorpus.corpus.schema import load_schema
+from castcorpus.corpus.texts import text_sha256
+from castcorpus.interop.inception import structure, typesystem as T
+from castcorpus.interop.inception.export import Unrepresentable, load_typesystem, to_cas
+from castcorpus.interop.inception.restore import Target, from_cas
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = "duran-2018-04-russian-airstrikes-damascus"

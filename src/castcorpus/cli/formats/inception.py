@@ -59,6 +59,10 @@ def run_export(args) -> int:
     if args.json:
         return _findings(args, [], len(doc_ids))
     print(f"wrote {len(documents)} XMI files and {files.TYPESYSTEM} to {args.out}")
+    external = [d for d in documents if not corpus.collections.get(corpus.meta(d)["collection"], {}).get("redistributable")]
+    if external:
+        print(f"note: {len(external)} of them hold texts the corpus may not redistribute; "
+              "keep the export out of the repository and do not share it", file=sys.stderr)
     return 0
 
 
