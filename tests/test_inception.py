@@ -387,3 +387,9 @@ def test_import_findings_as_json(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False and report["files_checked"] == 3
     assert [i["code"] for i in report["issues"]] == ["inception-relation-mismatch"]
+
+
+def test_without_cassis_the_commands_name_the_extra(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "cassis", None)  # as if not installed
+    assert main(["import", "inception", str(tmp_path), "--out", str(tmp_path / "out"), *_args()]) == 2
+    assert "castcorpus[interop]" in capsys.readouterr().err
