@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from castcorpus.corpus.schema import bundle
 from castcorpus.report import Issue
 from . import typesystem as T
 
@@ -201,8 +202,6 @@ def _value(fs, field: T.Field):
 
 def _in_schema_order(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """The item with the schema's property order; unset optional properties left out."""
-    from castcorpus.corpus.schema import bundle
-
     node = bundle("annotation")["properties"][f"{kind}s"]["items"]
     required = set(node.get("required", []))
     return {name: values.get(name) for name in node["properties"]
