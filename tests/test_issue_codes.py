@@ -48,7 +48,7 @@ def _source_strings() -> dict[str, set[str]]:
 
 def _golden_codes() -> set[str]:
     codes = set()
-    for folder in ("invalid", "predictions-invalid"):
+    for folder in ("invalid", "predictions-invalid", "inception-invalid"):
         for expected in (REPO / "tests" / "data" / folder).glob("*/expected.txt"):
             codes |= set(re.findall(r"^[^\n]*?: ([a-z0-9]+(?:-[a-z0-9]+)+): ", expected.read_text(encoding="utf-8"), re.M))
     return codes

@@ -6,7 +6,7 @@ docs/errors.md``), and ``tests/test_issue_codes.py`` fails when the source emits
 not listed here, or when a listed code has no case that shows it.
 
 Severity: an ``error`` makes the input invalid (``validate`` exits 1, ``build`` refuses the
-corpus, ``evaluate`` scores nothing, ``anchor`` writes nothing); a ``warning`` is reported and
+corpus, ``evaluate`` scores nothing, ``anchor`` and ``import`` write nothing); a ``warning`` is reported and
 the command carries on (a build leaves a span out of one token config, hydration reports a
 defect of the published file, a gold file was made under older guidelines).
 
@@ -40,6 +40,8 @@ SCHEMA_FAMILY = "schema-<keyword>"
 _INVALID = "tests/data/invalid/"
 _PREDICTIONS = "tests/data/predictions-invalid/"
 _V, _E, _B, _H, _A = "validate", "evaluate", "build", "hydrate", "anchor"
+_IMPORT, _EXPORT = "import", "export"
+_INCEPTION = "tests/data/inception-invalid/"
 
 CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     # --- files and JSON -----------------------------------------------------------------------
@@ -241,6 +243,34 @@ CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     ("length-mismatch", ERROR, _E, "A token config's predicted tags are not one per token of the row.",
      _PREDICTIONS + "ner-length-mismatch"),
     ("span-invalid", ERROR, _E, "A predicted span's start is not before its end.", _PREDICTIONS + "claims-bad-span"),
+    # --- import / export: INCEpTION (UIMA CAS XMI) ----------------------------------------------
+    ("inception-xmi-malformed", ERROR, _IMPORT, "An XMI file is not a readable UIMA CAS (malformed XML, bad values).",
+     _INCEPTION + "xmi-malformed"),
+    ("inception-typesystem-malformed", ERROR, _IMPORT, "The TypeSystem.xml beside an XMI file cannot be read.",
+     _INCEPTION + "typesystem-malformed"),
+    ("inception-unknown-type", ERROR, _IMPORT, "An XMI file holds a type its type system does not declare.",
+     _INCEPTION + "unknown-type"),
+    ("inception-document-unknown", ERROR, f"{_IMPORT}, {_EXPORT}",
+     "A CAS is of a document the corpus does not have (or an exported document has no gold file).",
+     _INCEPTION + "document-unknown"),
+    ("inception-document-repeated", ERROR, _IMPORT, "Two XMI files hold the same document.",
+     _INCEPTION + "document-repeated"),
+    ("inception-text-mismatch", ERROR, _IMPORT, "A CAS's text differs from the document's canonical (hydrated) text.",
+     _INCEPTION + "text-mismatch"),
+    ("inception-offsets-out-of-range", ERROR, _IMPORT, "An annotation's offsets lie outside the text.",
+     _INCEPTION + "offsets-out-of-range"),
+    ("inception-header-missing", ERROR, _IMPORT, "A CAS has no CastDocument with the file's header as a JSON object.",
+     _INCEPTION + "header-missing"),
+    ("inception-relation-end-missing", ERROR, _IMPORT, "A relation's Governor or Dependent is missing or of a wrong layer.",
+     _INCEPTION + "relation-end-missing"),
+    ("inception-relation-mismatch", ERROR, _IMPORT,
+     "An Attribution relation points to a mention of another actor than its step's source.",
+     _INCEPTION + "relation-mismatch"),
+    ("inception-reference-unknown", ERROR, _IMPORT, "A cue or evidence span names a claim or stance the CAS does not have.",
+     _INCEPTION + "reference-unknown"),
+    ("inception-not-representable", ERROR, _EXPORT,
+     "An annotation file holds what a CAS cannot carry (a claim cue that is not its last step's cue).",
+     "tests/test_inception.py::test_a_claim_whose_cue_is_not_its_last_steps_cue_is_not_representable"),
 ])
 
 #: Each entry by its code.
@@ -257,7 +287,7 @@ def lookup(code: str) -> IssueCode | None:
 
 
 #: The order of sections in docs/errors.md.
-COMMANDS = (_V, _B, _H, _A, _E)
+COMMANDS = (_V, _B, _H, _A, _E, _IMPORT, _EXPORT)
 
 
 def markdown() -> str:
@@ -267,7 +297,7 @@ def markdown() -> str:
              "Generated from `src/castcorpus/issue_codes.py` by `castcorpus error-codes --out docs/errors.md`; "
              "do not edit by hand.", "",
              "An **error** makes the input invalid (`validate` exits 1, `build` refuses the corpus, `evaluate` "
-             "scores nothing, `anchor` writes nothing); a **warning** is reported and the command carries on. "
+             "scores nothing, `anchor` and `import` write nothing); a **warning** is reported and the command carries on. "
              "Cases under `tests/data/` are golden folders (the case's `expected.txt` shows the code); "
              "the others are tests.", ""]
     for command in COMMANDS:
