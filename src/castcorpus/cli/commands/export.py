@@ -5,6 +5,7 @@ from __future__ import annotations
 from castcorpus.cli.interop import format_modules
 from . import add_command
 
+
 def register(subparsers) -> None:
     cmd = add_command(subparsers, "export",
                       "Write annotation files in the format of an annotation tool (docs/interop.md).",

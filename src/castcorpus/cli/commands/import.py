@@ -8,6 +8,7 @@ from __future__ import annotations
 from castcorpus.cli.interop import format_modules
 from . import add_command
 
+
 def register(subparsers) -> None:
     cmd = add_command(subparsers, "import",
                       "Turn an annotation tool's export into annotation files, checked before anything is written "
