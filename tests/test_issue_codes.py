@@ -32,6 +32,7 @@ NOT_CODES = {
     "named-entity-recognition", "text-classification", "token-classification",  # card and Croissant words
     "copyright-line", "last-update-stamp", "read-more-related", "share-print-buttons", "social-follow",
     "standards-footer", "tags-footer", "view-counter",  # kinds of FA-KES page debris
+    "label-studio", "region-selected",  # an interop format, a Label Studio config value
 }
 
 

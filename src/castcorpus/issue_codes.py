@@ -42,6 +42,7 @@ _PREDICTIONS = "tests/data/predictions-invalid/"
 _V, _E, _B, _H, _A = "validate", "evaluate", "build", "hydrate", "anchor"
 _IMPORT, _EXPORT = "import", "export"
 _INCEPTION = "tests/data/inception-invalid/"
+_LS = "tests/data/label-studio-invalid/"
 
 CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     # --- files and JSON -----------------------------------------------------------------------
@@ -59,7 +60,7 @@ CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
      _INVALID + "symlink-loop"),
     ("json-bom", ERROR, _V, "A JSON file starts with a byte-order mark.", _INVALID + "json-bom"),
     ("json-invalid-utf8", ERROR, _V, "A JSON file is not valid UTF-8.", _INVALID + "json-invalid-utf8"),
-    ("json-malformed", ERROR, f"{_V}, {_E}", "Not valid JSON (also: nesting too deep, a number too large).",
+    ("json-malformed", ERROR, f"{_V}, {_E}, {_IMPORT}", "Not valid JSON (also: nesting too deep, a number too large).",
      _INVALID + "json-malformed"),
     ("json-duplicate-key", ERROR, f"{_V}, {_E}", "A key occurs twice in one JSON object.",
      _INVALID + "json-duplicate-key"),
@@ -234,6 +235,28 @@ CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
      "tests/test_validate_cli.py::test_anchor_writes_the_output"),
     ("quote-malformed", ERROR, _A, "A span of a draft is neither a quote object nor offsets.",
      "tests/test_validate_cli.py::test_anchor_writes_the_output"),
+    # --- import -------------------------------------------------------------------------------
+    ("ls-export-invalid", ERROR, _IMPORT, "A Label Studio export is not a list of tasks.", _LS + "not-a-list"),
+    ("ls-task-invalid", ERROR, _IMPORT, "A task lacks the text or the annotation file's header that the export put in its data.",
+     _LS + "task-without-header"),
+    ("ls-unknown-document", ERROR, _IMPORT, "A task's document is not in the corpus.", _LS + "unknown-document"),
+    ("ls-text-mismatch", ERROR, _IMPORT, "A task's text is not the canonical text of its document.", _LS + "text-mismatch"),
+    ("ls-task-unannotated", ERROR, _IMPORT, "A task has no submitted annotation that was not cancelled.",
+     _LS + "unannotated"),
+    ("ls-duplicate-document", ERROR, _IMPORT, "Two tasks are of the same document.", _LS + "duplicate-document"),
+    ("ls-result-invalid", ERROR, _IMPORT, "A result item is malformed (no id, offsets that are no integers, a region "
+     "labelled twice, several choices where one is taken).", _LS + "result-invalid"),
+    ("ls-unknown-label", ERROR, _IMPORT, "A tag, region label, relation label or choice is not in the labeling config "
+     "(an actor or cluster key not in the registry).", _LS + "unknown-label"),
+    ("ls-span-out-of-range", ERROR, _IMPORT, "A region's offsets are not inside the text, or its start is not before its end.",
+     _LS + "span-out-of-range"),
+    ("ls-span-text-mismatch", ERROR, _IMPORT, "A region's text differs from the task text at its offsets.",
+     _LS + "span-text-mismatch"),
+    ("ls-relation-invalid", ERROR, _IMPORT, "A relation names a missing region, joins regions of the wrong layers, is "
+     "repeated where one is allowed, or is missing (a cue with no claim, a stance with no target).",
+     _LS + "relation-invalid"),
+    ("ls-field-missing", ERROR, _IMPORT, "A region lacks a required value (a mention's actor, a claim's type, ...).",
+     _LS + "field-missing"),
     # --- evaluate -----------------------------------------------------------------------------
     ("encoding-invalid", ERROR, _E, "The predictions file is not UTF-8.", _PREDICTIONS + "not-utf8"),
     ("predictions-empty", ERROR, _E, "The predictions file holds no predictions.", _PREDICTIONS + "empty-file"),
