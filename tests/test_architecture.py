@@ -24,7 +24,7 @@ LAYERS = [
     {"cli"},
     {"castcorpus"},
     {"scoring", "viewer"},
-    {"release", "network"},
+    {"release", "network", "linking"},
     {"annotation", "validation", "sources"},
     {"splits"},
     {"corpus"},

@@ -40,6 +40,8 @@ SCHEMA_FAMILY = "schema-<keyword>"
 _INVALID = "tests/data/invalid/"
 _PREDICTIONS = "tests/data/predictions-invalid/"
 _V, _E, _B, _H, _A = "validate", "evaluate", "build", "hydrate", "anchor"
+_W = "link-wikidata"
+_LINK = "tests/test_link_wikidata.py::"
 
 CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     # --- files and JSON -----------------------------------------------------------------------
@@ -241,6 +243,27 @@ CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     ("length-mismatch", ERROR, _E, "A token config's predicted tags are not one per token of the row.",
      _PREDICTIONS + "ner-length-mismatch"),
     ("span-invalid", ERROR, _E, "A predicted span's start is not before its end.", _PREDICTIONS + "claims-bad-span"),
+    # --- link-wikidata ------------------------------------------------------------------------
+    ("wikidata-unreachable", ERROR, _W, "The Wikidata API cannot be reached (offline, DNS, refused): nothing is written.",
+     _LINK + "test_an_unreachable_api_exits_2_and_writes_nothing"),
+    ("wikidata-timeout", ERROR, _W, "The Wikidata API did not answer within --timeout: nothing is written.",
+     _LINK + "test_a_timeout_is_its_own_finding"),
+    ("wikidata-rate-limited", ERROR, _W,
+     "The API still refused (HTTP 429/503, maxlag) after the retries, or asked to wait too long: nothing is written.",
+     _LINK + "test_rate_limits_are_retried_as_retry_after_says_then_given_up"),
+    ("wikidata-bad-response", ERROR, _W, "The API answered an HTTP error, an API error or something that is not its JSON.",
+     _LINK + "test_an_api_error_or_garbage_is_a_bad_response"),
+    ("wikidata-dump-malformed", ERROR, _W, "A line of the --dump file is not one JSON entity, or the file cannot be read.",
+     _LINK + "test_a_malformed_dump_names_its_line"),
+    ("wikidata-no-candidate", WARNING, _W, "No item was found for an entry under any of its names; it stays unlinked.",
+     _LINK + "test_an_entry_without_candidates_is_a_warning_not_a_failure"),
+    ("wikidata-not-a-candidate", ERROR, _W, "A review accepts a QID that is not among its proposal's candidates.",
+     _LINK + "test_accept_refuses_a_qid_that_was_not_proposed"),
+    ("wikidata-entry-unknown", ERROR, _W, "A review names an entry that is not in its registry.",
+     _LINK + "test_accept_refuses_stale_reviews"),
+    ("wikidata-entry-not-unlinked", ERROR, _W,
+     "A review accepts a QID for an entry that is now linked to another item or not-applicable.",
+     _LINK + "test_accept_refuses_stale_reviews"),
 ])
 
 #: Each entry by its code.
@@ -257,7 +280,7 @@ def lookup(code: str) -> IssueCode | None:
 
 
 #: The order of sections in docs/errors.md.
-COMMANDS = (_V, _B, _H, _A, _E)
+COMMANDS = (_V, _B, _H, _A, _E, _W)
 
 
 def markdown() -> str:
