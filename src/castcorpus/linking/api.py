@@ -32,7 +32,7 @@ class ApiSource:
     def class_labels(self, qids: set[str]) -> dict[str, str]:
         """Labels of the classes ``qids`` (one request per 50)."""
         found = self.client.entities(sorted(qids), self.language, props="labels")
-        labels = {q: item_of(e, self.language).label for q, e in found.items() if "id" in e}
+        labels = {q: item_of({**e, "id": q}, self.language).label for q, e in found.items()}
         return {q: label for q, label in labels.items() if label}
 
     def country_codes(self, qids: set[str]) -> dict[str, str]:
