@@ -43,6 +43,8 @@ _V, _E, _B, _H, _A = "validate", "evaluate", "build", "hydrate", "anchor"
 _IMPORT, _EXPORT = "import", "export"
 _INCEPTION = "tests/data/inception-invalid/"
 _LS = "tests/data/label-studio-invalid/"
+_W = "link-wikidata"
+_LINK = "tests/test_link_wikidata.py::"
 
 CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     # --- files and JSON -----------------------------------------------------------------------
@@ -294,6 +296,27 @@ CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     ("inception-not-representable", ERROR, _EXPORT,
      "An annotation file holds what a CAS cannot carry (a claim cue that is not its last step's cue).",
      "tests/test_inception.py::test_a_claim_whose_cue_is_not_its_last_steps_cue_is_not_representable"),
+    # --- link-wikidata ------------------------------------------------------------------------
+    ("wikidata-unreachable", ERROR, _W, "The Wikidata API cannot be reached (offline, DNS, refused): nothing is written.",
+     _LINK + "test_an_unreachable_api_exits_2_and_writes_nothing"),
+    ("wikidata-timeout", ERROR, _W, "The Wikidata API did not answer within --timeout: nothing is written.",
+     _LINK + "test_a_timeout_is_its_own_finding"),
+    ("wikidata-rate-limited", ERROR, _W,
+     "The API still refused (HTTP 429/503, maxlag) after the retries, or asked to wait too long: nothing is written.",
+     _LINK + "test_rate_limits_are_retried_as_retry_after_says_then_given_up"),
+    ("wikidata-bad-response", ERROR, _W, "The API answered an HTTP error, an API error or something that is not its JSON.",
+     _LINK + "test_an_api_error_or_garbage_is_a_bad_response"),
+    ("wikidata-dump-malformed", ERROR, _W, "A line of the --dump file is not one JSON entity, or the file cannot be read.",
+     _LINK + "test_a_malformed_dump_names_its_line"),
+    ("wikidata-no-candidate", WARNING, _W, "No item was found for an entry under any of its names; it stays unlinked.",
+     _LINK + "test_an_entry_without_candidates_is_a_warning_not_a_failure"),
+    ("wikidata-not-a-candidate", ERROR, _W, "A review accepts a QID that is not among its proposal's candidates.",
+     _LINK + "test_accept_refuses_a_qid_that_was_not_proposed"),
+    ("wikidata-entry-unknown", ERROR, _W, "A review names an entry that is not in its registry.",
+     _LINK + "test_accept_refuses_stale_reviews"),
+    ("wikidata-entry-not-unlinked", ERROR, _W,
+     "A review accepts a QID for an entry that is now linked to another item or not-applicable.",
+     _LINK + "test_accept_refuses_stale_reviews"),
 ])
 
 #: Each entry by its code.
@@ -310,7 +333,7 @@ def lookup(code: str) -> IssueCode | None:
 
 
 #: The order of sections in docs/errors.md.
-COMMANDS = (_V, _B, _H, _A, _E, _IMPORT, _EXPORT)
+COMMANDS = (_V, _B, _H, _A, _E, _IMPORT, _EXPORT, _W)
 
 
 def markdown() -> str:
