@@ -45,7 +45,7 @@ SKIP: dict[str, list[str]] = {
 #: module group -> (files to mutate, test files that exercise them)
 MODULES: dict[str, tuple[list[str], list[str]]] = {
     "anchor": (["src/castcorpus/annotation/anchor.py"],
-               ["tests/test_properties.py", "tests/test_validate_edges.py",
+               ["tests/test_anchor.py", "tests/test_properties.py", "tests/test_validate_edges.py",
                 "tests/test_minimal_fixture.py", "tests/test_validate_cli.py"]),
     "validation": (["src/castcorpus/validation/*.py"],
                    ["tests/test_validate_edges.py", "tests/test_annotation_checks.py",
