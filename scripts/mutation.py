@@ -148,11 +148,12 @@ def main() -> int:
         # A pattern no mutant matches: mutmut generates the mutants and collects which tests
         # cover which function, and runs none.
         mutmut(dest, "run", "--max-children", str(args.jobs), "no-such-mutant-*")
-        everything = [name for name in mutant_names(dest) if not any(fnmatch(name, p) for p in skip)]
+        generated = mutant_names(dest)
+        everything = [name for name in generated if not any(fnmatch(name, p) for p in skip)]
         chosen = everything
         if args.sample:
             chosen = sorted(random.Random(args.seed).sample(everything, min(args.sample, len(everything))))
-        print(f"running {len(chosen)} of {len(everything)} mutants"
+        print(f"running {len(chosen)} of {len(generated)} mutants"
               + (f" (a sample, seed {args.seed})" if args.sample else "")
               + (f"; left out: {' '.join(skip)}" if skip else ""), flush=True)
     run = mutmut(dest, "run", "--max-children", str(args.jobs), *chosen)
