@@ -17,7 +17,7 @@ At the end it prints one line per status and the score: mutants detected (killed
 failing test, or timed out: a mutant that makes a loop endless is caught) over all mutants
 run (detected + survived + no tests + suspicious); and writes ``DIR/MODULE/summary.json`` with the list of
 survivors; ``mutmut show NAME`` in ``DIR/MODULE`` shows one. Results are in
-docs/testing.md. Needs the ``mutation`` extra (pip install -e '.[mutation]').
+docs/testing.md. Needs the ``test`` and ``mutation`` extras (pip install -e '.[test,mutation]').
 """
 
 from __future__ import annotations
