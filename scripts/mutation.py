@@ -167,9 +167,11 @@ def main() -> int:
     score = killed / scored if scored else float("nan")
     for status, count in sorted(counts.items()):
         print(f"  {status}: {count}")
-    print(f"score: {killed}/{scored} = {score:.1%}")
+    print(f"score: {killed}/{scored} = {score:.1%} (detected: killed or timed out)")
     survivors = sorted(name for name, status in statuses.items() if status in NOT_KILLED)
-    summary = {"module": args.module, "files": MODULES[args.module][0], "tests": tests,
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    summary = {"module": args.module, "commit": commit + ("+changes" if dirty else ""), "files": MODULES[args.module][0], "tests": tests,
                "counts": dict(counts), "score": score, "not_killed": survivors,
                "sample": args.sample, "seed": args.seed if args.sample else None, "skipped": skip}
     (dest / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
