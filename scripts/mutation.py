@@ -139,6 +139,8 @@ def main() -> int:
         return 0
     dest = args.work / args.module
     shutil.rmtree(dest, ignore_errors=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     copy_tree(dest)
     tests = configure(dest, args.module)
     print(f"{args.module}: mutating {MODULES[args.module][0]} against {tests} in {dest}", flush=True)
@@ -169,8 +171,6 @@ def main() -> int:
         print(f"  {status}: {count}")
     print(f"score: {killed}/{scored} = {score:.1%} (detected: killed or timed out)")
     survivors = sorted(name for name, status in statuses.items() if status in NOT_KILLED)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     summary = {"module": args.module, "commit": commit + ("+changes" if dirty else ""), "files": MODULES[args.module][0], "tests": tests,
                "counts": dict(counts), "score": score, "not_killed": survivors,
                "sample": args.sample, "seed": args.seed if args.sample else None, "skipped": skip}
