@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -282,3 +283,30 @@ def test_an_invalid_corpus_leaves_a_release_and_its_folder_untouched(tmp_path):
         build(corpus, out, tmp_path / "rows")
     assert _tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out", "rows"]
+
+
+def test_a_removal_of_the_old_release_cut_short_leaves_it_provably_ours_for_the_next_build(tmp_path, monkeypatch):
+    corpus = copy_minimal(tmp_path / "corpus")
+    out = tmp_path / "out"
+    build(corpus, out, tmp_path / "rows")
+    (corpus / "annotations" / "beta-ceasefire-talks.json").unlink()  # a different release
+    real_rmtree, failed = release.shutil.rmtree, []
+
+    def rmtree_failing_once_the_old_data_is_gone(path, *args, **kwargs):
+        # The last step of the removal: all but the marker, SHA256SUMS and the record are gone.
+        path = Path(path)
+        if path.name.startswith(".out.old-") and not failed:
+            failed.append(path)
+            raise OSError(5, "Input/output error")
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(release.shutil, "rmtree", rmtree_failing_once_the_old_data_is_gone)
+    second = build(corpus, out, tmp_path / "rows")
+    monkeypatch.undo()
+    kept = tmp_path / f".out.old-{os.getpid()}"
+    assert kept.is_dir() and (kept / MARKER).is_file() and (kept / "SHA256SUMS").is_file()
+    assert failed and sorted(p.name for p in kept.iterdir()) == ["SHA256SUMS", "build-inputs.json", MARKER]
+    assert release_problem(kept) is None  # files gone, but what is left is still provably ours
+    assert json.loads((out / MARKER).read_text(encoding="utf-8"))["fingerprint"] == second.fingerprint
+    clear_leftovers(out)
+    assert not kept.exists() and release_problem(out) is None
