@@ -79,3 +79,8 @@ def test_quote_annotation_is_the_inverse_of_anchor_draft():
     assert quoted == {"a": [{"quote": "said", "occurrence": 2}, {"quote": "monitor"}], "b": 2}
     assert anchor_draft(quoted, TEXT, keep_text=False)[0] == {"a": [{"start": 44, "end": 48},
                                                                       {"start": 4, "end": 11}], "b": 2}
+
+
+def test_a_draft_without_a_file_name_is_named_draft_in_its_findings():
+    _, issues = anchor_draft({"s": {"quote": "told"}}, TEXT, keep_text=False)
+    assert [(i.file, i.pointer, i.code) for i in issues] == [("<draft>", "/s", "quote-missing")]
