@@ -310,3 +310,37 @@ def test_a_removal_of_the_old_release_cut_short_leaves_it_provably_ours_for_the_
     assert json.loads((out / MARKER).read_text(encoding="utf-8"))["fingerprint"] == second.fingerprint
     clear_leftovers(out)
     assert not kept.exists() and release_problem(out) is None
+
+
+def test_a_release_changed_during_the_build_is_not_replaced(tmp_path, monkeypatch):
+    from castcorpus.release import build as build_module
+
+    corpus = copy_minimal(tmp_path / "corpus")
+    out = tmp_path / "out"
+    build(corpus, out, tmp_path / "rows")
+    real_sums = build_module.sha256sums
+
+    def user_writes_into_out_meanwhile(staging, known=None):
+        (out / "notes.txt").write_text("written during the build", encoding="utf-8")
+        return real_sums(staging, known)
+
+    monkeypatch.setattr(build_module, "sha256sums", user_writes_into_out_meanwhile)
+    before_change = _tree(out)
+    with pytest.raises(OutputFolderError, match=r"changed during the build .*notes\.txt is not a file of the release"
+                                                r".*nothing was changed"):
+        build(corpus, out, tmp_path / "rows", force=True)
+    assert _tree(out) == {**before_change, "notes.txt": b"written during the build"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out", "rows"]
+
+
+def test_a_folder_in_the_way_of_the_replace_is_left_alone(tmp_path):
+    out = tmp_path / "out"
+    build(MINIMAL, out, tmp_path / "rows")
+    before = _tree(out)
+    in_the_way = tmp_path / f".out.old-{os.getpid()}"
+    in_the_way.mkdir()
+    (in_the_way / "keep.txt").write_text("someone's", encoding="utf-8")
+    with pytest.raises(OutputFolderError, match="is in the way of replacing .*; nothing was changed"):
+        build(MINIMAL, out, tmp_path / "rows", force=True)
+    assert _tree(out) == before and (in_the_way / "keep.txt").read_text(encoding="utf-8") == "someone's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [in_the_way.name, "out", "rows"]
