@@ -52,7 +52,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                     "tests/test_invalid_golden.py", "tests/test_minimal_fixture.py",
                     "tests/test_validate_cli.py", "tests/test_input_files.py"]),
     "splits": (["src/castcorpus/splits/assign.py", "src/castcorpus/splits/events.py"],
-               ["tests/test_build_splits.py", "tests/test_ledger.py"]),
+               ["tests/test_build_splits.py", "tests/test_ledger.py", "tests/test_events.py"]),
     "metrics": (["src/castcorpus/scoring/metrics.py", "src/castcorpus/annotation/agreement.py"],
                 ["tests/test_metrics.py", "tests/test_scoring_properties.py", "tests/test_agreement.py"]),
     "release-replace": (["src/castcorpus/release/folder.py"],
