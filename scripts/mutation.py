@@ -102,6 +102,26 @@ def configure(dest: Path, module: str) -> list[str]:
     return tests
 
 
+def configure_tests(dest: Path, module: str) -> list[str]:
+    """Copy the working tree's tests/ over the copy's (for --again); the tests selected."""
+    shutil.rmtree(dest / "tests")
+    shutil.copytree(REPO / "tests", dest / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    selected = [t for t in MODULES[module][1] if (dest / t).exists()]
+    text = (dest / "pyproject.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^pytest_add_cli_args_test_selection = .*$",
+                  lambda _: f"pytest_add_cli_args_test_selection = {json.dumps(selected)}", text, flags=re.M)
+    (dest / "pyproject.toml").write_text(text, encoding="utf-8")
+    return selected
+
+
+def _chosen(dest: Path, skip: list[str], sample: int | None, seed: int) -> list[str]:
+    """The mutants a run covers: all but those of skipped functions, or a seeded sample of them."""
+    everything = [name for name in mutant_names(dest) if not any(fnmatch(name, p) for p in skip)]
+    if sample:
+        return sorted(random.Random(seed).sample(everything, min(sample, len(everything))))
+    return everything
+
+
 def mutmut(dest: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=dest, text=True, capture_output=True)
 
@@ -132,34 +152,44 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="mutmut's worker processes (default 2)")
     parser.add_argument("--sample", type=int, help="run only this many mutants, drawn at random")
     parser.add_argument("--seed", type=int, default=17, help="seed of the sample (default 17)")
+    parser.add_argument("--again", action="store_true",
+                        help="after adding tests: copy tests/ in and run the mutants not detected last time")
     args = parser.parse_args()
     if args.list or not args.module:
         for name, (files, tests) in MODULES.items():
             print(f"{name}: {' '.join(files)}\n    tests: {' '.join(tests)}")
         return 0
     dest = args.work / args.module
-    shutil.rmtree(dest, ignore_errors=True)
+    skip = SKIP.get(args.module, [])
+    if args.again:
+        # Only the tests changed: mutmut collects which functions the new tests run, and the
+        # mutants not detected last time are run again against them.
+        previous = json.loads((dest / "summary.json").read_text(encoding="utf-8"))
+        args.sample, args.seed = previous["sample"], previous["seed"] or args.seed
+        tests = configure_tests(dest, args.module)
+        chosen = _chosen(dest, skip, args.sample, args.seed)
+        rerun = previous["not_killed"]
+        print(f"{args.module}: again, {len(rerun)} mutants not detected before, against {tests}", flush=True)
+    else:
+        shutil.rmtree(dest, ignore_errors=True)
+        copy_tree(dest)
+        tests = configure(dest, args.module)
+        print(f"{args.module}: mutating {MODULES[args.module][0]} against {tests} in {dest}", flush=True)
+        chosen = []
+        if args.sample or skip:
+            # A pattern no mutant matches: mutmut generates the mutants and collects which tests
+            # cover which function, and runs none.
+            mutmut(dest, "run", "--max-children", str(args.jobs), "no-such-mutant-*")
+            chosen = _chosen(dest, skip, args.sample, args.seed)
+            print(f"running {len(chosen)} of {len(mutant_names(dest))} mutants"
+                  + (f" (a sample, seed {args.seed})" if args.sample else "")
+                  + (f"; left out: {' '.join(skip)}" if skip else ""), flush=True)
+        rerun = chosen
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    copy_tree(dest)
-    tests = configure(dest, args.module)
-    print(f"{args.module}: mutating {MODULES[args.module][0]} against {tests} in {dest}", flush=True)
-    chosen: list[str] = []
-    skip = SKIP.get(args.module, [])
-    if args.sample or skip:
-        # A pattern no mutant matches: mutmut generates the mutants and collects which tests
-        # cover which function, and runs none.
-        mutmut(dest, "run", "--max-children", str(args.jobs), "no-such-mutant-*")
-        generated = mutant_names(dest)
-        everything = [name for name in generated if not any(fnmatch(name, p) for p in skip)]
-        chosen = everything
-        if args.sample:
-            chosen = sorted(random.Random(args.seed).sample(everything, min(args.sample, len(everything))))
-        print(f"running {len(chosen)} of {len(generated)} mutants"
-              + (f" (a sample, seed {args.seed})" if args.sample else "")
-              + (f"; left out: {' '.join(skip)}" if skip else ""), flush=True)
-    run = mutmut(dest, "run", "--max-children", str(args.jobs), *chosen)
-    (dest / "mutmut-run.log").write_text(run.stdout + run.stderr, encoding="utf-8")
+    run = mutmut(dest, "run", "--max-children", str(args.jobs), *rerun)
+    with open(dest / "mutmut-run.log", "a", encoding="utf-8") as log:
+        log.write(run.stdout + run.stderr)
     statuses = results(dest)
     if chosen:
         statuses = {name: status for name, status in statuses.items() if name in set(chosen)}
