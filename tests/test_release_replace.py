@@ -205,12 +205,31 @@ def test_an_interrupt_between_the_renames_puts_the_previous_release_back(tmp_pat
     assert _tree(out) == before
 
 
-def test_when_the_undo_fails_too_the_previous_release_is_kept_and_the_next_build_restores_it(tmp_path, monkeypatch):
+class _FailAtTwoThenNoSpace(_FailAt):
+    """Step 2 raises ``first``; the undo (call 3) fails for want of space."""
+
+    def __init__(self, first):
+        super().__init__(2, 3)
+        self.first = first
+
+    def __call__(self, source, target):
+        if self.calls == 1:
+            self.calls += 1
+            raise self.first
+        super().__call__(source, target)
+
+
+@pytest.mark.parametrize("first, why", [(OSError(28, "No space left on device"), "No space left on device"),
+                                        (KeyboardInterrupt(), "KeyboardInterrupt"),
+                                        (OSError("no errno"), "OSError")])
+def test_when_the_undo_fails_too_the_previous_release_is_kept_and_the_next_build_restores_it(tmp_path, monkeypatch,
+                                                                                            first, why):
     out = tmp_path / "out"
     build(MINIMAL, out, tmp_path / "rows")
     before = _tree(out)
-    monkeypatch.setattr(release, "_rename", _FailAt(2, 3))  # the new one cannot come in, the old one back
-    with pytest.raises(OutputFolderError, match="it is intact at") as caught:
+    monkeypatch.setattr(release, "_rename", _FailAtTwoThenNoSpace(first))  # neither the new one in, nor the old back
+    with pytest.raises(OutputFolderError, match=rf"could not be moved in \({why}\) nor the previous one back "
+                                                r"\(No space left on device\); it is intact at") as caught:
         build(MINIMAL, out, tmp_path / "rows", force=True)
     kept = tmp_path / f".out.old-{os.getpid()}"
     assert str(kept) in str(caught.value) and not out.exists() and _tree(kept) == before
@@ -344,3 +363,53 @@ def test_a_folder_in_the_way_of_the_replace_is_left_alone(tmp_path):
         build(MINIMAL, out, tmp_path / "rows", force=True)
     assert _tree(out) == before and (in_the_way / "keep.txt").read_text(encoding="utf-8") == "someone's"
     assert sorted(p.name for p in tmp_path.iterdir()) == [in_the_way.name, "out", "rows"]
+
+
+# --- the pieces the replace relies on, with answers known another way ------------------------
+
+@pytest.mark.parametrize("error, running", [(ProcessLookupError, False), (PermissionError, True), (OSError, True),
+                                            (None, True)])
+def test_a_build_process_counts_as_running_unless_it_is_known_to_be_gone(monkeypatch, error, running):
+    # Another user's process (PermissionError) or one that cannot be probed may still be
+    # building: its folders are left alone.
+    def kill(pid, signal):
+        assert signal == 0
+        if error:
+            raise error
+    monkeypatch.setattr(release.os, "kill", kill)
+    assert release._running(12345) is running
+
+
+def test_the_fingerprint_is_what_the_documented_shell_pipeline_gives(tmp_path):
+    # The docstring's recipe, run with GNU coreutils: an answer computed without castcorpus.
+    out = tmp_path / "out"
+    summary = build(MINIMAL, out, tmp_path / "rows")
+    shell = subprocess.run("find data -name '*.parquet' | LC_ALL=C sort | xargs sha256sum | sha256sum",
+                           shell=True, cwd=out, capture_output=True, text=True, check=True).stdout.split()[0]
+    assert release.folder_fingerprint(out) == shell == summary.fingerprint
+
+
+def test_linked_files_are_relative_paths_without_anchors():
+    markdown = ("See [the guide](docs/guide.md#scope), ![a chart](docs/charts/a.png), [the same](docs/guide.md), "
+                "[a site](https://example.org/x.md), [root](/etc/x.md), [top](#top) and [b](b.md).")
+    assert release.linked_files(markdown) == ["b.md", "docs/charts/a.png", "docs/guide.md"]
+
+
+def test_repository_files_and_what_the_datasheet_links_to_are_copied_and_nothing_outside(tmp_path):
+    repo, staging = tmp_path / "repo", tmp_path / "staging"
+    (repo / "docs" / "charts").mkdir(parents=True)
+    (repo / "licenses").mkdir()
+    staging.mkdir()
+    (repo / "LICENSE").write_text("licence", encoding="utf-8")
+    (repo / "DATASHEET.md").write_text("[guide](docs/guide.md) [gone](docs/missing.md) [up](../secret.md)",
+                                       encoding="utf-8")
+    (repo / "docs" / "guide.md").write_text("![c](charts/c.png) [back](../DATASHEET.md) [out](../../secret.md)",
+                                            encoding="utf-8")
+    (repo / "docs" / "charts" / "c.png").write_bytes(b"png")
+    (tmp_path / "secret.md").write_text("not the repository's", encoding="utf-8")
+    (repo / "licenses" / "CC-BY-4.0.txt").write_text("cc", encoding="utf-8")
+    (repo / "licenses" / ".hidden").write_text("x", encoding="utf-8")
+    copied = release.copy_repository_files(repo, staging)
+    assert copied == ["LICENSE", "DATASHEET.md", "docs/guide.md", "docs/charts/c.png", "licenses/CC-BY-4.0.txt"]
+    assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == sorted(copied)
+    assert (staging / "docs" / "charts" / "c.png").read_bytes() == b"png"
