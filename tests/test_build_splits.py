@@ -68,6 +68,28 @@ def test_anchors_of_a_document():
     meta = {"collection": "fa-kes", "text_sha256": "ab", "source_record": {"unit_id": "7"}, "reports_on": ["e1", "e2"]}
     annotation = {"claims": [{"cluster": "z"}, {"cluster": None}, {"cluster": "z"}]}
     assert anchors(meta, annotation) == ["cluster:z", "event:e1", "event:e2", "text:ab", "unit:fa-kes:7"]
+    annotation["claims"].append({"cluster": None, "other_clusters": ["y", "z"]})
+    assert anchors(meta, annotation) == ["cluster:y", "cluster:z", "event:e1", "event:e2", "text:ab", "unit:fa-kes:7"]
+    assert anchors({"text_sha256": "cd"}, None) == ["text:cd"]
+
+
+def test_a_collector_gives_what_assign_gives_with_near_duplicates_and_chunks_absorbed():
+    from castcorpus.splits.assign import SplitCollector
+
+    def doc(doc_id, cluster, outlet):
+        return {"id": doc_id, "text_sha256": doc_id, "outlet": outlet}, {"claims": [{"cluster": cluster}]}
+
+    # band-edge-13 is train (bucket 69), band-edge-1 validation (70): see the known answers below.
+    first, second = SplitCollector(), SplitCollector()
+    first.add(*doc("a", "band-edge-13", "edge-outlet-111"))
+    second.add(*doc("b", "band-edge-1", "edge-outlet-19"))
+    first.absorb(second)  # a chunk checked in another process
+    assert first.splits() == {"a": ("train", "train"), "b": ("validation", "test")}
+    # A near-duplicate pair joins the groups: the smaller key, cluster:band-edge-1, decides.
+    assert first.splits(linked=[("a", "b")]) == {"a": ("validation", "train"), "b": ("validation", "test")}
+    assert first.voices == {"a": "edge-outlet-111", "b": "edge-outlet-19"}
+    ledger = {"a": {"standard": "test", "by_outlet": "validation"}}
+    assert first.splits(ledger=ledger) == {"a": ("test", "validation")}
 
 
 def test_near_duplicate_pairs_join_groups_and_unknown_ids_are_ignored():
