@@ -60,6 +60,7 @@ def test_a_folder_holding_a_sha256sums_file_is_not_taken_for_a_release(tmp_path,
 
 
 @pytest.mark.parametrize("change", ["user file added", "user folder added", "symlink added", "fifo added",
+                                    "listed file now an empty folder",
                                     "marker removed", "marker fingerprint edited", "data line edited",
                                     "sums line escapes"])
 def test_a_release_with_anything_not_its_own_is_refused(tmp_path, change):
@@ -73,6 +74,10 @@ def test_a_release_with_anything_not_its_own_is_refused(tmp_path, change):
         (out / "data" / "link").symlink_to(tmp_path)
     elif change == "fifo added":
         os.mkfifo(out / "pipe")
+    elif change == "listed file now an empty folder":
+        listed = next((out / "data" / "claims").glob("*.parquet"))
+        listed.unlink()
+        listed.mkdir()
     elif change == "marker removed":
         (out / MARKER).unlink()
         (out / "build-inputs.json").unlink()  # the marker of releases built before there was one
@@ -401,8 +406,9 @@ def test_repository_files_and_what_the_datasheet_links_to_are_copied_and_nothing
     (repo / "licenses").mkdir()
     staging.mkdir()
     (repo / "LICENSE").write_text("licence", encoding="utf-8")
-    (repo / "DATASHEET.md").write_text("[guide](docs/guide.md) [gone](docs/missing.md) [up](../secret.md)",
-                                       encoding="utf-8")
+    (repo / "DATASHEET.md").write_text("[guide](docs/guide.md) [gone](docs/missing.md) [up](../secret.md) "
+                                       "[more](docs/more.md)", encoding="utf-8")
+    (repo / "docs" / "more.md").write_text("beside the guide", encoding="utf-8")
     (repo / "docs" / "guide.md").write_text("![c](charts/c.png) [back](../DATASHEET.md) [out](../../secret.md)",
                                             encoding="utf-8")
     (repo / "docs" / "charts" / "c.png").write_bytes(b"png")
@@ -410,6 +416,7 @@ def test_repository_files_and_what_the_datasheet_links_to_are_copied_and_nothing
     (repo / "licenses" / "CC-BY-4.0.txt").write_text("cc", encoding="utf-8")
     (repo / "licenses" / ".hidden").write_text("x", encoding="utf-8")
     copied = release.copy_repository_files(repo, staging)
-    assert copied == ["LICENSE", "DATASHEET.md", "docs/guide.md", "docs/charts/c.png", "licenses/CC-BY-4.0.txt"]
+    assert copied == ["LICENSE", "DATASHEET.md", "docs/guide.md", "docs/more.md", "docs/charts/c.png",
+                      "licenses/CC-BY-4.0.txt"]
     assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == sorted(copied)
     assert (staging / "docs" / "charts" / "c.png").read_bytes() == b"png"
