@@ -77,6 +77,12 @@ def copy_tree(dest: Path) -> None:
             target = dest / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    # castcorpus.schemas is schema/ (pyproject.toml's package-dir): put it in the package, so
+    # that the copy's schemas are used, not those of an installed castcorpus.
+    schemas = dest / "src" / "castcorpus" / "schemas"
+    if schemas.is_symlink():
+        schemas.unlink()
+    shutil.copytree(dest / "schema", schemas, dirs_exist_ok=True)
     # The tests find the third-party data beside the repository (../shared): mutmut runs them
     # in dest/mutants, so dest/shared points to it.
     if (REPO.parent / "shared").is_dir():

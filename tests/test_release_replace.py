@@ -193,7 +193,9 @@ def test_a_replace_failing_at_a_rename_keeps_the_previous_release(tmp_path, monk
     before = _tree(out)
     failing = _FailAt(step)
     monkeypatch.setattr(release, "_rename", failing)
-    with pytest.raises(OutputFolderError, match="nothing was changed" if step == 1 else "previous release is untouched"):
+    expected = (r"cannot move the previous release aside \(No space left on device\); nothing was changed$" if step == 1
+                else r"could not be moved in \(No space left on device\); the previous release is untouched$")
+    with pytest.raises(OutputFolderError, match=expected):
         build(corpus, out, tmp_path / "rows", force=True)
     assert failing.calls == (1 if step == 1 else 3)  # step 2 failed, then the undo ran
     assert _tree(out) == before
@@ -234,7 +236,8 @@ def test_when_the_undo_fails_too_the_previous_release_is_kept_and_the_next_build
     before = _tree(out)
     monkeypatch.setattr(release, "_rename", _FailAtTwoThenNoSpace(first))  # neither the new one in, nor the old back
     with pytest.raises(OutputFolderError, match=rf"could not be moved in \({why}\) nor the previous one back "
-                                                r"\(No space left on device\); it is intact at") as caught:
+                                                r"\(No space left on device\); it is intact at .*, and the next build puts it "
+                                                r"back$") as caught:
         build(MINIMAL, out, tmp_path / "rows", force=True)
     kept = tmp_path / f".out.old-{os.getpid()}"
     assert str(kept) in str(caught.value) and not out.exists() and _tree(kept) == before
@@ -420,3 +423,48 @@ def test_repository_files_and_what_the_datasheet_links_to_are_copied_and_nothing
                       "licenses/CC-BY-4.0.txt"]
     assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == sorted(copied)
     assert (staging / "docs" / "charts" / "c.png").read_bytes() == b"png"
+
+
+def test_a_folder_in_the_way_of_the_staging_folder_is_left_alone(tmp_path):
+    out = tmp_path / "out"
+    in_the_way = tmp_path / f".out.building-{os.getpid()}"
+    in_the_way.mkdir()
+    (in_the_way / "keep.txt").write_text("no staging tag: not ours", encoding="utf-8")
+    with pytest.raises(OutputFolderError, match=r"is in the way of the build's staging folder; nothing was changed$"):
+        build(MINIMAL, out, tmp_path / "rows")
+    assert (in_the_way / "keep.txt").read_text(encoding="utf-8") == "no staging tag: not ours"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [in_the_way.name]
+
+
+@pytest.mark.parametrize("where", ["inside the corpus", "holding the corpus"])
+def test_an_out_inside_or_around_the_corpus_is_refused(tmp_path, capsys, where):
+    corpus = copy_minimal(tmp_path / "work" / "corpus")
+    out = corpus / "release" if where == "inside the corpus" else tmp_path / "work"
+    before = _tree(tmp_path)
+    code, err = _cli_build(corpus, out, capsys)
+    assert code == 2 and str(out) in err
+    assert _tree(tmp_path) == before
+
+
+def test_a_marker_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(MINIMAL, out, tmp_path / "rows")
+    size = (out / MARKER).stat().st_size
+    monkeypatch.setattr(release, "_MAX_MARKER_BYTES", size)
+    assert release_problem(out) is None
+    monkeypatch.setattr(release, "_MAX_MARKER_BYTES", size - 1)
+    assert release_problem(out) == f"no readable {MARKER} marker"
+
+
+def test_every_leftover_set_aside_is_considered_not_only_those_before_one_not_ours(tmp_path):
+    out = tmp_path / "out"
+    build(MINIMAL, out, tmp_path / "rows")
+    before = _tree(out)
+    dead = sorted([_dead_pid(), _dead_pid()], key=str)
+    not_ours, ours = tmp_path / f".out.old-{dead[0]}", tmp_path / f".out.old-{dead[1]}"
+    not_ours.mkdir()
+    (not_ours / "keep.txt").write_text("someone's", encoding="utf-8")
+    out.rename(ours)  # a replace killed between its two renames
+    clear_leftovers(out)
+    assert _tree(out) == before and not ours.exists()
+    assert (not_ours / "keep.txt").read_text(encoding="utf-8") == "someone's"
