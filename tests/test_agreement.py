@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -102,6 +103,18 @@ def test_cues_and_other_clusters_are_compared():
     right = annotation([{**claim("c1", 0, 20), "cue": span(21, 26), "other_clusters": ["y", "x"]}], [], [])
     labels = compare(left, right)["claims"].labels
     assert labels["cue"]["percent"] == 0.0 and labels["other_clusters"]["percent"] == 1.0
+
+
+def test_a_corpus_without_passes_has_no_agreement(tmp_path):
+    import shutil
+
+    from castcorpus.annotation.agreement import corpus_agreement
+    from castcorpus.corpus.reader import Corpus
+
+    root = tmp_path / "corpus"
+    shutil.copytree(Path(__file__).parent / "data" / "valid" / "minimal", root)
+    shutil.rmtree(root / "passes")
+    assert corpus_agreement(Corpus(root)) == {}
 
 
 def test_pairwise_f1():
