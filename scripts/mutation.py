@@ -58,7 +58,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "release-replace": (["src/castcorpus/release/folder.py"],
                         ["tests/test_release_replace.py", "tests/test_bad_input_build.py"]),
     "hydration": (["src/castcorpus/sources/fakes/*.py"],
-                  ["tests/test_fakes_bad_inputs.py", "tests/test_fakes_decoding.py",
+                  ["tests/test_fakes_bad_inputs.py", "tests/test_fakes_decoding.py", "tests/test_fakes_real.py",
                    "tests/test_fakes_download.py", "tests/test_coverage.py"]),
 }
 
