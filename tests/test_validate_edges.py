@@ -126,3 +126,38 @@ def test_ci_unset_is_not_ci(monkeypatch):
 
     monkeypatch.delenv("CI", raising=False)
     assert in_ci() is False
+
+
+# --- a run in chunks (as the build runs it in worker processes) equals one run ----------------
+
+def test_a_run_in_chunks_reports_what_one_run_reports(tmp_path):
+    import pickle
+    import shutil
+    from pathlib import Path
+
+    from castcorpus.validation.run import ValidationRun, validate
+
+    data = Path(__file__).parent / "data" / "valid"
+    root = tmp_path / "corpus"
+    shutil.copytree(data / "minimal", root)
+    (root / "texts" / "beta-ceasefire-talks.txt").unlink()        # a finding in the second document
+    (root / "texts" / "orphan-text.txt").write_text("An invented text no document claims.\n", encoding="utf-8")
+    whole = ValidationRun.begin(root, data / "hydrated")
+    whole.check_documents(whole.document_files())
+    expected = whole.finish()
+
+    main = ValidationRun.begin(root, data / "hydrated")
+    files = main.document_files()
+    assert len(files) == 3
+    for chunk in (files[:1], files[1:]):  # each through pickle, as between processes
+        worker = ValidationRun.resume(pickle.loads(pickle.dumps(main.state())))
+        worker.check_documents(chunk)
+        main.absorb(pickle.loads(pickle.dumps(worker.findings())))
+    report = main.finish()
+
+    def shown(r):
+        return sorted((i.file, i.pointer, i.code) for i in r.issues), sorted((w.file, w.code) for w in r.warnings)
+    assert shown(report) == shown(expected) and report.files_checked == expected.files_checked
+    assert {"text-missing", "text-orphan"} <= {i.code for i in report.issues}
+    assert main.split_assignment() == whole.split_assignment()
+    assert shown(validate(root, cache_dir=data / "hydrated")) == shown(expected)
