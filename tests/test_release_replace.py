@@ -360,6 +360,39 @@ def test_a_release_changed_during_the_build_is_not_replaced(tmp_path, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out", "rows"]
 
 
+@pytest.mark.parametrize("change", ["a file", "a symbolic link"])
+def test_an_out_that_stops_being_a_folder_during_the_build_is_not_replaced(tmp_path, monkeypatch, change):
+    from castcorpus.release import build as build_module
+
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real_sums = build_module.sha256sums
+
+    def out_is_made_meanwhile(staging, known=None):
+        if change == "a file":
+            out.write_text("a user's file", encoding="utf-8")
+        else:
+            out.symlink_to(elsewhere, target_is_directory=True)
+        return real_sums(staging, known)
+
+    monkeypatch.setattr(build_module, "sha256sums", out_is_made_meanwhile)
+    with pytest.raises(OutputFolderError, match=r"changed during the build .*\(it is no longer a folder\); nothing was changed$"):
+        build(MINIMAL, out, tmp_path / "rows")
+    assert out.is_symlink() if change == "a symbolic link" else out.read_text(encoding="utf-8") == "a user's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "out", "rows"]
+
+
+def test_an_existing_empty_folder_is_built_into_and_its_marker_is_as_documented(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    summary = build(MINIMAL, out, tmp_path / "rows")
+    from castcorpus.version import __version__
+
+    assert (out / MARKER).read_text(encoding="utf-8") == (
+        '{\n  "castcorpus_release": 1,\n  "fingerprint": "' + summary.fingerprint + '",\n'
+        '  "castcorpus_version": "' + __version__ + '"\n}\n')
+
+
 def test_a_folder_in_the_way_of_the_replace_is_left_alone(tmp_path):
     out = tmp_path / "out"
     build(MINIMAL, out, tmp_path / "rows")
@@ -410,7 +443,7 @@ def test_repository_files_and_what_the_datasheet_links_to_are_copied_and_nothing
     staging.mkdir()
     (repo / "LICENSE").write_text("licence", encoding="utf-8")
     (repo / "DATASHEET.md").write_text("[guide](docs/guide.md) [gone](docs/missing.md) [up](../secret.md) "
-                                       "[more](docs/more.md)", encoding="utf-8")
+                                       "[more](docs/more.md) ![deep](docs/charts/c.png)", encoding="utf-8")
     (repo / "docs" / "more.md").write_text("beside the guide", encoding="utf-8")
     (repo / "docs" / "guide.md").write_text("![c](charts/c.png) [back](../DATASHEET.md) [out](../../secret.md)",
                                             encoding="utf-8")
@@ -419,7 +452,8 @@ def test_repository_files_and_what_the_datasheet_links_to_are_copied_and_nothing
     (repo / "licenses" / "CC-BY-4.0.txt").write_text("cc", encoding="utf-8")
     (repo / "licenses" / ".hidden").write_text("x", encoding="utf-8")
     copied = release.copy_repository_files(repo, staging)
-    assert copied == ["LICENSE", "DATASHEET.md", "docs/guide.md", "docs/more.md", "docs/charts/c.png",
+    # docs/charts/c.png first (in path order), two folders deep before docs/ exists
+    assert copied == ["LICENSE", "DATASHEET.md", "docs/charts/c.png", "docs/guide.md", "docs/more.md",
                       "licenses/CC-BY-4.0.txt"]
     assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == sorted(copied)
     assert (staging / "docs" / "charts" / "c.png").read_bytes() == b"png"

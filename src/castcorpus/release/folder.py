@@ -276,8 +276,9 @@ def replace_atomically(staging: Path, out_dir: Path) -> None:
     if old.exists() or old.is_symlink():
         raise OutputFolderError(f"{old}: is in the way of replacing {out_dir}; nothing was changed")
     had = out_dir.exists() or out_dir.is_symlink()
-    if had and out_dir.is_dir() and not out_dir.is_symlink() and any(out_dir.iterdir()):
-        problem = release_problem(out_dir)
+    if had:
+        problem = ("it is no longer a folder" if out_dir.is_symlink() or not out_dir.is_dir()
+                   else release_problem(out_dir) if any(out_dir.iterdir()) else None)
         if problem:
             raise OutputFolderError(f"{out_dir}: changed during the build and is no longer provably a castcorpus "
                                     f"release ({problem}); nothing was changed")
