@@ -193,7 +193,7 @@ def main() -> int:
                   + (f"; left out: {' '.join(skip)}" if skip else ""), flush=True)
         rerun = chosen
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     run = mutmut(dest, "run", "--max-children", str(args.jobs), *rerun)
     with open(dest / "mutmut-run.log", "a", encoding="utf-8") as log:
         log.write(run.stdout + run.stderr)
