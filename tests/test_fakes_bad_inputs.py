@@ -178,3 +178,11 @@ def test_anomalies_of_an_invented_file_by_hand():
     conflicts = [i for i in anomalies(rows, document_ids(rows), False) if i.code == "fakes-label-conflict"]
     assert [(i.pointer, i.message.split(":")[0]) for i in conflicts] == [
         ("/1/labels", "rows with the same text have opposite labels")]
+
+
+def test_the_audit_of_an_invented_file_says_how_its_lines_end():
+    from castcorpus.sources.fakes.audit import audit_markdown
+
+    crlf = invented(GOOD, GOOD.replace(b"101", b"102"))
+    assert "- Line ends: CRLF on every line\n" in audit_markdown(crlf)
+    assert "- Line ends: not all CRLF\n" in audit_markdown(crlf.replace(b"\r\n", b"\n"))
