@@ -191,7 +191,7 @@ def test_a_replace_failing_at_a_rename_keeps_the_previous_release(tmp_path, monk
         build(corpus, out, tmp_path / "rows", force=True)
     assert failing.calls == (1 if step == 1 else 3)  # step 2 failed, then the undo ran
     assert _tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out", "rows"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.state", "corpus", "out", "rows"]
 
 
 def test_an_interrupt_between_the_renames_puts_the_previous_release_back(tmp_path, monkeypatch):
@@ -281,4 +281,4 @@ def test_an_invalid_corpus_leaves_a_release_and_its_folder_untouched(tmp_path):
     with pytest.raises(BuildError):
         build(corpus, out, tmp_path / "rows")
     assert _tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out", "rows"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.state", "corpus", "out", "rows"]

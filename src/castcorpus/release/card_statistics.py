@@ -64,18 +64,23 @@ def label_counts(config: str, column: str, values: list) -> Counter:
     return counts
 
 
-def split_statistics(release: Path, patterns: dict[str, dict[str, str]]) -> dict:
+def split_statistics(release: Path, patterns: dict[str, dict[str, str]], known: dict | None = None) -> dict:
     """``{config: {split: {"rows", "tokens", "labels": {column: Counter}}}}`` for the written files.
 
-    ``patterns`` maps config -> split -> the data_files pattern relative to ``release``.
+    ``patterns`` maps config -> split -> the data_files pattern relative to ``release``;
+    ``known`` maps ``(config, split)`` to statistics already taken of the same files (not read again).
     """
     stats: dict = {}
+    known = known or {}
     for config, splits in patterns.items():
         base = _base(config)
         labels = list(TASK_LABELS.get(base, ()))
         token_column = TOKEN_COLUMN.get(base)
         columns = labels + ([token_column] if token_column else [])
         for split, pattern in splits.items():
+            if (config, split) in known:
+                stats.setdefault(config, {})[split] = known[(config, split)]
+                continue
             table = _read(release, pattern, columns)
             if table is None:
                 continue
