@@ -41,7 +41,8 @@ SIZES = {"part-of-chain": 5_000, "alias-shared": 5_000, "merge-chain": 5_000, "m
 
 def _actor(key: str, **extra) -> dict:
     return {"key": key, "name": key.replace("-", " ").title(), "type": "other", "wikidata": None,
-            "part_of": [], "country": None, "aliases": [], "description": "Invented benchmark actor.", **extra}
+            "wikidata_status": "unlinked", "part_of": [], "country": None, "aliases": [],
+            "description": "Invented benchmark actor.", **extra}
 
 
 def make_case(case: str, n: int, root: Path) -> None:

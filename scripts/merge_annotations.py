@@ -48,6 +48,8 @@ def _reconcile(have: dict, new: dict) -> dict | None:
     merged = dict(have)
     if "wikidata" in have:  # a QID one annotator found (with its source) and the other left null
         merged["wikidata"] = have["wikidata"] or new.get("wikidata")
+        if merged["wikidata"]:
+            merged["wikidata_status"] = "linked"
     if "aliases" in have:
         merged["aliases"] = sorted(set(have["aliases"]) | set(new.get("aliases", [])))
     if "sources" in have:

@@ -65,13 +65,15 @@ def merge(reviews: list[dict], date: str):
                 key = f"{key}-{slug(governorate or country)}"
             places.setdefault(key, {"key": key, "name": place["name"], "governorate": governorate,
                                     "country": country, "coordinates": None, "wikidata": None,
+                                    "wikidata_status": "unlinked",
                                     "sources": [{"fact": "name, governorate",
                                                  "source": f"the reports of the events held there, read by {reviewer} "
                                                            f"in the event review of {date} (docs/events.md)"}]})
             ekey = event["key"]
             entry = {"key": ekey, "kind": event["kind"].replace("-", "_"), "start": event["date_start"],
                      "end": event["date_end"], "date_basis": event["date_basis"], "place": key,
-                     "description": event["description"], "wikidata": None, "documents": set(event["documents"]),
+                     "description": event["description"], "wikidata": None, "wikidata_status": "unlinked",
+                     "documents": set(event["documents"]),
                      "reviewer": reviewer}
             if ekey in events:
                 merged_keys.append((ekey, events[ekey]["reviewer"], reviewer))

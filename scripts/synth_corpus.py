@@ -133,9 +133,10 @@ def _actor(rng, vocab, actor_type: str, n: int, taken: set[str]) -> dict:
     else:
         name = _unique(rng, taken, lambda: f"{vocab.name(rng)} {vocab.name(rng)} {_SUFFIX[actor_type]}")
         aliases = [_unique(rng, taken, lambda: "".join(w[0] for w in name.split()).upper() + str(rng.randint(1, 99)))]
+    qid = f"Q{900000000 + len(taken)}" if rng.random() < 0.5 else None
     return {
-        "key": key, "name": name, "type": actor_type,
-        "wikidata": f"Q{900000000 + len(taken)}" if rng.random() < 0.5 else None,
+        "key": key, "name": name, "type": actor_type, "wikidata": qid,
+        "wikidata_status": "linked" if qid else "not-applicable" if actor_type == "anonymous_source" else "unlinked",
         "part_of": [], "country": rng.choice(_COUNTRIES), "aliases": aliases,
         "description": f"Invented {actor_type.replace('_', ' ')} of the synthetic corpus.",
     }
@@ -157,6 +158,7 @@ def _outlet(rng, actor: dict, index: int) -> dict:
         "country": actor["country"] or "SY", "ownership": rng.choice(("state", "private", "party", "unknown")),
         "affiliation": None, "fakes_category": None, "camp": None, "language": "en",
         "url": f"https://outlet-{index + 1}.example.org/", "wikidata": actor["wikidata"],
+        "wikidata_status": actor["wikidata_status"],
         "sources": [{"fact": "all", "source": "invented by scripts/synth_corpus.py"}],
     }
 

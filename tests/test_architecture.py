@@ -24,7 +24,7 @@ LAYERS = [
     {"cli"},
     {"castcorpus"},
     {"scoring", "viewer"},
-    {"release", "network", "interop"},
+    {"release", "network", "interop", "linking"},
     {"annotation", "validation", "sources"},
     {"splits"},
     {"corpus"},

@@ -24,14 +24,16 @@ KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 NOT_CODES = {
     "utf-8", "latin-1", "sloppy-windows-1252",  # encodings
     "fa-kes", "cast-syria", "cast-seed", "duran-2018-04-russian-airstrikes-damascus",  # names and ids
-    "near-duplicates", "coverage-exceptions", "partial-date", "source-record",  # schema kinds and formats
-    "schema-doc", "error-codes", "two-mode", "tfidf-lr", "minilm-lr", "window-lr", "scikit-learn", "f1-score",  # commands, baselines
+    "near-duplicates", "coverage-exceptions", "partial-date", "source-record", "wikidata-review",  # schema kinds, formats
+    "schema-doc", "error-codes", "link-wikidata", "two-mode", "tfidf-lr", "minilm-lr", "window-lr", "scikit-learn",
+    "f1-score",  # commands, baselines
     "actor-type", "claim-type", "k-mention", "k-claim", "k-cue", "k-evidence", "font-size",  # viewer CSS
     "actor-types", "claim-types", "stance-polarity", "check-worthiness", "outlets-splits",  # chart names
     "check-worthy", "multi-outlet", "date-released", "repository-code", "discourse-networks", "fact-checking",
     "named-entity-recognition", "text-classification", "token-classification",  # card and Croissant words
     "copyright-line", "last-update-stamp", "read-more-related", "share-print-buttons", "social-follow",
     "standards-footer", "tags-footer", "view-counter",  # kinds of FA-KES page debris
+    "label-studio", "region-selected",  # an interop format, a Label Studio config value
 }
 
 

@@ -42,6 +42,9 @@ _PREDICTIONS = "tests/data/predictions-invalid/"
 _V, _E, _B, _H, _A = "validate", "evaluate", "build", "hydrate", "anchor"
 _IMPORT, _EXPORT = "import", "export"
 _INCEPTION = "tests/data/inception-invalid/"
+_LS = "tests/data/label-studio-invalid/"
+_W = "link-wikidata"
+_LINK = "tests/test_link_wikidata.py::"
 
 CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     # --- files and JSON -----------------------------------------------------------------------
@@ -59,7 +62,7 @@ CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
      _INVALID + "symlink-loop"),
     ("json-bom", ERROR, _V, "A JSON file starts with a byte-order mark.", _INVALID + "json-bom"),
     ("json-invalid-utf8", ERROR, _V, "A JSON file is not valid UTF-8.", _INVALID + "json-invalid-utf8"),
-    ("json-malformed", ERROR, f"{_V}, {_E}", "Not valid JSON (also: nesting too deep, a number too large).",
+    ("json-malformed", ERROR, f"{_V}, {_E}, {_IMPORT}", "Not valid JSON (also: nesting too deep, a number too large).",
      _INVALID + "json-malformed"),
     ("json-duplicate-key", ERROR, f"{_V}, {_E}", "A key occurs twice in one JSON object.",
      _INVALID + "json-duplicate-key"),
@@ -234,6 +237,28 @@ CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
      "tests/test_validate_cli.py::test_anchor_writes_the_output"),
     ("quote-malformed", ERROR, _A, "A span of a draft is neither a quote object nor offsets.",
      "tests/test_validate_cli.py::test_anchor_writes_the_output"),
+    # --- import -------------------------------------------------------------------------------
+    ("ls-export-invalid", ERROR, _IMPORT, "A Label Studio export is not a list of tasks.", _LS + "not-a-list"),
+    ("ls-task-invalid", ERROR, _IMPORT, "A task lacks the text or the annotation file's header that the export put in its data.",
+     _LS + "task-without-header"),
+    ("ls-unknown-document", ERROR, _IMPORT, "A task's document is not in the corpus.", _LS + "unknown-document"),
+    ("ls-text-mismatch", ERROR, _IMPORT, "A task's text is not the canonical text of its document.", _LS + "text-mismatch"),
+    ("ls-task-unannotated", ERROR, _IMPORT, "A task has no submitted annotation that was not cancelled.",
+     _LS + "unannotated"),
+    ("ls-duplicate-document", ERROR, _IMPORT, "Two tasks are of the same document.", _LS + "duplicate-document"),
+    ("ls-result-invalid", ERROR, _IMPORT, "A result item is malformed (no id, offsets that are no integers, a region "
+     "labelled twice, several choices where one is taken).", _LS + "result-invalid"),
+    ("ls-unknown-label", ERROR, _IMPORT, "A tag, region label, relation label or choice is not in the labeling config "
+     "(an actor or cluster key not in the registry).", _LS + "unknown-label"),
+    ("ls-span-out-of-range", ERROR, _IMPORT, "A region's offsets are not inside the text, or its start is not before its end.",
+     _LS + "span-out-of-range"),
+    ("ls-span-text-mismatch", ERROR, _IMPORT, "A region's text differs from the task text at its offsets.",
+     _LS + "span-text-mismatch"),
+    ("ls-relation-invalid", ERROR, _IMPORT, "A relation names a missing region, joins regions of the wrong layers, is "
+     "repeated where one is allowed, or is missing (a cue with no claim, a stance with no target).",
+     _LS + "relation-invalid"),
+    ("ls-field-missing", ERROR, _IMPORT, "A region lacks a required value (a mention's actor, a claim's type, ...).",
+     _LS + "field-missing"),
     # --- evaluate -----------------------------------------------------------------------------
     ("encoding-invalid", ERROR, _E, "The predictions file is not UTF-8.", _PREDICTIONS + "not-utf8"),
     ("predictions-empty", ERROR, _E, "The predictions file holds no predictions.", _PREDICTIONS + "empty-file"),
@@ -271,6 +296,27 @@ CODES: tuple[IssueCode, ...] = tuple(IssueCode(*entry) for entry in [
     ("inception-not-representable", ERROR, _EXPORT,
      "An annotation file holds what a CAS cannot carry (a claim cue that is not its last step's cue).",
      "tests/test_inception.py::test_a_claim_whose_cue_is_not_its_last_steps_cue_is_not_representable"),
+    # --- link-wikidata ------------------------------------------------------------------------
+    ("wikidata-unreachable", ERROR, _W, "The Wikidata API cannot be reached (offline, DNS, refused): nothing is written.",
+     _LINK + "test_an_unreachable_api_exits_2_and_writes_nothing"),
+    ("wikidata-timeout", ERROR, _W, "The Wikidata API did not answer within --timeout: nothing is written.",
+     _LINK + "test_a_timeout_is_its_own_finding"),
+    ("wikidata-rate-limited", ERROR, _W,
+     "The API still refused (HTTP 429/503, maxlag) after the retries, or asked to wait too long: nothing is written.",
+     _LINK + "test_rate_limits_are_retried_as_retry_after_says_then_given_up"),
+    ("wikidata-bad-response", ERROR, _W, "The API answered an HTTP error, an API error or something that is not its JSON.",
+     _LINK + "test_an_api_error_or_garbage_is_a_bad_response"),
+    ("wikidata-dump-malformed", ERROR, _W, "A line of the --dump file is not one JSON entity, or the file cannot be read.",
+     _LINK + "test_a_malformed_dump_names_its_line"),
+    ("wikidata-no-candidate", WARNING, _W, "No item was found for an entry under any of its names; it stays unlinked.",
+     _LINK + "test_an_entry_without_candidates_is_a_warning_not_a_failure"),
+    ("wikidata-not-a-candidate", ERROR, _W, "A review accepts a QID that is not among its proposal's candidates.",
+     _LINK + "test_accept_refuses_a_qid_that_was_not_proposed"),
+    ("wikidata-entry-unknown", ERROR, _W, "A review names an entry that is not in its registry.",
+     _LINK + "test_accept_refuses_stale_reviews"),
+    ("wikidata-entry-not-unlinked", ERROR, _W,
+     "A review accepts a QID for an entry that is now linked to another item or not-applicable.",
+     _LINK + "test_accept_refuses_stale_reviews"),
 ])
 
 #: Each entry by its code.
@@ -287,7 +333,7 @@ def lookup(code: str) -> IssueCode | None:
 
 
 #: The order of sections in docs/errors.md.
-COMMANDS = (_V, _B, _H, _A, _E, _IMPORT, _EXPORT)
+COMMANDS = (_V, _B, _H, _A, _E, _IMPORT, _EXPORT, _W)
 
 
 def markdown() -> str:

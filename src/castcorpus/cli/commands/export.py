@@ -12,7 +12,7 @@ from . import add_command
 def register(subparsers) -> None:
     cmd = add_command(subparsers, "export",
                       "Export annotated documents for an annotation tool (one subcommand per format).",
-                      "castcorpus export inception --out inception-export.zip")
+                      "castcorpus export label-studio --document duran-2018-04-russian-airstrikes-damascus --out ls/")
     tools = cmd.add_subparsers(dest="format", metavar="FORMAT", required=True)
     for module in formats.modules():
         module.register_export(tools)
