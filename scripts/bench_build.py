@@ -21,6 +21,7 @@ rebuild  build_release again with nothing changed (skipped by the inputs' digest
 edit     build_release after one annotation was changed, incremental from the state of `ours`
          (the annotation is restored and built back afterwards, untimed)
 remove-add  one document removed, incremental build; then put back, incremental build ("add")
+validate castcorpus.validation.run.validate on the corpus, in one process
 cached   ours with the opt-in row cache, cold (entries written)
 edit-cached  after one annotation was changed, with the row cache warm from `cached`
 micro    per-file and per-document costs of the candidate libraries (bench_micro.py)
@@ -46,7 +47,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_stages import Stages  # noqa: E402
 
-VARIANTS = ("ours", "full", "ours-jobs", "floor", "naive", "rebuild", "edit", "remove-add", "cached", "edit-cached",
+VARIANTS = ("ours", "full", "validate", "ours-jobs", "floor", "naive", "rebuild", "edit", "remove-add", "cached", "edit-cached",
             "micro")
 #: The brief's stage names, and which measured stages fall under each.
 GROUPS = {"parse": "parse", "validate: parse JSON": "parse",  # the build parses once, in the validator's pass
@@ -223,6 +224,12 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
         with one_document_removed(corpus):
             result = run_ours(corpus, out, cache, repo)
         result["add"] = run_ours(corpus, out, cache, repo)
+    elif variant == "validate":  # what `castcorpus validate` runs, in one process
+        from castcorpus.validation.run import validate
+        started, started_cpu = time.perf_counter(), time.process_time()
+        report = validate(corpus, cache)
+        result = {"total_s": time.perf_counter() - started, "total_cpu_s": time.process_time() - started_cpu,
+                  "findings": len(report.issues), "stages": {}, "cpu_stages": {}}
     elif variant == "floor":
         shutil.rmtree(work / "out-floor", ignore_errors=True)
         result = run_floor(out, work / "out-floor")

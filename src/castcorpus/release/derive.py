@@ -20,8 +20,6 @@ document is left out of the release, with the finding as the reason.
 from __future__ import annotations
 
 import gc
-import hashlib
-import marshal
 import shutil
 import signal
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +31,7 @@ from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.report import Issue, Report
 from castcorpus.validation.run import CheckedDocument, DocumentFindings, RunState, ValidationRun
 from .features import CONFIGS, encode_labels, features
+from .folder import file_sha256
 from .incremental import BuildState, ChunkMemo, chunked, state_digest
 from .rowcache import RowCache, registry_hash, row_key
 from .rows import Registries, document_rows
@@ -56,7 +55,7 @@ class DerivedChunk:
     issues: list[Issue] = field(default_factory=list)  # findings made deriving rows
     annotated: int = 0
     clean: bool = False  # every document of the chunk had its rows derived
-    row_hashes: dict[str, list[bytes | None]] = field(default_factory=dict)  # config -> by position (with a state)
+    file_hashes: dict[str, str] = field(default_factory=dict)  # config -> SHA-256 of its staging file (with a state)
 
 
 @dataclass
@@ -73,7 +72,7 @@ class PassResult:
     missing_text: list[tuple[str, str]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     annotated: int = 0
-    row_hashes: dict[str, list[bytes | None]] = field(default_factory=dict)  # config -> by position (with a state)
+    chunk_hashes: list[dict[str, str]] = field(default_factory=list)  # each chunk's file_hashes, in order
     borrowed: set[Path] = field(default_factory=set)  # staged files of the state's chunks: never deleted here
     derived: int = 0  # documents checked and derived in this pass (the others came from the build state)
 
@@ -84,9 +83,7 @@ class PassResult:
             self.staged.setdefault(config, []).append((path, len(self.positions)))
             if borrowed:
                 self.borrowed.add(path)
-        for config in CONFIGS:
-            hashes = chunk.row_hashes.get(config)
-            self.row_hashes.setdefault(config, []).extend(hashes if hashes is not None else [None] * len(chunk.positions))
+        self.chunk_hashes.append(chunk.file_hashes)
         self.positions.extend(chunk.positions)
         self.missing_text.extend(chunk.missing_text)
         self.issues.extend(chunk.issues)
@@ -179,7 +176,7 @@ def _reuse(run, planned: _Planned, result: PassResult, state: BuildState) -> Non
     folder = state.chunk_folder(planned.key)
     run.absorb(memo.findings)
     chunk = DerivedChunk(list(memo.positions), {config: folder / name for config, name in memo.staged.items()},
-                         list(memo.missing_text), [], memo.annotated, True, memo.row_hashes)
+                         list(memo.missing_text), [], memo.annotated, True, memo.file_hashes)
     result.add(chunk, borrowed=True)
     state.keep_chunk(planned.key, memo, folder)
 
@@ -207,7 +204,7 @@ def _kept_in(folder: Path, findings: DocumentFindings, chunk: DerivedChunk, stat
     if findings.issues or chunk.issues or not chunk.clean:
         return
     memo = ChunkMemo(findings, list(chunk.positions), {config: path.name for config, path in chunk.staged.items()},
-                     chunk.annotated, list(chunk.missing_text), chunk.row_hashes)
+                     chunk.annotated, list(chunk.missing_text), chunk.file_hashes)
     state.keep_chunk(key, memo, folder)
 
 
@@ -251,7 +248,7 @@ class _ChunkTask:
     stage_dir: Path
     paths: list[Path]
     clean: bool
-    hashes: bool = False  # hash each document's rows per config (for an incremental build)
+    hashes: bool = False  # hash each staging file (for an incremental build)
 
 
 #: In a worker process: the event that tells it to stop deriving rows.
@@ -327,22 +324,8 @@ class PassDeriver:
         for base in CONFIGS:
             for row in rows.get(base, ()):
                 self._staged(base).add(encode_labels(base, row), position)
-        if self.hashes:
-            self._hash_rows(rows)
         if len(self.chunk.positions) % COLLECT_EVERY == 0:
             gc.collect()  # whatever cyclic garbage the libraries left, now and then
-
-    def _hash_rows(self, rows: dict) -> None:
-        """A hash of the document's rows of each config: an incremental build rewrites a config
-        only when one of them changed. marshal version 2 writes no back-references, so equal
-        rows give equal bytes however their objects are shared."""
-        hashes = self.chunk.row_hashes
-        count = len(self.chunk.positions)
-        for base in CONFIGS:
-            base_rows = rows.get(base)
-            column = hashes.setdefault(base, [])
-            column.extend([None] * (count - 1 - len(column)))
-            column.append(hashlib.blake2b(marshal.dumps(base_rows, 2), digest_size=16).digest() if base_rows else None)
 
     def outcome(self) -> DerivedChunk:
         """Close the staging files; what this deriver produced."""
@@ -350,8 +333,10 @@ class PassDeriver:
             staged.close()
         self.chunk.staged = {config: staged.path for config, staged in self.staged.items() if staged.num_rows}
         self.chunk.clean = self.clean
-        for column in self.chunk.row_hashes.values():
-            column.extend([None] * (len(self.chunk.positions) - len(column)))
+        if self.hashes:
+            # A staging file is the same bytes whenever its rows are (one schema, batches of a
+            # fixed size): its hash stands for the rows of the chunk's documents in that config.
+            self.chunk.file_hashes = {config: file_sha256(path) for config, path in self.chunk.staged.items()}
         return self.chunk
 
     def _still_clean(self, report: Report) -> bool:

@@ -3,7 +3,7 @@
 A build keeps a *state* folder beside the release (``.<release name>.state``): the staged
 Arrow rows of every chunk of documents it derived (:mod:`castcorpus.release.stage`), what
 checking each chunk found (:class:`castcorpus.validation.context.DocumentFindings`), a hash of
-each document's rows per config, and for every config folder the hashes of its Parquet shards
+each chunk's staging file per config, and for every config folder the hashes of its Parquet shards
 and the statistics taken while writing them. The next build
 
 - cuts the documents into the same chunks (chunk boundaries are chosen by a hash of document
@@ -11,8 +11,8 @@ and the statistics taken while writing them. The next build
   reuses a chunk when the key of every document in it (the bytes of its metadata, text,
   annotation and passes), the registries it was checked against and the package's code are
   the same; only the other chunks are checked and derived again;
-- writes a config folder again only when the rows it would hold changed (the hash of every
-  document's rows of that config, in order, with both splits of each document); otherwise it
+- writes a config folder again only when the rows it would hold changed (the hashes of the
+  chunks' staging files of that config, in order, with both splits of every document); otherwise it
   links the previous release's shards, after checking them against their recorded SHA-256;
 - reads back for the card only the splits whose shards changed.
 
@@ -89,14 +89,14 @@ def state_digest(state: RunState, layout_folders: list[Path]) -> str:
 
 @dataclass
 class ChunkMemo:
-    """One clean chunk of a previous build: its findings, derived chunk and rows' hashes."""
+    """One clean chunk of a previous build: its findings, derived chunk and staging files' hashes."""
 
     findings: DocumentFindings
     positions: list[str]
     staged: dict[str, str]  # config -> file name inside the chunk's folder
     annotated: int
     missing_text: list[tuple[str, str]]
-    row_hashes: dict[str, list[bytes | None]]
+    file_hashes: dict[str, str]  # config -> SHA-256 of its staging file
 
 
 @dataclass

@@ -104,16 +104,15 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
 
 
 def _task_keys(result: PassResult, codes, state: BuildState) -> dict[tuple[str, int], str]:
-    """Key of each config folder's rows: every document's hash of its rows of the config, in
-    pass order, with its splits under both schemes (both fill columns of either folder)."""
-    standard, by_outlet = codes
-    split_bytes = [bytes((int(a), int(b))) for a, b in zip(standard, by_outlet)]
+    """Key of each config folder's rows: the hash of every chunk's staging file of the config,
+    in pass order, and every document's split under both schemes (both fill columns of
+    either folder)."""
+    splits = b"".join(np.ascontiguousarray(scheme, dtype=np.uint8).tobytes() for scheme in codes)
     keys = {}
     for base in result.staged:
         digest = hashlib.sha256(f"{state.code}\0{base}\0".encode())
-        hashes = result.row_hashes.get(base, [])
-        digest.update(b"".join(doc_id.encode("utf-8") + b"\0" + (hashes[i] or b"-") + split_bytes[i]
-                               for i, doc_id in enumerate(result.positions) if hashes[i] is not None))
+        digest.update("\0".join(hashes.get(base, "-") for hashes in result.chunk_hashes).encode())
+        digest.update(b"\0" + splits)
         for scheme in (0, 1):
             keys[(base, scheme)] = hashlib.sha256(f"{digest.hexdigest()}\0{scheme}".encode()).hexdigest()
     return keys
