@@ -134,8 +134,11 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     check_cache_folder(cache)
     clear_leftovers(out_dir)  # a killed build's leftovers go even when this build has nothing to do
     # Custom writers are not part of the inputs' digest: a build with them always runs.
+    # The digest's reads also give the incremental build its per-file hashes.
     file_hashes: dict[str, str] | None = {} if incremental else None
-    digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes)
+    digest = None
+    if incremental or not extra_writers:
+        digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes)
     digest = None if extra_writers else digest
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
