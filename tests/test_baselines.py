@@ -148,8 +148,7 @@ def test_cli_report_has_fingerprint_numbers_and_reasons(release, tmp_path, capsy
     assert "| tfidf-lr | 100.0 | 100.0 | n/a | n/a |" in text
     assert "no test rows in stances_by_outlet" in text
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    # 6 classification tasks x 2 schemes x 2 baselines; the token tasks run only majority of these two.
-    assert len(results) == 6 * 2 * 2 + 2 * 2 * 1
+    assert len(results) == 8 * 2 * 2  # 8 tasks x 2 schemes x 2 baselines
     assert "skipped: no test rows" in capsys.readouterr().out
 
 
@@ -216,7 +215,7 @@ def test_report_prints_the_interval_beside_the_score():
 
 @pytest.mark.parametrize("task", ["claim_spans", "actor_ner"])
 def test_token_baselines_score_through_the_official_scorer(release, tmp_path, task):
-    majority, learned = run_config(release, task, "random", tmp_path, ("majority", "window-lr"))
+    majority, learned = run_config(release, task, "random", tmp_path, ("majority", "tfidf-lr"))
     assert (majority.status, learned.status) == ("ok", "ok")
     path = ("spans", "f1") if task == "claim_spans" else ("entities", "overall", "f1")
     from castcorpus.scoring.results import value_at

@@ -25,7 +25,7 @@ NOT_CODES = {
     "utf-8", "latin-1", "sloppy-windows-1252",  # encodings
     "fa-kes", "cast-syria", "cast-seed", "duran-2018-04-russian-airstrikes-damascus",  # names and ids
     "near-duplicates", "coverage-exceptions", "partial-date", "source-record", "wikidata-review",  # schema kinds, formats
-    "schema-doc", "error-codes", "link-wikidata", "two-mode", "tfidf-lr", "minilm-lr", "window-lr", "scikit-learn",
+    "schema-doc", "error-codes", "link-wikidata", "two-mode", "tfidf-lr", "minilm-lr", "scikit-learn",
     "f1-score",  # commands, baselines
     "actor-type", "claim-type", "k-mention", "k-claim", "k-cue", "k-evidence", "font-size",  # viewer CSS
     "actor-types", "claim-types", "stance-polarity", "check-worthiness", "outlets-splits",  # chart names

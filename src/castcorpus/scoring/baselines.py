@@ -234,8 +234,8 @@ def run_config(release: str | Path, task: str, scheme: str = "random", out_dir: 
                baselines: tuple[str, ...] = BASELINES) -> list[Result]:
     """Run the baselines on one task and split scheme; predictions go under ``out_dir/<config>/``
     (a temporary folder when ``out_dir`` is None). Each task runs the named baselines that
-    apply to it: token tasks ``majority`` and ``window-lr``, the others ``majority``,
-    ``tfidf-lr`` and ``minilm-lr``."""
+    apply to it: token tasks ``majority`` and ``tfidf-lr`` (over token windows), the others
+    ``majority``, ``tfidf-lr`` and ``minilm-lr``."""
     if out_dir is None:
         with tempfile.TemporaryDirectory() as tmp:
             return run_config(release, task, scheme, Path(tmp), baselines)

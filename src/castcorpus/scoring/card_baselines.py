@@ -8,7 +8,7 @@ from __future__ import annotations
 
 #: The baselines a build runs for its card: the fast ones (the embedding baseline is optional
 #: and slow; its numbers are in docs/baselines.md when it was run).
-CARD_BASELINES = ("majority", "tfidf-lr", "window-lr")
+CARD_BASELINES = ("majority", "tfidf-lr")
 #: Above this many sentence rows, training baselines would dominate the build's time and memory
 #: (on a 20,000-document synthetic corpus they took more CPU than everything else together):
 #: the card then points to `castcorpus baseline` instead.

@@ -13,7 +13,7 @@ SCORED = ("sentences", "checkworthiness", "claim_spans", "claims", "attribution"
 BASELINE_TASKS = ("sentences", "checkworthiness", "claims", "attribution", "stances", "credibility", "claim_spans",
                   "actor_ner")
 #: Baselines, in report order.
-BASELINES = ("majority", "tfidf-lr", "minilm-lr", "window-lr")
+BASELINES = ("majority", "tfidf-lr", "minilm-lr")
 #: Split schemes -> config suffix (the suffix is ``castcorpus.release.features.OUTLET_SUFFIX``; a test
 #: checks they agree, since importing features here would load datasets).
 SCHEMES = {"random": "", "outlet": "_by_outlet"}

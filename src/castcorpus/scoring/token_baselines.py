@@ -2,11 +2,12 @@
 
 * ``majority``: every token gets the most frequent tag of train (``O``), so it finds no span:
   the floor a tagger must clear.
-* ``window-lr``: logistic regression over one-hot features of each token and its neighbours
-  (two words either side: the word, its lower case and shape, prefix and suffix), trained on
-  train with ``C`` chosen on validation from :data:`C_GRID` by entity F1; predicted tags are
-  repaired into valid BIO (an ``I-`` that continues no span of its type opens one). The token
-  counterpart of ``tfidf-lr``, which has no per-token meaning.
+* ``tfidf-lr``: the token-level form of the TF-IDF baseline of the other tasks: each token is
+  described by features of itself and its neighbours (two words either side: the word, its lower
+  case and shape, prefix and suffix), weighted by TF-IDF over the training tokens (scikit-learn's
+  ``DictVectorizer`` and ``TfidfTransformer``), and tagged by logistic regression trained on train
+  with ``C`` chosen on validation from :data:`C_GRID` by entity F1; predicted tags are repaired
+  into valid BIO (an ``I-`` that continues no span of its type opens one).
 
 Intervals resample test documents like the other baselines; entity F1 is summed from
 per-document counts (matched, predicted, gold entities), so a resample costs no re-scoring.
@@ -29,7 +30,7 @@ from .results import Result
 #: Token task -> (tag column, the path of its headline F1 in the official scores).
 TOKEN_TASKS = {"claim_spans": ("span_tags", ("spans", "f1")),
                "actor_ner": ("ner_tags", ("entities", "overall", "f1"))}
-TOKEN_BASELINES = ("majority", "window-lr")
+TOKEN_BASELINES = ("majority", "tfidf-lr")
 C_GRID = (0.1, 1.0, 10.0)
 SEED = 0
 
@@ -157,16 +158,18 @@ def _split_back(rows: list[dict], flat: list[str]) -> list[list[str]]:
     return out
 
 
-def _window_lr(run: _TokenRun) -> Result:
+def _tfidf_lr(run: _TokenRun) -> Result:
     from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
     from threadpoolctl import threadpool_limits
 
     train, validation, test = (run.rows.get(s, []) for s in ("train", "validation", "test"))
     y = [tag for row in train for tag in row[run.column]]
     if len(set(y)) < 2:
-        return run.result("window-lr", status="skipped", reason="train has a single tag: nothing to learn")
-    vectorizer = DictVectorizer()
+        return run.result("tfidf-lr", status="skipped", reason="train has a single tag: nothing to learn")
+    vectorizer = make_pipeline(DictVectorizer(), TfidfTransformer(sublinear_tf=True))
     x_train = vectorizer.fit_transform(_featurize(train))
 
     def predict(c: float, rows: list[dict]) -> list[list[str]]:
@@ -179,13 +182,13 @@ def _window_lr(run: _TokenRun) -> Result:
 
     params: dict = {"C_grid": list(C_GRID)}
     if validation:
-        tuned = {c: _headline(run.task, run.score("validation", predict(c, validation), f"window-lr-C{c}")[0])
+        tuned = {c: _headline(run.task, run.score("validation", predict(c, validation), f"tfidf-lr-C{c}")[0])
                  for c in C_GRID}
         params["C"] = max(C_GRID, key=lambda c: (tuned[c], -c))
         params["validation_f1"] = {str(c): v for c, v in tuned.items()}
     else:
         params["C"], params["note"] = 1.0, "no validation rows: C=1 untuned"
-    return run.finish("window-lr", predict(params["C"], test), params)
+    return run.finish("tfidf-lr", predict(params["C"], test), params)
 
 
 def run_token_config(release: str | Path, task: str, scheme: str, out_dir: Path,
@@ -198,5 +201,5 @@ def run_token_config(release: str | Path, task: str, scheme: str, out_dir: Path,
         if missing:
             results.append(run.result(name, status="skipped", reason=f"no {missing[0]} rows in {run.config}"))
         else:
-            results.append(_majority(run) if name == "majority" else _window_lr(run))
+            results.append(_majority(run) if name == "majority" else _tfidf_lr(run))
     return results
