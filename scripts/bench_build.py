@@ -22,6 +22,7 @@ edit     build_release after one annotation was changed, incremental from the st
          (the annotation is restored and built back afterwards, untimed)
 remove-add  one document removed, incremental build; then put back, incremental build ("add")
 validate castcorpus.validation.run.validate on the corpus, in one process
+jobs2    two worker processes whatever the load, no build state (compare with full)
 cached   ours with the opt-in row cache, cold (entries written)
 edit-cached  after one annotation was changed, with the row cache warm from `cached`
 micro    per-file and per-document costs of the candidate libraries (bench_micro.py)
@@ -47,7 +48,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_stages import Stages  # noqa: E402
 
-VARIANTS = ("ours", "full", "validate", "ours-jobs", "floor", "naive", "rebuild", "edit", "remove-add", "cached", "edit-cached",
+VARIANTS = ("ours", "full", "validate", "ours-jobs", "jobs2", "floor", "naive", "rebuild", "edit", "remove-add", "cached", "edit-cached",
             "micro")
 #: The brief's stage names, and which measured stages fall under each.
 GROUPS = {"parse": "parse", "validate: parse JSON": "parse",  # the build parses once, in the validator's pass
@@ -207,6 +208,9 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
         from castcorpus.release.jobs import default_jobs
         shutil.rmtree(work / "out-jobs", ignore_errors=True)
         result = run_ours(corpus, work / "out-jobs", cache, repo, jobs=default_jobs())
+    elif variant == "jobs2":  # two workers whatever the load (the default takes idle cores only), no state
+        shutil.rmtree(work / "out-jobs2", ignore_errors=True)
+        result = run_ours(corpus, work / "out-jobs2", cache, repo, jobs=2, incremental=False)
     elif variant == "rebuild":
         result = run_ours(corpus, out, cache, repo)
     elif variant == "cached":
