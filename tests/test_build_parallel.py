@@ -143,18 +143,13 @@ def test_merging_counts_keeps_zero_counts_and_adds_the_rest():
     assert ("document", "train", "annotated") in a.split
 
 
-def test_the_default_number_of_workers_is_one_per_idle_core_at_most_eight(monkeypatch):
+def test_the_default_number_of_workers_is_one_per_core_at_most_eight(monkeypatch):
     from castcorpus.release import jobs
 
-    monkeypatch.setattr(jobs.os, "getloadavg", lambda: (0.2, 0.0, 0.0), raising=False)
     monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     assert jobs.default_jobs() == jobs.MAX_DEFAULT_JOBS == 8
     monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     assert jobs.default_jobs() == 2
-    monkeypatch.setattr(jobs.os, "getloadavg", lambda: (1.1, 0.0, 0.0), raising=False)  # one core busy
-    assert jobs.default_jobs() == 1
-    monkeypatch.setattr(jobs.os, "getloadavg", lambda: (6.0, 0.0, 0.0), raising=False)  # more than busy
-    assert jobs.default_jobs() == 1
 
 
 def test_a_dead_worker_is_reported_with_a_hint_not_a_traceback(monkeypatch, capsys, tmp_path):

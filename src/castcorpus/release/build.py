@@ -115,7 +115,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     corpus's parent). ``jobs`` worker processes check and derive the documents
     (:func:`castcorpus.release.derive.derive_pass`; one process under 2,000 documents or with the
     row cache) and as many threads write the Parquet configs; the default is
-    :func:`castcorpus.release.jobs.default_jobs` (one per idle core, at most 8). The release is the
+    :func:`castcorpus.release.jobs.default_jobs` (one per core, at most 8). The release is the
     same for any number. Workers are spawned, so a script that builds a large corpus needs the
     ``if __name__ == "__main__":`` guard that multiprocessing asks for. ``writers`` run after
     :data:`EXTRA_WRITERS` and are part of the up-to-date check (by their qualified names: a build

@@ -15,20 +15,10 @@ MAX_DEFAULT_JOBS = 8
 
 
 def default_jobs() -> int:
-    """Workers a build uses unless told otherwise: one per usable core that is idle, at most
-    :data:`MAX_DEFAULT_JOBS`, at least one.
-
-    A core counts as busy while other processes keep it so: the usable cores less the
-    one-minute load average, rounded. Workers on a core that something else is using do not
-    pay for starting them and merging their chunks (docs/benchmarks.md: on a 2-core machine
-    with the second core busy, 2 workers gained nothing at 20,000 documents and lost at 5,000),
-    so the default never asks for more workers than there are idle cores."""
+    """Workers a build uses unless told otherwise: one per usable core, at most
+    :data:`MAX_DEFAULT_JOBS`."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    try:
-        busy = round(os.getloadavg()[0])
-    except (AttributeError, OSError):  # no load average on this system: every core is idle
-        busy = 0
-    return max(1, min(cores - busy, MAX_DEFAULT_JOBS))
+    return max(1, min(cores, MAX_DEFAULT_JOBS))
