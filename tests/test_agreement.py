@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from castcorpus.annotation.agreement import bootstrap_alpha, compare, f1, jaccard, match_spans, nominal_alpha
+from castcorpus.annotation.agreement import (_alpha_from_sums, bootstrap_alpha, compare, f1, jaccard, match_spans,
+                                             nominal_alpha)
 
 
 def test_jaccard_of_spans():
@@ -39,6 +41,53 @@ def test_nominal_alpha_with_three_values_by_hand():
     assert nominal_alpha([("a", "a"), ("b", "b"), ("c", "c"), ("a", "b")]) == pytest.approx(2 / 3)
 
 
+# Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School for
+# Communication, University of Pennsylvania, Departmental Papers (ASC) 43: the worked examples
+# for two observers without missing data. The published values are printed to three places.
+KRIPPENDORFF_2011_BINARY = ([0, 1, 0, 0, 0, 0, 0, 0, 1, 0],   # section A: binary data,
+                            [1, 1, 1, 0, 0, 1, 0, 0, 0, 0], 0.095)  # 10 units, alpha = 0.095
+KRIPPENDORFF_2011_NOMINAL = (list("aabbdcccedda"),             # section B: nominal data,
+                             list("babbbccceddd"), 0.692)          # 12 units, alpha = 0.692
+
+
+@pytest.mark.parametrize("example", [KRIPPENDORFF_2011_BINARY, KRIPPENDORFF_2011_NOMINAL], ids=["binary", "nominal"])
+def test_alpha_equals_krippendorffs_published_worked_examples(example):
+    first, second, published = example
+    pairs = list(zip(first, second))
+    assert round(nominal_alpha(pairs), 3) == published
+    # The bootstrap's closed form, over one document and over the same units split in two.
+    assert round(float(_alpha_from_sums(*_sums([pairs]))[0]), 3) == published
+    assert round(float(_alpha_from_sums(*_sums([pairs[:5], pairs[5:]]))[0]), 3) == published
+
+
+def test_the_level_of_measurement_is_nominal_by_the_published_value():
+    # Coded as numbers 0-4 (a-e) the section B data give another alpha at the interval level:
+    # only the nominal level gives the published 0.692, so a change of level cannot pass.
+    import krippendorff
+    import numpy as np
+
+    first, second, published = KRIPPENDORFF_2011_NOMINAL
+    codes = np.array([[ord(v) - ord("a") for v in first], [ord(v) - ord("a") for v in second]], dtype=float)
+    assert round(float(krippendorff.alpha(reliability_data=codes, level_of_measurement="interval")), 3) != published
+    numeric = list(zip(codes[0], codes[1]))
+    assert round(nominal_alpha(numeric), 3) == published  # numbers are categories too
+
+
+def _sums(documents):
+    """(units, disagreements, value counts) summed over ``documents``, as one resample."""
+    import numpy as np
+
+    values = sorted({str(v) for pairs in documents for pair in pairs for v in pair})
+    units = np.array([[sum(len(p) for p in documents)]], dtype=float)[0]
+    disagreements = np.array([sum(str(a) != str(b) for p in documents for a, b in p)], dtype=float)
+    counts = np.zeros((1, len(values)))
+    for pairs in documents:
+        for pair in pairs:
+            for value in pair:
+                counts[0, values.index(str(value))] += 1
+    return units, disagreements, counts
+
+
 def test_bootstrap_interval_brackets_the_pooled_alpha_and_needs_two_documents():
     docs = [[("a", "a"), ("b", "b")], [("a", "b"), ("b", "b")], [("a", "a"), ("b", "a"), ("b", "b")],
             [("a", "a"), ("b", "b"), ("a", "a")]]
@@ -54,6 +103,18 @@ def test_cues_and_other_clusters_are_compared():
     right = annotation([{**claim("c1", 0, 20), "cue": span(21, 26), "other_clusters": ["y", "x"]}], [], [])
     labels = compare(left, right)["claims"].labels
     assert labels["cue"]["percent"] == 0.0 and labels["other_clusters"]["percent"] == 1.0
+
+
+def test_a_corpus_without_passes_has_no_agreement(tmp_path):
+    import shutil
+
+    from castcorpus.annotation.agreement import corpus_agreement
+    from castcorpus.corpus.reader import Corpus
+
+    root = tmp_path / "corpus"
+    shutil.copytree(Path(__file__).parent / "data" / "valid" / "minimal", root)
+    shutil.rmtree(root / "passes")
+    assert corpus_agreement(Corpus(root)) == {}
 
 
 def test_pairwise_f1():

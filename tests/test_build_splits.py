@@ -10,12 +10,21 @@ import pytest
 
 from build_helpers import MINIMAL, build, copy_minimal
 from castcorpus.release.build import BuildError
-from castcorpus.splits.assign import SPLITS, anchors, assign, bucket, group_keys, split_of
+from castcorpus.splits.assign import SPLITS, anchors, assign, bucket, group_keys, outlet_split, split_of
 from castcorpus.corpus.texts import text_sha256
 
 
 def test_bucket_is_stable_and_in_range():
-    assert bucket("cluster:tel-karam-shelling") == bucket("cluster:tel-karam-shelling")
+    # Stable across processes (a salted hash() would not be): a fresh interpreter with another
+    # hash seed agrees; the values themselves are checked against sha256sum further down.
+    import os
+    import subprocess
+    import sys
+
+    code = "from castcorpus.splits.assign import bucket; print(bucket('cluster:tel-karam-shelling'))"
+    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": "12345"}).stdout
+    assert int(fresh) == bucket("cluster:tel-karam-shelling")
     assert all(0 <= bucket(f"text:{i}") < 100 for i in range(500))
     # Roughly 70/15/15 over many keys (the bands are 0-69, 70-84, 85-99).
     counts = {s: 0 for s in SPLITS}
@@ -59,6 +68,28 @@ def test_anchors_of_a_document():
     meta = {"collection": "fa-kes", "text_sha256": "ab", "source_record": {"unit_id": "7"}, "reports_on": ["e1", "e2"]}
     annotation = {"claims": [{"cluster": "z"}, {"cluster": None}, {"cluster": "z"}]}
     assert anchors(meta, annotation) == ["cluster:z", "event:e1", "event:e2", "text:ab", "unit:fa-kes:7"]
+    annotation["claims"].append({"cluster": None, "other_clusters": ["y", "z"]})
+    assert anchors(meta, annotation) == ["cluster:y", "cluster:z", "event:e1", "event:e2", "text:ab", "unit:fa-kes:7"]
+    assert anchors({"text_sha256": "cd"}, None) == ["text:cd"]
+
+
+def test_a_collector_gives_what_assign_gives_with_near_duplicates_and_chunks_absorbed():
+    from castcorpus.splits.assign import SplitCollector
+
+    def doc(doc_id, cluster, outlet):
+        return {"id": doc_id, "text_sha256": doc_id, "outlet": outlet}, {"claims": [{"cluster": cluster}]}
+
+    # band-edge-13 is train (bucket 69), band-edge-1 validation (70): see the known answers below.
+    first, second = SplitCollector(), SplitCollector()
+    first.add(*doc("a", "band-edge-13", "edge-outlet-111"))
+    second.add(*doc("b", "band-edge-1", "edge-outlet-19"))
+    first.absorb(second)  # a chunk checked in another process
+    assert first.splits() == {"a": ("train", "train"), "b": ("validation", "test")}
+    # A near-duplicate pair joins the groups: the smaller key, cluster:band-edge-1, decides.
+    assert first.splits(linked=[("a", "b")]) == {"a": ("validation", "train"), "b": ("validation", "test")}
+    assert first.voices == {"a": "edge-outlet-111", "b": "edge-outlet-19"}
+    ledger = {"a": {"standard": "test", "by_outlet": "validation"}}
+    assert first.splits(ledger=ledger) == {"a": ("test", "validation")}
 
 
 def test_near_duplicate_pairs_join_groups_and_unknown_ids_are_ignored():
@@ -167,3 +198,54 @@ def test_freeze_then_move_through_the_command_line(tmp_path):
     assert "beta-ceasefire-talks" in changelog.read_text(encoding="utf-8").split("## 0.1.0")[0]
     from castcorpus.validation.run import validate
     assert validate(corpus).valid
+
+
+# --- known answers, independent of the code under test ---------------------------------------
+# Each hex string is the first 16 hex digits of the key's SHA-256 as GNU coreutils prints it
+# (`printf '%s' KEY | sha256sum | cut -c1-16`, run by hand when the test was written), and the
+# bucket is that number mod 100, also worked out by hand: none of it comes from castcorpus.
+# The keys were picked to sit on each edge of the documented bands (0-69 train, 70-84
+# validation, 85-99 test), where an off-by-one in the rule would move them.
+DOCUMENT_EDGES = [
+    ("cluster:band-edge-104", "520a603536cd0c58", 0, "train"),
+    ("cluster:band-edge-13", "0f9c853f92dc87dd", 69, "train"),
+    ("cluster:band-edge-1", "cb587bc150edece6", 70, "validation"),
+    ("cluster:band-edge-119", "afeb5eac5bb4bd94", 84, "validation"),
+    ("cluster:band-edge-306", "f795e9e9b60309f9", 85, "test"),
+    ("cluster:band-edge-151", "89a495697914bf1b", 99, "test"),
+]
+OUTLET_EDGES = [
+    ("edge-outlet-111", "546142b7e7b34c85", 69, "train"),
+    ("edge-outlet-57", "0363d9032724158e", 70, "validation"),
+    ("edge-outlet-3", "34c1800dee205698", 84, "validation"),
+    ("edge-outlet-19", "47d72e6dea404b51", 85, "test"),
+]
+
+
+@pytest.mark.parametrize("key, sha_prefix, expected_bucket, expected_split", DOCUMENT_EDGES)
+def test_bucket_and_split_at_the_band_edges_match_sha256sum(key, sha_prefix, expected_bucket, expected_split):
+    assert int(sha_prefix, 16) % 100 == expected_bucket  # the hand arithmetic, restated
+    assert bucket(key) == expected_bucket
+    assert split_of(key) == expected_split
+    # The same group key through the whole rule: a document whose smallest anchor it is.
+    assert assign([("doc", [key, "text:" + "f" * 64])]) == {"doc": expected_split}
+
+
+@pytest.mark.parametrize("outlet, sha_prefix, expected_bucket, expected_split", OUTLET_EDGES)
+def test_outlet_split_at_the_band_edges_matches_sha256sum(outlet, sha_prefix, expected_bucket, expected_split):
+    assert int(sha_prefix, 16) % 100 == expected_bucket
+    assert bucket(f"outlet:{outlet}") == expected_bucket
+    assert outlet_split({"outlet": outlet}) == expected_split
+    # A republication is held out with its original outlet, not the one that republished it.
+    assert outlet_split({"outlet": "edge-outlet-111", "republication": {"original_outlet": outlet}}) == expected_split
+
+
+def test_a_group_takes_the_split_of_its_smallest_anchor_known_by_hand():
+    # "cluster:band-edge-1" (bucket 70, validation) sorts before "cluster:band-edge-13"
+    # (bucket 69, train) and before every "text:" anchor: the group of the three documents
+    # below is keyed by it, so all three are in validation although one alone would be in train.
+    docs = [("x", ["cluster:band-edge-13", "text:1"]), ("y", ["cluster:band-edge-1", "cluster:band-edge-13", "text:2"]),
+            ("z", ["text:3", "unit:fa-kes:1"])]
+    assert assign(docs[:1]) == {"x": "train"}
+    assert assign(docs, linked=[("z", "x")]) == {"x": "validation", "y": "validation", "z": "validation"}
+    assert group_keys(docs, linked=[("z", "nobody")])["z"] == "text:3"

@@ -148,3 +148,41 @@ def test_a_source_that_is_not_a_regular_file_is_refused_without_reading(corpus_r
                              "--cache", str(tmp_path / "cache")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"{source}: not a regular file" in result.stderr
+
+
+def test_a_damaged_byte_sequence_is_recorded_with_its_column_and_replacement():
+    from castcorpus.sources.fakes.reader import Repair
+
+    rows = read_fakes(invented(GOOD.replace(b"Invented body", b"Invented \x95\x81body")))
+    assert rows[0].text == "Invented \ufffdbody, with a comma."
+    assert rows[0].repairs == (Repair("article_content", b"\x95\x81", "\ufffd"),)
+
+
+def test_anomalies_of_an_invented_file_by_hand():
+    from castcorpus.sources.fakes.anomalies import anomalies, groups
+    from castcorpus.sources.fakes.reader import crlf_line_ends
+
+    # Rows 1 and 2 share a unit id with opposite labels; rows 1 and 3 share a text and a label;
+    # row 4 shares nothing. By hand: 2 repeated unit ids, 1 duplicated text (row 3), 1 conflict.
+    data = invented(GOOD, GOOD.replace(b",1,,,,", b",0,,,,").replace(b"Invented body", b"Other body"),
+                    GOOD.replace(b"101", b"103"), GOOD.replace(b"101", b"104").replace(b"Invented body", b"Third body"))
+    rows = read_fakes(data)
+    ids = document_ids(rows)
+    assert groups(rows, lambda r: r.unit_id) == [[0, 1]] and groups(rows, lambda r: r.text) == [[0, 2]]
+    found = [(i.pointer, i.code) for i in anomalies(rows, ids, crlf_line_ends(data))
+             if i.code in ("fakes-crlf", "fakes-unit-id-repeated", "fakes-text-duplicated", "fakes-label-conflict")]
+    assert found == [("", "fakes-crlf"), ("/1/unit_id", "fakes-unit-id-repeated"), ("/2/unit_id", "fakes-unit-id-repeated"),
+                     ("/3/article_content", "fakes-text-duplicated"), ("/1/labels", "fakes-label-conflict")]
+    # Opposite labels on one text are a conflict too.
+    rows = read_fakes(invented(GOOD, GOOD.replace(b"101", b"105").replace(b",1,,,,", b",0,,,,")))
+    conflicts = [i for i in anomalies(rows, document_ids(rows), False) if i.code == "fakes-label-conflict"]
+    assert [(i.pointer, i.message.split(":")[0]) for i in conflicts] == [
+        ("/1/labels", "rows with the same text have opposite labels")]
+
+
+def test_the_audit_of_an_invented_file_says_how_its_lines_end():
+    from castcorpus.sources.fakes.audit import audit_markdown
+
+    crlf = invented(GOOD, GOOD.replace(b"101", b"102"))
+    assert "- Line ends: CRLF on every line\n" in audit_markdown(crlf)
+    assert "- Line ends: not all CRLF\n" in audit_markdown(crlf.replace(b"\r\n", b"\n"))

@@ -39,7 +39,44 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(scope="module")
+def oracle():
+    """The counts the tests below state, found with another reader of the same file: pandas'
+    CSV parser (C engine) over the bytes as Latin-1 (one character per byte, so that nothing
+    fails to decode), with none of castcorpus's decoding. 804 articles is also the count the
+    FA-KES paper gives (Salem et al., 2019, ICWSM)."""
+    import pandas as pd
+
+    from conftest import FAKES_CSV
+
+    df = pd.read_csv(FAKES_CSV, encoding="latin-1", dtype=str, keep_default_na=False)
+
+    def repeated(column):
+        counts = df[column].value_counts()
+        return len(counts[counts > 1]), int((counts[counts > 1] - 1).sum())
+
+    def not_utf8(value):
+        try:
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+        return False
+
+    return {"rows": len(df), "unit_id": repeated("unit_id"), "text": repeated("article_content"),
+            "ahram": int(df["source"].value_counts()["ahram"]), "sources": df["source"].nunique(),
+            "label_conflicts": sum(len(g) > 1 and g["labels"].nunique() > 1
+                                   for column in ("unit_id", "article_content") for _, g in df.groupby(column)),
+            "fields_not_utf8": sum(not_utf8(v) for c in df.columns[1:6] for v in df[c]),
+            "trailing_values": int(sum((df[c] != "").sum() for c in df.columns[7:]))}
+
+
+def test_the_stated_counts_are_those_another_reader_finds(oracle):
+    assert oracle == {"rows": 804, "unit_id": (9, 12), "text": (12, 15), "ahram": 149, "sources": 15,
+                      "label_conflicts": 18, "fields_not_utf8": 53, "trailing_values": 2}
+
+
 def test_rows_ids_and_duplicates(rows):
+    # The counts: see the oracle fixture (pandas over the same file), checked above.
     assert len(rows) == 804
     assert [r.row for r in rows] == list(range(1, 805))
     by_id = groups(rows, lambda r: r.unit_id)
@@ -65,6 +102,8 @@ def test_decoding_is_deterministic_and_canonical(real_bytes, rows):
 
 
 def test_anomalies_are_reported(real_bytes, rows):
+    # unit ids: 9 ids on 21 rows (12 repeats); texts: 15 repeats; 18 groups with both labels;
+    # 53 fields that are not UTF-8; 2 trailing values: all from the oracle fixture above.
     found = Counter(i.code for i in anomalies(rows, document_ids(rows), crlf_line_ends(real_bytes)))
     assert found["fakes-unit-id-repeated"] == 21
     assert found["fakes-text-duplicated"] == 15

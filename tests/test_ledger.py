@@ -63,8 +63,22 @@ def test_freeze_holds_whole_outlets_out_with_two_camps_in_test():
 
 
 def test_freeze_is_deterministic():
+    # Two calls in one process would agree even if the result hung on set order (string hashes
+    # are salted per process): compare with a fresh interpreter under other hash seeds, given
+    # the documents in reverse order.
+    import json
+    import os
+    import subprocess
+    import sys
+
     collector, info = _corpus()
-    assert freeze(info, collector.groups(), "x") == freeze(info, collector.groups(), "x")
+    here = freeze(info, collector.groups(), "x")
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from test_ledger import _corpus, freeze; "
+            "c, info = _corpus(); print(json.dumps(freeze(dict(reversed(list(info.items()))), c.groups(), 'x')))")
+    for seed in ("1", "2"):
+        there = subprocess.run([sys.executable, "-c", code, os.path.dirname(__file__)], capture_output=True,
+                               text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        assert json.loads(there) == json.loads(json.dumps(here))
 
 
 def test_extend_moves_nothing_and_places_new_documents_by_group_then_rule():

@@ -39,6 +39,16 @@ def test_confusion_matrix_has_a_missing_column_only_when_needed():
     assert metrics.confusion(["a", "b"], ["b", "b"], ["a", "b"])["columns"] == ["a", "b"]
 
 
+def test_confusion_matrix_of_nothing_is_zeros():
+    assert metrics.confusion([], [], ["a", "b"]) == {"labels": ["a", "b"], "columns": ["a", "b"],
+                                                      "matrix": [[0, 0], [0, 0]]}
+
+
+def test_no_entity_anywhere_scores_zero_with_zero_support():
+    assert metrics.entities([["O", "O"]], [["O", "O"]]) == {
+        "overall": {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}, "per_type": {}}
+
+
 def test_span_partial_credit_by_character_overlap():
     result = metrics.spans({"d": [(0, 10)]}, {"d": [(5, 15)]})
     # overlap 5 characters: P 5/10, R 5/10; no exact match

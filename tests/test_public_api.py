@@ -67,6 +67,7 @@ def test_build_then_score_as_the_command_line_does(tmp_path):
     assert summary.fingerprint[:16] in card.split("## Baselines", 1)[1]
     assert castcorpus.build(MINIMAL, out, cache=HYDRATED).up_to_date
     outcome = castcorpus.score(PREDICTIONS, config="sentences", split="train", release=out)
+    # 10 and 3: the case's about.txt (10 train sentences, 7 predicted), counted by hand.
     assert outcome.valid and outcome.result["references"] == 10 and len(outcome.result["missing"]) == 3
     with pytest.raises(castcorpus.ReleaseError):
         castcorpus.score(PREDICTIONS, config="sentences", split="no-such-split", release=out)

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -59,6 +60,7 @@ def test_a_folder_holding_a_sha256sums_file_is_not_taken_for_a_release(tmp_path,
 
 
 @pytest.mark.parametrize("change", ["user file added", "user folder added", "symlink added", "fifo added",
+                                    "listed file now an empty folder",
                                     "marker removed", "marker fingerprint edited", "data line edited",
                                     "sums line escapes"])
 def test_a_release_with_anything_not_its_own_is_refused(tmp_path, change):
@@ -72,6 +74,10 @@ def test_a_release_with_anything_not_its_own_is_refused(tmp_path, change):
         (out / "data" / "link").symlink_to(tmp_path)
     elif change == "fifo added":
         os.mkfifo(out / "pipe")
+    elif change == "listed file now an empty folder":
+        listed = next((out / "data" / "claims").glob("*.parquet"))
+        listed.unlink()
+        listed.mkdir()
     elif change == "marker removed":
         (out / MARKER).unlink()
         (out / "build-inputs.json").unlink()  # the marker of releases built before there was one
@@ -187,7 +193,9 @@ def test_a_replace_failing_at_a_rename_keeps_the_previous_release(tmp_path, monk
     before = _tree(out)
     failing = _FailAt(step)
     monkeypatch.setattr(release, "_rename", failing)
-    with pytest.raises(OutputFolderError, match="nothing was changed" if step == 1 else "previous release is untouched"):
+    expected = (r"cannot move the previous release aside \(No space left on device\); nothing was changed$" if step == 1
+                else r"could not be moved in \(No space left on device\); the previous release is untouched$")
+    with pytest.raises(OutputFolderError, match=expected):
         build(corpus, out, tmp_path / "rows", force=True)
     assert failing.calls == (1 if step == 1 else 3)  # step 2 failed, then the undo ran
     assert _tree(out) == before
@@ -204,12 +212,32 @@ def test_an_interrupt_between_the_renames_puts_the_previous_release_back(tmp_pat
     assert _tree(out) == before
 
 
-def test_when_the_undo_fails_too_the_previous_release_is_kept_and_the_next_build_restores_it(tmp_path, monkeypatch):
+class _FailAtTwoThenNoSpace(_FailAt):
+    """Step 2 raises ``first``; the undo (call 3) fails for want of space."""
+
+    def __init__(self, first):
+        super().__init__(2, 3)
+        self.first = first
+
+    def __call__(self, source, target):
+        if self.calls == 1:
+            self.calls += 1
+            raise self.first
+        super().__call__(source, target)
+
+
+@pytest.mark.parametrize("first, why", [(OSError(28, "No space left on device"), "No space left on device"),
+                                        (KeyboardInterrupt(), "KeyboardInterrupt"),
+                                        (OSError("no errno"), "OSError")])
+def test_when_the_undo_fails_too_the_previous_release_is_kept_and_the_next_build_restores_it(tmp_path, monkeypatch,
+                                                                                            first, why):
     out = tmp_path / "out"
     build(MINIMAL, out, tmp_path / "rows")
     before = _tree(out)
-    monkeypatch.setattr(release, "_rename", _FailAt(2, 3))  # the new one cannot come in, the old one back
-    with pytest.raises(OutputFolderError, match="it is intact at") as caught:
+    monkeypatch.setattr(release, "_rename", _FailAtTwoThenNoSpace(first))  # neither the new one in, nor the old back
+    with pytest.raises(OutputFolderError, match=rf"could not be moved in \({why}\) nor the previous one back "
+                                                r"\(No space left on device\); it is intact at .*, and the next build puts it "
+                                                r"back$") as caught:
         build(MINIMAL, out, tmp_path / "rows", force=True)
     kept = tmp_path / f".out.old-{os.getpid()}"
     assert str(kept) in str(caught.value) and not out.exists() and _tree(kept) == before
@@ -282,3 +310,195 @@ def test_an_invalid_corpus_leaves_a_release_and_its_folder_untouched(tmp_path):
         build(corpus, out, tmp_path / "rows")
     assert _tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.state", "corpus", "out", "rows"]
+
+
+def test_a_removal_of_the_old_release_cut_short_leaves_it_provably_ours_for_the_next_build(tmp_path, monkeypatch):
+    corpus = copy_minimal(tmp_path / "corpus")
+    out = tmp_path / "out"
+    build(corpus, out, tmp_path / "rows")
+    (corpus / "annotations" / "beta-ceasefire-talks.json").unlink()  # a different release
+    real_rmtree, failed = release.shutil.rmtree, []
+
+    def rmtree_failing_once_the_old_data_is_gone(path, *args, **kwargs):
+        # The last step of the removal: all but the marker, SHA256SUMS and the record are gone.
+        path = Path(path)
+        if path.name.startswith(".out.old-") and not failed:
+            failed.append(path)
+            raise OSError(5, "Input/output error")
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(release.shutil, "rmtree", rmtree_failing_once_the_old_data_is_gone)
+    second = build(corpus, out, tmp_path / "rows")
+    monkeypatch.undo()
+    kept = tmp_path / f".out.old-{os.getpid()}"
+    assert kept.is_dir() and (kept / MARKER).is_file() and (kept / "SHA256SUMS").is_file()
+    assert failed and sorted(p.name for p in kept.iterdir()) == ["SHA256SUMS", "build-inputs.json", MARKER]
+    assert release_problem(kept) is None  # files gone, but what is left is still provably ours
+    assert json.loads((out / MARKER).read_text(encoding="utf-8"))["fingerprint"] == second.fingerprint
+    clear_leftovers(out)
+    assert not kept.exists() and release_problem(out) is None
+
+
+def test_a_release_changed_during_the_build_is_not_replaced(tmp_path, monkeypatch):
+    from castcorpus.release import build as build_module
+
+    corpus = copy_minimal(tmp_path / "corpus")
+    out = tmp_path / "out"
+    build(corpus, out, tmp_path / "rows")
+    real_sums = build_module.sha256sums
+
+    def user_writes_into_out_meanwhile(staging, known=None):
+        (out / "notes.txt").write_text("written during the build", encoding="utf-8")
+        return real_sums(staging, known)
+
+    monkeypatch.setattr(build_module, "sha256sums", user_writes_into_out_meanwhile)
+    before_change = _tree(out)
+    with pytest.raises(OutputFolderError, match=r"changed during the build .*notes\.txt is not a file of the release"
+                                                r".*nothing was changed"):
+        build(corpus, out, tmp_path / "rows", force=True)
+    assert _tree(out) == {**before_change, "notes.txt": b"written during the build"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.state", "corpus", "out", "rows"]
+
+
+@pytest.mark.parametrize("change", ["a file", "a symbolic link"])
+def test_an_out_that_stops_being_a_folder_during_the_build_is_not_replaced(tmp_path, monkeypatch, change):
+    from castcorpus.release import build as build_module
+
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real_sums = build_module.sha256sums
+
+    def out_is_made_meanwhile(staging, known=None):
+        if change == "a file":
+            out.write_text("a user's file", encoding="utf-8")
+        else:
+            out.symlink_to(elsewhere, target_is_directory=True)
+        return real_sums(staging, known)
+
+    monkeypatch.setattr(build_module, "sha256sums", out_is_made_meanwhile)
+    with pytest.raises(OutputFolderError, match=r"changed during the build .*\(it is no longer a folder\); nothing was changed$"):
+        build(MINIMAL, out, tmp_path / "rows")
+    assert out.is_symlink() if change == "a symbolic link" else out.read_text(encoding="utf-8") == "a user's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "out", "rows"]
+
+
+def test_an_existing_empty_folder_is_built_into_and_its_marker_is_as_documented(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    summary = build(MINIMAL, out, tmp_path / "rows")
+    from castcorpus.version import __version__
+
+    assert (out / MARKER).read_text(encoding="utf-8") == (
+        '{\n  "castcorpus_release": 1,\n  "fingerprint": "' + summary.fingerprint + '",\n'
+        '  "castcorpus_version": "' + __version__ + '"\n}\n')
+
+
+def test_a_folder_in_the_way_of_the_replace_is_left_alone(tmp_path):
+    out = tmp_path / "out"
+    build(MINIMAL, out, tmp_path / "rows")
+    before = _tree(out)
+    in_the_way = tmp_path / f".out.old-{os.getpid()}"
+    in_the_way.mkdir()
+    (in_the_way / "keep.txt").write_text("someone's", encoding="utf-8")
+    with pytest.raises(OutputFolderError, match="is in the way of replacing .*; nothing was changed"):
+        build(MINIMAL, out, tmp_path / "rows", force=True)
+    assert _tree(out) == before and (in_the_way / "keep.txt").read_text(encoding="utf-8") == "someone's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [in_the_way.name, ".out.state", "out", "rows"]
+
+
+# --- the pieces the replace relies on, with answers known another way ------------------------
+
+@pytest.mark.parametrize("error, running", [(ProcessLookupError, False), (PermissionError, True), (OSError, True),
+                                            (None, True)])
+def test_a_build_process_counts_as_running_unless_it_is_known_to_be_gone(monkeypatch, error, running):
+    # Another user's process (PermissionError) or one that cannot be probed may still be
+    # building: its folders are left alone.
+    def kill(pid, signal):
+        assert signal == 0
+        if error:
+            raise error
+    monkeypatch.setattr(release.os, "kill", kill)
+    assert release._running(12345) is running
+
+
+def test_the_fingerprint_is_what_the_documented_shell_pipeline_gives(tmp_path):
+    # The docstring's recipe, run with GNU coreutils: an answer computed without castcorpus.
+    out = tmp_path / "out"
+    summary = build(MINIMAL, out, tmp_path / "rows")
+    shell = subprocess.run("find data -name '*.parquet' | LC_ALL=C sort | xargs sha256sum | sha256sum",
+                           shell=True, cwd=out, capture_output=True, text=True, check=True).stdout.split()[0]
+    assert release.folder_fingerprint(out) == shell == summary.fingerprint
+
+
+def test_linked_files_are_relative_paths_without_anchors():
+    markdown = ("See [the guide](docs/guide.md#scope), ![a chart](docs/charts/a.png), [the same](docs/guide.md), "
+                "[a site](https://example.org/x.md), [root](/etc/x.md), [top](#top) and [b](b.md).")
+    assert release.linked_files(markdown) == ["b.md", "docs/charts/a.png", "docs/guide.md"]
+
+
+def test_repository_files_and_what_the_datasheet_links_to_are_copied_and_nothing_outside(tmp_path):
+    repo, staging = tmp_path / "repo", tmp_path / "staging"
+    (repo / "docs" / "charts").mkdir(parents=True)
+    (repo / "licenses").mkdir()
+    staging.mkdir()
+    (repo / "LICENSE").write_text("licence", encoding="utf-8")
+    (repo / "DATASHEET.md").write_text("[guide](docs/guide.md) [gone](docs/missing.md) [up](../secret.md) "
+                                       "[more](docs/more.md) ![deep](docs/charts/c.png)", encoding="utf-8")
+    (repo / "docs" / "more.md").write_text("beside the guide", encoding="utf-8")
+    (repo / "docs" / "guide.md").write_text("![c](charts/c.png) [back](../DATASHEET.md) [out](../../secret.md)",
+                                            encoding="utf-8")
+    (repo / "docs" / "charts" / "c.png").write_bytes(b"png")
+    (tmp_path / "secret.md").write_text("not the repository's", encoding="utf-8")
+    (repo / "licenses" / "CC-BY-4.0.txt").write_text("cc", encoding="utf-8")
+    (repo / "licenses" / ".hidden").write_text("x", encoding="utf-8")
+    copied = release.copy_repository_files(repo, staging)
+    # docs/charts/c.png first (in path order), two folders deep before docs/ exists
+    assert copied == ["LICENSE", "DATASHEET.md", "docs/charts/c.png", "docs/guide.md", "docs/more.md",
+                      "licenses/CC-BY-4.0.txt"]
+    assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == sorted(copied)
+    assert (staging / "docs" / "charts" / "c.png").read_bytes() == b"png"
+
+
+def test_a_folder_in_the_way_of_the_staging_folder_is_left_alone(tmp_path):
+    out = tmp_path / "out"
+    in_the_way = tmp_path / f".out.building-{os.getpid()}"
+    in_the_way.mkdir()
+    (in_the_way / "keep.txt").write_text("no staging tag: not ours", encoding="utf-8")
+    with pytest.raises(OutputFolderError, match=r"is in the way of the build's staging folder; nothing was changed$"):
+        build(MINIMAL, out, tmp_path / "rows")
+    assert (in_the_way / "keep.txt").read_text(encoding="utf-8") == "no staging tag: not ours"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [in_the_way.name]
+
+
+@pytest.mark.parametrize("where", ["inside the corpus", "holding the corpus"])
+def test_an_out_inside_or_around_the_corpus_is_refused(tmp_path, capsys, where):
+    corpus = copy_minimal(tmp_path / "work" / "corpus")
+    out = corpus / "release" if where == "inside the corpus" else tmp_path / "work"
+    before = _tree(tmp_path)
+    code, err = _cli_build(corpus, out, capsys)
+    assert code == 2 and str(out) in err
+    assert _tree(tmp_path) == before
+
+
+def test_a_marker_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(MINIMAL, out, tmp_path / "rows")
+    size = (out / MARKER).stat().st_size
+    monkeypatch.setattr(release, "_MAX_MARKER_BYTES", size)
+    assert release_problem(out) is None
+    monkeypatch.setattr(release, "_MAX_MARKER_BYTES", size - 1)
+    assert release_problem(out) == f"no readable {MARKER} marker"
+
+
+def test_every_leftover_set_aside_is_considered_not_only_those_before_one_not_ours(tmp_path):
+    out = tmp_path / "out"
+    build(MINIMAL, out, tmp_path / "rows")
+    before = _tree(out)
+    dead = sorted([_dead_pid(), _dead_pid()], key=str)
+    not_ours, ours = tmp_path / f".out.old-{dead[0]}", tmp_path / f".out.old-{dead[1]}"
+    not_ours.mkdir()
+    (not_ours / "keep.txt").write_text("someone's", encoding="utf-8")
+    out.rename(ours)  # a replace killed between its two renames
+    clear_leftovers(out)
+    assert _tree(out) == before and not ours.exists()
+    assert (not_ours / "keep.txt").read_text(encoding="utf-8") == "someone's"

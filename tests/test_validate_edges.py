@@ -126,3 +126,96 @@ def test_ci_unset_is_not_ci(monkeypatch):
 
     monkeypatch.delenv("CI", raising=False)
     assert in_ci() is False
+
+
+# --- a run in chunks (as the build runs it in worker processes) equals one run ----------------
+
+def test_a_run_in_chunks_reports_what_one_run_reports(tmp_path):
+    import pickle
+    import shutil
+    from pathlib import Path
+
+    from castcorpus.validation.run import ValidationRun, validate
+
+    data = Path(__file__).parent / "data" / "valid"
+    root = tmp_path / "corpus"
+    shutil.copytree(data / "minimal", root)
+    (root / "texts" / "beta-ceasefire-talks.txt").unlink()        # a finding in the second document
+    (root / "texts" / "orphan-text.txt").write_text("An invented text no document claims.\n", encoding="utf-8")
+    whole = ValidationRun.begin(root, data / "hydrated")
+    whole.check_documents(whole.document_files())
+    expected = whole.finish()
+
+    main = ValidationRun.begin(root, data / "hydrated")
+    files = main.document_files()
+    assert len(files) == 3
+    for chunk in (files[:1], files[1:]):  # each through pickle, as between processes
+        worker = ValidationRun.resume(pickle.loads(pickle.dumps(main.state())))
+        worker.check_documents(chunk)
+        main.absorb(pickle.loads(pickle.dumps(worker.findings())))
+    report = main.finish()
+
+    def shown(r):
+        return sorted((i.file, i.pointer, i.code) for i in r.issues), sorted((w.file, w.code) for w in r.warnings)
+    assert shown(report) == shown(expected) and report.files_checked == expected.files_checked
+    assert {"text-missing", "text-orphan"} <= {i.code for i in report.issues}
+    assert main.split_assignment() == whole.split_assignment()
+    assert shown(validate(root, cache_dir=data / "hydrated")) == shown(expected)
+
+
+def test_a_cycle_after_a_node_already_visited_is_found():
+    # "b" is reached from "a" before it comes up as a root: the search must go on to "c".
+    assert _on_cycles({"a": ["b"], "b": [], "c": ["d"], "d": ["c"]}) == {"c", "d"}
+
+
+def _minimal_copy(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "valid"
+    root = tmp_path / "corpus"
+    shutil.copytree(data / "minimal", root)
+    return root, data / "hydrated"
+
+
+def test_each_checked_document_is_handed_over_with_its_verified_text(tmp_path):
+    from castcorpus.validation.run import validate
+
+    root, hydrated = _minimal_copy(tmp_path)
+    seen = {}
+    validate(root, cache_dir=hydrated, on_document=lambda d: seen.setdefault(d.meta["id"], d))
+    assert sorted(seen) == ["alpha-shelling-report", "beta-ceasefire-talks", "gamma-aid-convoy"]
+    for doc_id, checked in seen.items():
+        folder = root / "texts" if doc_id != "gamma-aid-convoy" else hydrated / "test-external" / "texts"
+        assert checked.text == (folder / f"{doc_id}.txt").read_text(encoding="utf-8")
+        assert checked.annotation["document"] == doc_id and checked.report.valid
+
+
+def test_the_split_assignment_of_a_run_follows_the_ledger(tmp_path):
+    import json
+
+    from castcorpus.validation.run import ValidationRun
+
+    root, hydrated = _minimal_copy(tmp_path)
+    entries = [{"id": "alpha-shelling-report", "group": "g1", "standard": "test", "by_outlet": "train"},
+               {"id": "beta-ceasefire-talks", "group": "g1", "standard": "test", "by_outlet": "validation"},
+               {"id": "gamma-aid-convoy", "group": "g2", "standard": "validation", "by_outlet": "validation"}]
+    (root / "splits.json").write_text(json.dumps({"schema_version": "1.0", "license": "CC-BY-4.0", "frozen": "2026-12-06",
+                                                  "rule": "by hand", "documents": entries}), encoding="utf-8")
+    run = ValidationRun.begin(root, hydrated)
+    run.check_documents(run.document_files())
+    assert run.finish().valid
+    assert run.split_assignment() == {e["id"]: (e["standard"], e["by_outlet"]) for e in entries}
+
+
+def test_a_resumed_run_has_every_registry_of_the_state_it_came_from(corpus_root, tmp_path):
+    import pickle
+
+    from castcorpus.validation.run import ValidationRun
+
+    run = ValidationRun.begin(corpus_root, tmp_path / "cache")  # the real corpus: it has events and places
+    assert run.event_entries and run.event_entries["events"] and run.event_entries["places"]
+    resumed = ValidationRun.resume(pickle.loads(pickle.dumps(run.state())))
+    for name in ("actors", "outlets", "collections", "clusters", "merged_clusters", "pass_folders", "events",
+                 "event_entries"):
+        assert getattr(resumed, name) == getattr(run, name), name

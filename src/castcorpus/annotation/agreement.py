@@ -67,7 +67,7 @@ def nominal_alpha(pairs: list[tuple[Any, Any]]) -> float | None:
         return None
     values = sorted({str(v) for pair in pairs for v in pair})
     if len(values) < 2:
-        return 1.0 if all(a == b for a, b in pairs) else None
+        return 1.0  # one value only: every unit agrees (alpha's 0/0 read as perfect agreement)
     code = {v: float(i) for i, v in enumerate(values)}
     data = np.array([[code[str(a)] for a, _ in pairs], [code[str(b)] for _, b in pairs]])
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))

@@ -6,14 +6,15 @@ can report every bad file in one run.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from castcorpus.corpus.files import InputFileError, read_regular
 from castcorpus.report import Issue
 
 #: Largest JSON file the corpus accepts (bytes). Real annotation files are a few tens of KB.
@@ -61,22 +62,18 @@ def _no_duplicates(pairs):
 
 
 def read_limited(path: Path, rel: str, limit: int) -> tuple[bytes | None, list[Issue]]:
-    """Read a file's bytes unless it is missing, not a regular file, empty or over ``limit``."""
+    """Read a file's bytes unless it is missing, not a regular file, empty or over ``limit``
+    (type and size checked before reading, the bytes read in blocks: :mod:`castcorpus.corpus.files`)."""
     try:
-        status = os.stat(path)
+        data = read_regular(path, limit)
+    except InputFileError as err:
+        code = "file-too-large" if err.errno == errno.EFBIG else "file-unreadable"
+        return None, [Issue(rel, "", code, err.strerror)]
     except OSError as err:
         return None, [Issue(rel, "", "file-unreadable", f"cannot read file: {err.strerror}")]
-    if not stat.S_ISREG(status.st_mode):
-        return None, [Issue(rel, "", "file-unreadable", "not a regular file")]
-    size = status.st_size
-    if size == 0:
+    if not data:
         return None, [Issue(rel, "", "file-empty", "file is empty")]
-    if size > limit:
-        return None, [Issue(rel, "", "file-too-large", f"file has {size} bytes, more than the limit of {limit}")]
-    try:
-        return path.read_bytes(), []
-    except OSError as err:
-        return None, [Issue(rel, "", "file-unreadable", f"cannot read file: {err.strerror}")]
+    return data, []
 
 
 def load_json(path: Path, rel: str) -> Loaded:

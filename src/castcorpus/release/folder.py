@@ -220,12 +220,14 @@ def clear_leftovers(out_dir: Path) -> None:
 
 def staging_folder(out_dir: Path) -> Path:
     """A fresh, empty folder beside ``out_dir`` (same file system, so the final rename is
-    atomic), tagged as a staging folder (:data:`STAGING_TAG`, removed by :func:`sha256sums`)."""
+    atomic), tagged as a staging folder (:data:`STAGING_TAG`, removed by :func:`sha256sums`).
+    A folder of that name that is not a tagged leftover is refused (:class:`OutputFolderError`)."""
     out_dir = Path(os.path.abspath(out_dir))
     clear_leftovers(out_dir)
     staging = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
+    if staging.exists() or staging.is_symlink():
+        # Not a tagged leftover (clear_leftovers removed those): not provably ours.
+        raise OutputFolderError(f"{staging}: is in the way of the build's staging folder; nothing was changed")
     staging.mkdir()
     (staging / STAGING_TAG).write_bytes(b"")
     return staging
@@ -274,8 +276,9 @@ def replace_atomically(staging: Path, out_dir: Path) -> None:
     if old.exists() or old.is_symlink():
         raise OutputFolderError(f"{old}: is in the way of replacing {out_dir}; nothing was changed")
     had = out_dir.exists() or out_dir.is_symlink()
-    if had and out_dir.is_dir() and not out_dir.is_symlink() and any(out_dir.iterdir()):
-        problem = release_problem(out_dir)
+    if had:
+        problem = ("it is no longer a folder" if out_dir.is_symlink() or not out_dir.is_dir()
+                   else release_problem(out_dir) if any(out_dir.iterdir()) else None)
         if problem:
             raise OutputFolderError(f"{out_dir}: changed during the build and is no longer provably a castcorpus "
                                     f"release ({problem}); nothing was changed")

@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
+from castcorpus.corpus.files import iter_lines
 from castcorpus.report import Issue
 from .predictions import KEY_FIELDS, parse_lines
 from .references import ReleaseError, documents, fingerprint, label_names, read_rows, task_of, text_lengths
@@ -51,13 +50,11 @@ def evaluate(release: str | Path, config: str, split: str, predictions: str | Pa
         raise ReleaseError(f"{release}: the {split!r} rows of config {config!r} lack the columns "
                            f"{', '.join(n for n in needed if n not in references[0])}; not a castcorpus release")
     outcome = Evaluation(config, split, file, release_fingerprint or fingerprint(release))
-    _check_readable(Path(predictions))
     try:
-        text = Path(predictions).read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        outcome.issues = [Issue(file, "", "encoding-invalid", f"not UTF-8 (byte {err.start})")]
+        records, issues = parse_lines(_text_lines(Path(predictions)), file)
+    except _NotUtf8 as err:
+        outcome.issues = [Issue(file, "", "encoding-invalid", f"not UTF-8 (byte {err.offset})")]
         return outcome
-    records, issues = parse_lines(text.removeprefix("\ufeff"), file)
     claims = task_of(config) == "claims"
     docs = documents(release, config, split) if claims else None
     lengths = text_lengths(release, config, split) if claims else None
@@ -72,18 +69,27 @@ def evaluate(release: str | Path, config: str, split: str, predictions: str | Pa
     return outcome
 
 
-#: Largest predictions file read (bytes): it is read whole.
+#: Largest predictions file read (bytes).
 MAX_PREDICTIONS_BYTES = 1 << 30
 
 
-def _check_readable(path: Path) -> None:
-    """Raise ``OSError`` naming ``path`` unless it is a regular file under the size limit:
-    checked before reading, so that a named pipe or a device never blocks the scorer."""
-    status = os.stat(path)
-    if not stat.S_ISREG(status.st_mode):
-        raise OSError(errno.EINVAL, "not a regular file (a pipe or device is not read: it could block)", str(path))
-    if status.st_size > MAX_PREDICTIONS_BYTES:
-        raise OSError(errno.EFBIG, f"{status.st_size} bytes, more than the limit of {MAX_PREDICTIONS_BYTES}", str(path))
+class _NotUtf8(Exception):
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
+def _text_lines(path: Path) -> Iterator[str]:
+    """The lines of a predictions file, read and decoded one at a time (the file is checked to
+    be a regular file under the size limit before it is read: a named pipe or a device never
+    blocks the scorer); raises ``OSError`` naming ``path``, or :class:`_NotUtf8` at the first
+    byte that is not UTF-8 (its offset in the file). A leading byte-order mark is dropped."""
+    for offset, raw in iter_lines(path, MAX_PREDICTIONS_BYTES):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _NotUtf8(offset + err.start) from err
+        yield line.removeprefix("\ufeff") if offset == 0 else line
 
 
 def as_json(outcome: Evaluation) -> str:

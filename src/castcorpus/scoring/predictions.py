@@ -91,13 +91,15 @@ def _structure_issues(task: str, obj: Any, file: str, line: int) -> list[Issue]:
     return issues
 
 
-def parse_lines(text: str, file: str) -> tuple[list[tuple[int, Any]], list[Issue]]:
-    """``(line number, parsed object)`` of every non-blank line, and the lines that are not
+def parse_lines(text: str | Iterable[str], file: str) -> tuple[list[tuple[int, Any]], list[Issue]]:
+    """``(line number, parsed object)`` of every non-blank line of ``text`` (a whole file, or
+    its lines one by one as they are read), and the lines that are not
     JSON or cannot be trusted: duplicate keys in an object (which value would count?),
     NaN/Infinity, integers longer than Python converts, nesting too deep to parse, strings
     with lone surrogates. No line raises."""
     records, issues = [], []
-    for number, raw in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n") if isinstance(text, str) else text
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         value, problem = _parse_line(raw)

@@ -193,12 +193,21 @@ def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
 
 def _names(actors: dict[str, dict] | None) -> set[tuple[str, ...]]:
     """Every run of COPIED_WORDS words inside an actor's name or alias: a long proper name
-    ("the Syrian Observatory for Human Rights") is not copied prose."""
+    ("the Syrian Observatory for Human Rights") is not copied prose. Computed once per
+    registry, not per document: tens of thousands of actors times thousands of documents
+    would otherwise grow as their product."""
+    if _NAME_RUNS and _NAME_RUNS[0] is actors:
+        return _NAME_RUNS[1]
     runs = set()
     for actor in (actors or {}).values():
         for name in [actor.get("name", ""), *actor.get("aliases", [])]:
             runs |= _ngrams("the " + name, COPIED_WORDS)
+    _NAME_RUNS[:] = [actors, runs]  # the registry is kept alive with its runs, so `is` is sound
     return runs
+
+
+#: ``[registry, its name runs]`` of the last registry seen (one per validation run).
+_NAME_RUNS: list = []
 
 
 def _copied(prose: str, source: set, names: set) -> bool:

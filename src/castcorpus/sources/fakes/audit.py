@@ -25,7 +25,7 @@ def audit_markdown(data: bytes) -> str:
 def render_audit(rows: list[FakesRow], ids: list[str], data: bytes) -> str:
     """The audit as Markdown, from the decoded rows, their ids and the file's bytes."""
     parts = [_head(rows, data), _encoding(rows, ids), _unit_ids(rows, ids), _texts(rows, ids),
-             _conflicts(rows, ids), _short(rows, ids), _debris(rows), _trailing(rows, ids, data),
+             _conflicts(rows, ids), _short(rows, ids), _debris(rows), _trailing(rows, ids),
              _outlets(rows), _years(rows)]
     return "\n".join(parts).rstrip("\n") + "\n"
 
@@ -127,7 +127,7 @@ def _debris(rows: list[FakesRow]) -> str:
             f"{with_debris} rows carry at least one marker.\n\n" + _table(header, body))
 
 
-def _trailing(rows: list[FakesRow], ids: list[str], data: bytes) -> str:
+def _trailing(rows: list[FakesRow], ids: list[str]) -> str:
     body = [[r.row, ids[i], len(COLUMNS) + j + 1, len(v)] for i, r in enumerate(rows)
             for j, v in enumerate(r.trailing) if v]
     return ("## Trailing columns\n\nThe header ends with four unnamed columns. They are empty on "

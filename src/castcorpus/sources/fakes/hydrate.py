@@ -16,13 +16,15 @@ input that cannot be used at all; per-document problems are issues in the result
 from __future__ import annotations
 
 import hashlib
+import errno
+import json
 import os
 import stat
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+from castcorpus.corpus.files import NOT_REGULAR, InputFileError, iter_blocks
 from castcorpus.corpus.jsonio import load_json, write_atomic
 from castcorpus.corpus.reader import Corpus, CorpusError, hydrated_text_path
 from castcorpus.corpus.texts import text_sha256
@@ -91,26 +93,39 @@ def local_source(corpus_root: Path, cache_dir: Path, source: str | Path | None =
 
 
 def read_verified(path: Path, spec: dict[str, Any]) -> bytes:
-    """The bytes of ``path`` once its size and SHA-256 equal ``spec``'s; else HydrateError."""
-    data = read_source(path, spec)
-    digest = hashlib.sha256(data).hexdigest()
-    if len(data) != spec["bytes"] or digest != spec["sha256"]:
-        raise HydrateError(f"{path}: not the published {spec['name']}: {len(data)} bytes, SHA-256 {digest}; "
-                           f"expected {spec['bytes']} bytes, SHA-256 {spec['sha256']}")
+    """The bytes of ``path`` once its size and SHA-256 equal ``spec``'s; else HydrateError.
+    Read in blocks, hashed as they come, and never more than the published size."""
+    digest, blocks = hashlib.sha256(), []
+    for block in _blocks(path, spec):
+        digest.update(block)
+        blocks.append(block)
+    data = b"".join(blocks)
+    if len(data) != spec["bytes"] or digest.hexdigest() != spec["sha256"]:
+        raise HydrateError(f"{path}: not the published {spec['name']}: {len(data)} bytes, SHA-256 "
+                           f"{digest.hexdigest()}; expected {spec['bytes']} bytes, SHA-256 {spec['sha256']}")
     return data
 
 
 def read_source(path: Path, spec: dict[str, Any] | None = None) -> bytes:
     """The bytes of a source file, checked for type (and, with ``spec``, size) before it is read:
     a named pipe or a device would block, a file of the wrong size is not the published one."""
+    return b"".join(_blocks(path, spec))
+
+
+def _blocks(path: Path, spec: dict[str, Any] | None) -> Iterator[bytes]:
+    """The blocks of a source file (:func:`castcorpus.corpus.files.iter_blocks`); a file that
+    is not regular, or (with ``spec``) not of the published size, raises HydrateError unread."""
     try:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
-            raise HydrateError(f"{path}: not a regular file (a pipe, device or folder is not read)")
+            raise InputFileError(errno.EINVAL, NOT_REGULAR, str(path))
         if spec is not None and status.st_size != spec["bytes"]:
-            raise HydrateError(f"{path}: not the published {spec['name']}: {status.st_size} bytes; expected "
-                               f"{spec['bytes']} bytes, SHA-256 {spec['sha256']}")
-        return Path(path).read_bytes()
+            raise HydrateError(f"{path}: not the published {spec['name']}: {status.st_size} bytes; "
+                               f"expected {spec['bytes']} bytes, SHA-256 {spec['sha256']}")
+        yield from iter_blocks(path, None if spec is None else spec["bytes"])
+    except InputFileError as err:
+        raise HydrateError(f"{path}: {err.strerror}" + (" (a pipe, device or folder is not read)"
+                                                         if err.errno == errno.EINVAL else "")) from err
     except OSError as err:
         raise HydrateError(f"{path}: cannot read the file ({err.strerror})") from err
 

@@ -1,0 +1,84 @@
+"""Reading input files safely: type and size checked on the opened file, bytes read in blocks.
+
+A path's type and size are checked before it is opened (a named pipe or a device is never
+opened); it is then opened without blocking (a named pipe opened for reading would wait for a
+writer forever) and the opened file checked again with ``fstat``, so that the file checked is
+the file read even if the path was swapped in between; its bytes are read in blocks up to the
+limit, so that a file that grows while it is read is refused, never read whole.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import Iterator
+
+#: Why a file that is not a regular file is not read.
+NOT_REGULAR = "not a regular file"
+#: Bytes read at a time.
+BLOCK = 1 << 20
+
+
+class InputFileError(OSError):
+    """A file that is not read: not a regular file, or larger than the limit. ``strerror`` says why."""
+
+
+def _open_regular(path: Path, limit: int | None) -> tuple[int, int]:
+    """``(file descriptor, size)`` of ``path`` opened for reading once it is a regular file
+    of at most ``limit`` bytes; :class:`InputFileError` otherwise (OSError as the system gives it)."""
+    _check(os.stat(path), path, limit)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(fd)
+        _check(status, path, limit)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, status.st_size
+
+
+def _check(status: os.stat_result, path: Path, limit: int | None) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        raise InputFileError(errno.EINVAL, NOT_REGULAR, str(path))
+    if limit is not None and status.st_size > limit:
+        raise _too_large(path, status.st_size, limit)
+
+
+def _too_large(path: Path, size: int | None, limit: int) -> InputFileError:
+    why = (f"file has {size} bytes, more than the limit of {limit}" if size is not None
+           else f"file grew past the limit of {limit} bytes while it was read")
+    return InputFileError(errno.EFBIG, why, str(path))
+
+
+def iter_blocks(path: Path, limit: int | None = None) -> Iterator[bytes]:
+    """The bytes of the regular file ``path`` in blocks of at most :data:`BLOCK`; raises
+    :class:`InputFileError` before reading anything when it is not a regular file or is over
+    ``limit`` bytes, and as soon as more than ``limit`` bytes have been read (it grew)."""
+    fd, _ = _open_regular(path, limit)
+    read = 0
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        while block := handle.read(BLOCK):
+            read += len(block)
+            if limit is not None and read > limit:
+                raise _too_large(path, None, limit)
+            yield block
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """All the bytes of the regular file ``path`` (see :func:`iter_blocks`)."""
+    return b"".join(iter_blocks(path, limit))
+
+
+def iter_lines(path: Path, limit: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """``(byte offset, line)`` of every line of the regular file ``path`` (split at LF, the LF
+    removed), read block by block so that only one line is held at a time (see :func:`iter_blocks`)."""
+    pending, offset = b"", 0
+    for block in iter_blocks(path, limit):
+        pending += block
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            yield offset, line
+            offset += len(line) + 1
+    yield offset, pending

@@ -1,0 +1,122 @@
+"""Input files are checked for type and size before they are read, and read in blocks.
+
+The race tests swap what the path check sees for what the open finds (a regular file
+reported, a named pipe or a larger file opened), which is what a path replaced between the
+check and the read would do.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from castcorpus.corpus import files
+from castcorpus.corpus.files import InputFileError, iter_blocks, iter_lines, read_regular
+from castcorpus.corpus.jsonio import read_limited
+from castcorpus.scoring import evaluation
+
+
+@pytest.fixture
+def no_hang():
+    """Turn a read that would block for ever into a failure (not a timing check)."""
+    def stop(*_):
+        raise AssertionError("the read blocked")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def _pretend(monkeypatch, path: Path, like: Path):
+    """Make ``os.stat(path)`` answer what it answers for ``like`` (the path check is fooled)."""
+    real = os.stat
+
+    def fake(target, *args, **kwargs):
+        return real(like if Path(target) == path else target, *args, **kwargs)
+    monkeypatch.setattr(files.os, "stat", fake)
+
+
+def test_a_named_pipe_is_refused_unopened(tmp_path, no_hang):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(InputFileError) as caught:
+        read_regular(pipe, 100)
+    assert caught.value.errno == errno.EINVAL and caught.value.filename == str(pipe)
+    assert read_limited(pipe, "pipe", 100)[1][0].code == "file-unreadable"
+
+
+def test_a_pipe_swapped_in_after_the_check_is_refused_without_blocking(tmp_path, monkeypatch, no_hang):
+    pipe, regular = tmp_path / "pipe", tmp_path / "regular"
+    os.mkfifo(pipe)
+    regular.write_bytes(b"{}")
+    _pretend(monkeypatch, pipe, regular)
+    with pytest.raises(InputFileError, match="not a regular file"):
+        read_regular(pipe, 100)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 101)
+    with monkeypatch.context() as patch:
+        patch.setattr(files.os, "open", lambda *a, **k: pytest.fail("opened"))
+        with pytest.raises(InputFileError, match="file has 101 bytes, more than the limit of 100") as caught:
+            read_regular(big, 100)
+    assert caught.value.errno == errno.EFBIG
+    assert read_regular(tmp_path.joinpath("big"), None) == b"x" * 101  # no limit: read whole
+
+
+def test_a_file_larger_when_opened_than_when_checked_is_refused(tmp_path, monkeypatch):
+    small, big = tmp_path / "small", tmp_path / "big"
+    small.write_bytes(b"x" * 10)
+    big.write_bytes(b"x" * 1000)
+    _pretend(monkeypatch, big, small)
+    with pytest.raises(InputFileError, match="file has 1000 bytes"):
+        read_regular(big, 100)
+
+
+def test_a_file_that_grows_while_it_is_read_is_refused_after_at_most_one_block_past_the_limit(tmp_path, monkeypatch):
+    path = tmp_path / "growing"
+    path.write_bytes(b"x" * 50)
+    monkeypatch.setattr(files, "BLOCK", 16)
+    blocks = iter_blocks(path, 100)
+    assert next(blocks) == b"x" * 16
+    with open(path, "ab") as handle:  # it grows past the limit between two reads
+        handle.write(b"y" * 200)
+    read = 16
+    with pytest.raises(InputFileError, match="grew past the limit of 100 bytes") as caught:
+        for block in blocks:
+            read += len(block)
+    assert caught.value.errno == errno.EFBIG and read <= 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=80), block=st.integers(min_value=1, max_value=9))
+def test_lines_read_in_blocks_are_the_file_split_at_lf_with_their_offsets(tmp_path_factory, data, block):
+    path = tmp_path_factory.mktemp("lines") / "f"
+    path.write_bytes(data)
+    old, files.BLOCK = files.BLOCK, block
+    try:
+        lines = list(iter_lines(path))
+    finally:
+        files.BLOCK = old
+    assert [line for _, line in lines] == data.split(b"\n")
+    assert all(data[offset:offset + len(line)] == line for offset, line in lines)
+    assert b"".join(iter_blocks(path)) == data
+
+
+def test_the_scorer_reads_predictions_line_by_line_and_locates_bad_utf8_in_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes('\ufeff{"a": 1}\n{"b": "é"}\n'.encode("utf-8") + b'{"c": "\xe9"}\n')
+    monkeypatch.setattr(files, "BLOCK", 4)
+    lines = evaluation._text_lines(path)
+    assert next(lines) == '{"a": 1}' and next(lines) == '{"b": "é"}'
+    with pytest.raises(evaluation._NotUtf8) as caught:
+        next(lines)
+    assert caught.value.offset == path.read_bytes().index(b"\xe9")
