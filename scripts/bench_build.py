@@ -7,9 +7,10 @@ One run generates (or reuses) a synthetic corpus of ``--docs`` documents under `
 (scripts/synth_corpus.py) and measures, each variant in its own child process so that its
 peak RSS (VmHWM, read by the child at its end) is its own:
 
-ours     castcorpus.release.build.build_release with an empty row cache, in one process (jobs=1):
-         validate, parse, segment, views, write; stages timed by wrapping the build's
-         functions (bench_stages.py)
+ours     castcorpus.release.build.build_release with an empty row cache and no build state, in
+         one process (jobs=1): validate, parse, segment, views, write; stages timed by wrapping
+         the build's functions (bench_stages.py); it keeps a state for the incremental variants
+full     the same without keeping a state (incremental=False)
 ours-jobs  the same with the default worker processes (one per core); its CPU time includes
          the workers', and the peak RSS of the largest worker is reported beside the main's
 floor    the same final rows (read back from ours' Parquet, untimed) written again with
@@ -17,7 +18,11 @@ floor    the same final rows (read back from ours' Parquet, untimed) written aga
 naive    what a user would write by hand (bench_naive.py): json.load, jsonschema per file,
          pysbd, rows as dicts, datasets.Dataset.from_list(rows).to_parquet per config
 rebuild  build_release again with nothing changed (skipped by the inputs' digest)
-edit     build_release after one annotation was changed (restored afterwards), no row cache
+edit     build_release after one annotation was changed, incremental from the state of `ours`
+         (the annotation is restored and built back afterwards, untimed)
+remove-add  one document removed, incremental build; then put back, incremental build ("add")
+validate castcorpus.validation.run.validate on the corpus, in one process
+jobs2    two worker processes whatever the load, no build state (compare with full)
 cached   ours with the opt-in row cache, cold (entries written)
 edit-cached  after one annotation was changed, with the row cache warm from `cached`
 micro    per-file and per-document costs of the candidate libraries (bench_micro.py)
@@ -43,7 +48,8 @@ sys.path.insert(0, str(HERE))
 
 from bench_stages import Stages  # noqa: E402
 
-VARIANTS = ("ours", "ours-jobs", "floor", "naive", "rebuild", "edit", "cached", "edit-cached", "micro")
+VARIANTS = ("ours", "full", "validate", "ours-jobs", "jobs2", "floor", "naive", "rebuild", "edit", "remove-add", "cached", "edit-cached",
+            "micro")
 #: The brief's stage names, and which measured stages fall under each.
 GROUPS = {"parse": "parse", "validate: parse JSON": "parse",  # the build parses once, in the validator's pass
           "validate": "validate", "segment": "segment", "views": "views",
@@ -99,7 +105,8 @@ def instrument_build(stages: Stages) -> None:
         stages.wrap(build, name, "finish")
 
 
-def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool = False, jobs: int = 1) -> dict:
+def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool = False, jobs: int = 1,
+             incremental: bool = True) -> dict:
     """One build_release with its stages timed (stages only mean something with ``jobs=1``:
     workers' time is in their own processes; their CPU time is in the total)."""
     import resource
@@ -108,13 +115,14 @@ def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool =
     if jobs == 1:
         instrument_build(stages)
     import castcorpus.release.build as build
-    from castcorpus.scoring.card_baselines import write_card_section
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, started_cpu = time.perf_counter(), time.process_time()
-    # The card's baselines as `castcorpus build` wires them, so that timings stay comparable.
+    # Without the card's baselines (`castcorpus build` adds them as a writer): they train
+    # models on corpora of up to MAX_SENTENCE_ROWS sentences, which would swamp the build's
+    # own time at 1,000 and 5,000 documents (they are skipped above that anyway).
     summary = build.build_release(corpus, out, cache_dir=cache, repo_root=repo, row_cache=row_cache, jobs=jobs,
-                                  writers=[write_card_section])
+                                  incremental=incremental)
     total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
@@ -122,7 +130,8 @@ def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool =
     return {"total_s": total, "total_cpu_s": total_cpu + workers_cpu, "workers_cpu_s": workers_cpu,
             "jobs": jobs, "worker_peak_rss_mb": round(after.ru_maxrss / 1024, 1) if jobs > 1 else None,
             "stages": stages.as_dict(), "cpu_stages": stages.cpu_dict(), "missing_hooks": stages.missing,
-            "rows": rows, "cache_hits": summary.cache_hits, "cache_misses": summary.cache_misses}
+            "rows": rows, "cache_hits": summary.cache_hits, "cache_misses": summary.cache_misses,
+            "documents_derived": summary.documents_derived, "folders_written": summary.folders_written}
 
 
 def run_floor(source: Path, out: Path) -> dict:
@@ -149,6 +158,30 @@ def run_floor(source: Path, out: Path) -> dict:
 
 
 @contextmanager
+def one_document_removed(corpus: Path):
+    """One document (metadata, text, annotation, passes) moved aside for the duration of a run."""
+    doc_id = sorted(p.stem for p in (corpus / "annotations").glob("*.json"))[0]
+    aside = corpus.parent / f"{corpus.name}-aside"
+    moved = []
+    for path in sorted(corpus.rglob(f"{doc_id}.*")):
+        target = aside / path.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+        moved.append((target, path))
+    try:
+        yield
+    finally:
+        for target, path in moved:
+            shutil.move(target, path)
+
+
+def _fresh(out: Path) -> None:
+    from castcorpus.release.incremental import remove_state
+    shutil.rmtree(out, ignore_errors=True)
+    remove_state(out)
+
+
+@contextmanager
 def one_annotation_edited(corpus: Path):
     """One gold annotation changed (a claim's proposition) for the duration of a run."""
     path = sorted((corpus / "annotations").glob("*.json"))[0]
@@ -165,13 +198,19 @@ def one_annotation_edited(corpus: Path):
 def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
     out, cache = work / "out-ours", work / "cache-ours"
     if variant == "ours":
-        shutil.rmtree(out, ignore_errors=True)
+        _fresh(out)
         shutil.rmtree(cache, ignore_errors=True)
         result = run_ours(corpus, out, cache, repo)
+    elif variant == "full":  # a first build without keeping a state (what an incremental build saves on)
+        _fresh(work / "out-full")
+        result = run_ours(corpus, work / "out-full", cache, repo, incremental=False)
     elif variant == "ours-jobs":
         from castcorpus.release.jobs import default_jobs
         shutil.rmtree(work / "out-jobs", ignore_errors=True)
         result = run_ours(corpus, work / "out-jobs", cache, repo, jobs=default_jobs())
+    elif variant == "jobs2":  # two workers whatever the load (the default takes idle cores only), no state
+        shutil.rmtree(work / "out-jobs2", ignore_errors=True)
+        result = run_ours(corpus, work / "out-jobs2", cache, repo, jobs=2, incremental=False)
     elif variant == "rebuild":
         result = run_ours(corpus, out, cache, repo)
     elif variant == "cached":
@@ -181,9 +220,20 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
     elif variant == "edit-cached":
         with one_annotation_edited(corpus):
             result = run_ours(corpus, work / "out-cached", work / "cache-rows", repo, row_cache=True)
-    elif variant == "edit":
+    elif variant == "edit":  # incremental, from the state of `ours`; then built back, untimed
         with one_annotation_edited(corpus):
             result = run_ours(corpus, out, cache, repo)
+        run_ours(corpus, out, cache, repo)
+    elif variant == "remove-add":  # one document removed (timed), then put back (timed: "add")
+        with one_document_removed(corpus):
+            result = run_ours(corpus, out, cache, repo)
+        result["add"] = run_ours(corpus, out, cache, repo)
+    elif variant == "validate":  # what `castcorpus validate` runs, in one process
+        from castcorpus.validation.run import validate
+        started, started_cpu = time.perf_counter(), time.process_time()
+        report = validate(corpus, cache)
+        result = {"total_s": time.perf_counter() - started, "total_cpu_s": time.process_time() - started_cpu,
+                  "findings": len(report.issues), "stages": {}, "cpu_stages": {}}
     elif variant == "floor":
         shutil.rmtree(work / "out-floor", ignore_errors=True)
         result = run_floor(out, work / "out-floor")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from build_helpers import HYDRATED, MINIMAL, sums
-from castcorpus.release import derive
+from castcorpus.release import derive, incremental
 from castcorpus.release.build import BuildError, build_release
 from castcorpus.validation.run import validate
 
@@ -34,7 +34,7 @@ def synthetic(tmp_path_factory):
 def small_chunks(monkeypatch):
     # Chunks of 7 documents, and workers even for a small corpus, so that chunk boundaries,
     # chunks without annotated documents and the merge of staged rows are all exercised.
-    monkeypatch.setattr(derive, "CHUNK_DOCUMENTS", 7)
+    monkeypatch.setattr(incremental, "MAX_CHUNK", 7)
     monkeypatch.setattr(derive, "MIN_PARALLEL_DOCUMENTS", 2)
 
 
@@ -77,7 +77,7 @@ def test_the_command_line_refuses_a_job_count_below_one(capsys):
 
 @pytest.fixture
 def one_document_chunks(monkeypatch):
-    monkeypatch.setattr(derive, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(incremental, "MAX_CHUNK", 1)
     monkeypatch.setattr(derive, "MIN_PARALLEL_DOCUMENTS", 2)
 
 

@@ -87,7 +87,7 @@ def test_failed_build_leaves_previous_release_untouched(tmp_path, monkeypatch, w
         build(MINIMAL, out, tmp_path / "rows", force=True)
     assert calls["n"] == 5
     assert sums(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "rows"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.state", "out", "rows"]  # no staging folder left
 
 
 def test_invalid_corpus_is_refused_with_its_report(tmp_path):

@@ -199,7 +199,7 @@ def test_a_replace_failing_at_a_rename_keeps_the_previous_release(tmp_path, monk
         build(corpus, out, tmp_path / "rows", force=True)
     assert failing.calls == (1 if step == 1 else 3)  # step 2 failed, then the undo ran
     assert _tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out", "rows"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.state", "corpus", "out", "rows"]
 
 
 def test_an_interrupt_between_the_renames_puts_the_previous_release_back(tmp_path, monkeypatch):
@@ -309,7 +309,7 @@ def test_an_invalid_corpus_leaves_a_release_and_its_folder_untouched(tmp_path):
     with pytest.raises(BuildError):
         build(corpus, out, tmp_path / "rows")
     assert _tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out", "rows"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.state", "corpus", "out", "rows"]
 
 
 def test_a_removal_of_the_old_release_cut_short_leaves_it_provably_ours_for_the_next_build(tmp_path, monkeypatch):
@@ -357,7 +357,7 @@ def test_a_release_changed_during_the_build_is_not_replaced(tmp_path, monkeypatc
                                                 r".*nothing was changed"):
         build(corpus, out, tmp_path / "rows", force=True)
     assert _tree(out) == {**before_change, "notes.txt": b"written during the build"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out", "rows"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.state", "corpus", "out", "rows"]
 
 
 @pytest.mark.parametrize("change", ["a file", "a symbolic link"])
@@ -403,7 +403,7 @@ def test_a_folder_in_the_way_of_the_replace_is_left_alone(tmp_path):
     with pytest.raises(OutputFolderError, match="is in the way of replacing .*; nothing was changed"):
         build(MINIMAL, out, tmp_path / "rows", force=True)
     assert _tree(out) == before and (in_the_way / "keep.txt").read_text(encoding="utf-8") == "someone's"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [in_the_way.name, "out", "rows"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [in_the_way.name, ".out.state", "out", "rows"]
 
 
 # --- the pieces the replace relies on, with answers known another way ------------------------

@@ -35,7 +35,8 @@ from .folder import (check_output_folder, clear_leftovers, copy_repository_files
 from .jobs import default_jobs
 from .rowcache import RowCache
 from .stats import Stats
-from .uptodate import RECORD, inputs_digest, is_up_to_date, record
+from .incremental import BuildState, remove_state
+from .uptodate import RECORD, code_digest, inputs_digest, is_up_to_date, record
 from .write import write_configs
 
 #: A writer of extra release files: ``writer(staging_folder, summary)``, called after the data
@@ -80,6 +81,8 @@ class BuildSummary:
     file_hashes: dict[str, str] = field(default_factory=dict)  # release-relative path -> SHA-256 (data files)
     dataset_version: str = UNVERSIONED  # corpus/release.json's version
     ledger_sha256: str | None = None  # SHA-256 of the split ledger the splits came from
+    documents_derived: int = 0  # documents checked and derived again (the others came from the build state)
+    folders_written: int = 0  # config folders written again (the others were linked from the previous release)
 
     def essentials(self) -> dict:
         """What an up-to-date check needs to report the release again without rebuilding it."""
@@ -100,7 +103,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
                   repo_root: str | Path | None = None, row_cache: bool = False,
                   row_cache_dir: str | Path | None = None,
                   extra_writers: list[Writer] | None = None, writers: Sequence[Writer] = (),
-                  force: bool = False, jobs: int | None = None) -> BuildSummary:
+                  force: bool = False, jobs: int | None = None, incremental: bool = True) -> BuildSummary:
     """Validate ``corpus_root`` and build the release into ``out_dir``; return its summary.
 
     ``cache_dir`` is where hydrated external texts are (as for ``validate``; default
@@ -117,6 +120,10 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     ``if __name__ == "__main__":`` guard that multiprocessing asks for. ``writers`` run after
     :data:`EXTRA_WRITERS` and are part of the up-to-date check (by their qualified names: a build
     with other hooks rebuilds); ``extra_writers`` run last and make every build run.
+    With ``incremental`` (the default) the build keeps a state beside the release
+    (:mod:`castcorpus.release.incremental`) and the next build checks, derives and writes again
+    only what changed; the release is the same bytes either way. ``force`` rebuilds everything
+    (and makes a new state); ``incremental=False`` builds without a state and removes it.
     Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.
     """
     jobs = default_jobs() if jobs is None else jobs
@@ -127,15 +134,22 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     check_cache_folder(cache)
     clear_leftovers(out_dir)  # a killed build's leftovers go even when this build has nothing to do
     # Custom writers are not part of the inputs' digest: a build with them always runs.
-    digest = None if extra_writers else inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers])
+    # The digest's reads also give the incremental build its per-file hashes.
+    file_hashes: dict[str, str] | None = {} if incremental else None
+    digest = None
+    if incremental or not extra_writers:
+        digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes)
+    digest = None if extra_writers else digest
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
     made = make_parents(out_dir)
-    staging, done = None, False
+    staging, done, state = None, False, None
     try:
         staging = staging_folder(out_dir)
+        if incremental:
+            state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force)
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
-            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs)
+            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs, state)
         copy_repository_files(repo, staging)
         for writer in [*EXTRA_WRITERS, *writers, *(extra_writers or [])]:
             writer(staging, summary)
@@ -145,7 +159,13 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         summary.files = sha256sums(staging, summary.file_hashes)
         replace_atomically(staging, out_dir)
         done = True
+        if state is not None:
+            state.commit()
+        else:
+            remove_state(out_dir)
     finally:
+        if state is not None and not done:
+            state.abandon()
         if staging is not None and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
         if not done:
@@ -164,12 +184,12 @@ def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
 
 
 def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCache, progress: bool,
-                out_dir: Path, jobs: int) -> BuildSummary:
+                out_dir: Path, jobs: int, state: BuildState | None = None) -> BuildSummary:
     """Validate and derive in one pass, then write the staged rows by split; the summary."""
     total = sum(1 for _ in (corpus_root / "documents").glob("*.json"))
     with tqdm(total=total, disable=not progress, desc="build", unit="doc") as bar:
         with _cyclic_gc_paused():
-            result = derive_pass(corpus_root, cache, staging / STAGE, rows_cache, bar, jobs)
+            result = derive_pass(corpus_root, cache, staging / STAGE, rows_cache, bar, jobs, state)
     try:
         report = result.report
         cache_findings = [issue for issue in report.issues if result.cache_finding(issue)]
@@ -180,12 +200,16 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
                                ledger_sha256=result.ledger_sha256)
         summary.issues.extend(cache_findings + result.issues)
         summary.left_out = result.left_out()
-        written = write_configs(staging, result, summary.splits, jobs)
+        written = write_configs(staging, result, summary.splits, jobs, state, out_dir)
+        statistics = _statistics_section(staging, written, state)
+        if state is not None:
+            state.save()  # before the staged rows go: the state keeps its chunks' files
     finally:
         result.discard()
         if (staging / STAGE).exists():
             shutil.rmtree(staging / STAGE)  # no ignore_errors: staged rows must never ship
     summary.rows, summary.file_hashes, summary.stats = written.rows, written.file_hashes, written.stats
+    summary.documents_derived, summary.folders_written = result.derived, written.folders_written
     summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
     summary.fingerprint = data_fingerprint(summary.file_hashes)
     card = CardInput(written.splits, summary.fingerprint, summary.dataset_version, len(result.positions),
@@ -194,19 +218,36 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
                      mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues),
                      claims_off_tokens=sum(i.code.startswith("claim-") and i.message.endswith("claim_spans")
                                            for i in summary.issues),
-                     extra_sections=[_statistics_section(staging, written.splits), _agreement_section(corpus_root)])
+                     extra_sections=[statistics, _agreement_section(corpus_root)])
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary
 
 
-def _statistics_section(staging: Path, splits) -> str:
-    """The card's rows, tokens and label distributions per config and split, read from the written files."""
+def _statistics_section(staging: Path, written, state: BuildState | None) -> str:
+    """The card's rows, tokens and label distributions per config and split, read from the
+    written files (with a build state, only those of splits whose shards changed)."""
     from .card import config_order
     from .card_statistics import split_statistics, statistics_section
 
+    splits = written.splits
     patterns = {config: {split: stats.pattern for split, stats in by_split.items()}
                 for config, by_split in splits.items()}
-    return statistics_section(split_statistics(staging, patterns), config_order(splits))
+    hashes: dict[tuple[str, str], list[str]] = {}
+    for rel, digest in sorted(written.file_hashes.items()):
+        _, config, name = rel.split("/", 2)
+        hashes.setdefault((config, name.split("-", 1)[0]), []).append(digest)
+    known = {}
+    if state is not None:
+        for (config, split), digests in hashes.items():
+            found = state.card_statistics(config, split, tuple(digests))
+            if found is not None:
+                known[(config, split)] = found
+    stats = split_statistics(staging, patterns, known)
+    if state is not None:
+        for config, by_split in stats.items():
+            for split, entry in by_split.items():
+                state.keep_card_statistics(config, split, tuple(hashes.get((config, split), ())), entry)
+    return statistics_section(stats, config_order(splits))
 
 
 def _agreement_section(corpus_root: Path) -> str:

@@ -49,40 +49,55 @@ def _token_count(table, column: str) -> int:
     return int(pc.sum(pc.list_value_length(pc.utf8_split_whitespace(values))).as_py() or 0)
 
 
-def label_counts(config: str, column: str, values: list) -> Counter:
-    """Counts of one label column's values, by label name (``ner_tags``: mentions by actor type)."""
+def label_counts(config: str, column: str, values) -> Counter:
+    """Counts of one label column's values (an Arrow column), by label name (``ner_tags``:
+    mentions, i.e. B- tags, by actor type). Counted by Arrow, without converting rows to Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     feature = features(_base(config))[column]
     names = getattr(getattr(feature, "feature", feature), "names", None)
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    sequence = pa.types.is_list(values.type) or pa.types.is_large_list(values.type)
+    if sequence:
+        values = pc.list_flatten(values)
     counts: Counter = Counter()
-    for value in values:
-        if isinstance(value, list):  # a sequence of BIO tags: count the mentions (B- tags) by type
-            counts.update(names[tag][2:] for tag in value if names[tag].startswith("B-"))
+    for entry in pc.value_counts(values).to_pylist():
+        value, count = entry["values"], entry["counts"]
+        if sequence:  # a sequence of BIO tags: count the mentions (B- tags) by type
+            if value is not None and names[value].startswith("B-"):
+                counts[names[value][2:]] += count
         elif value is None:
-            counts["(none)"] += 1
+            counts["(none)"] += count
         else:
-            counts[names[value] if names else str(value).lower()] += 1
+            counts[names[value] if names else str(value).lower()] += count
     return counts
 
 
-def split_statistics(release: Path, patterns: dict[str, dict[str, str]]) -> dict:
+def split_statistics(release: Path, patterns: dict[str, dict[str, str]], known: dict | None = None) -> dict:
     """``{config: {split: {"rows", "tokens", "labels": {column: Counter}}}}`` for the written files.
 
-    ``patterns`` maps config -> split -> the data_files pattern relative to ``release``.
+    ``patterns`` maps config -> split -> the data_files pattern relative to ``release``;
+    ``known`` maps ``(config, split)`` to statistics already taken of the same files (not read again).
     """
     stats: dict = {}
+    known = known or {}
     for config, splits in patterns.items():
         base = _base(config)
         labels = list(TASK_LABELS.get(base, ()))
         token_column = TOKEN_COLUMN.get(base)
         columns = labels + ([token_column] if token_column else [])
         for split, pattern in splits.items():
+            if (config, split) in known:
+                stats.setdefault(config, {})[split] = known[(config, split)]
+                continue
             table = _read(release, pattern, columns)
             if table is None:
                 continue
             stats.setdefault(config, {})[split] = {
                 "rows": table.num_rows,
                 "tokens": _token_count(table, token_column) if token_column else 0,
-                "labels": {column: label_counts(config, column, table.column(column).to_pylist())
+                "labels": {column: label_counts(config, column, table.column(column))
                            for column in labels},
             }
     return stats

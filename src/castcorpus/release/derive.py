@@ -31,6 +31,8 @@ from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.report import Issue, Report
 from castcorpus.validation.run import CheckedDocument, DocumentFindings, RunState, ValidationRun
 from .features import CONFIGS, encode_labels, features
+from .folder import file_sha256
+from .incremental import BuildState, ChunkMemo, chunked, state_digest
 from .rowcache import RowCache, registry_hash, row_key
 from .rows import Registries, document_rows
 from .stage import StagedConfig
@@ -39,10 +41,8 @@ from .stage import StagedConfig
 COLLECT_EVERY = 5_000
 #: Why a document without an available text is left out, when no finding says more.
 NOT_HYDRATED = "text not available (external and not hydrated)"
-#: Documents per chunk of work for a worker process.
-CHUNK_DOCUMENTS = 1_000
-#: Below this many documents a pass runs in one process (starting workers costs more).
-MIN_PARALLEL_DOCUMENTS = 2 * CHUNK_DOCUMENTS
+#: Below this many documents to derive, a pass runs in one process (starting workers costs more).
+MIN_PARALLEL_DOCUMENTS = 2_000
 
 
 @dataclass
@@ -54,6 +54,8 @@ class DerivedChunk:
     missing_text: list[tuple[str, str]] = field(default_factory=list)  # (document id, collection)
     issues: list[Issue] = field(default_factory=list)  # findings made deriving rows
     annotated: int = 0
+    clean: bool = False  # every document of the chunk had its rows derived
+    file_hashes: dict[str, str] = field(default_factory=dict)  # config -> SHA-256 of its staging file (with a state)
 
 
 @dataclass
@@ -70,11 +72,18 @@ class PassResult:
     missing_text: list[tuple[str, str]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     annotated: int = 0
+    chunk_hashes: list[dict[str, str]] = field(default_factory=list)  # each chunk's file_hashes, in order
+    borrowed: set[Path] = field(default_factory=set)  # staged files of the state's chunks: never deleted here
+    derived: int = 0  # documents checked and derived in this pass (the others came from the build state)
 
-    def add(self, chunk: DerivedChunk) -> None:
-        """Append a chunk (chunks must come in id order)."""
+    def add(self, chunk: DerivedChunk, borrowed: bool = False) -> None:
+        """Append a chunk (chunks must come in id order); ``borrowed``: its staged files
+        belong to the build state (:meth:`discard` leaves them)."""
         for config, path in chunk.staged.items():
             self.staged.setdefault(config, []).append((path, len(self.positions)))
+            if borrowed:
+                self.borrowed.add(path)
+        self.chunk_hashes.append(chunk.file_hashes)
         self.positions.extend(chunk.positions)
         self.missing_text.extend(chunk.missing_text)
         self.issues.extend(chunk.issues)
@@ -97,10 +106,11 @@ class PassResult:
         return left
 
     def discard(self) -> None:
-        """Delete every staging file."""
+        """Delete every staging file (but the build state's)."""
         for files in self.staged.values():
             for path, _ in files:
-                path.unlink(missing_ok=True)
+                if path not in self.borrowed:
+                    path.unlink(missing_ok=True)
 
 
 def _in_cache(issue: Issue, cache_dir: Path) -> bool:
@@ -108,29 +118,25 @@ def _in_cache(issue: Issue, cache_dir: Path) -> bool:
 
 
 def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache: RowCache,
-                progress=None, jobs: int = 1) -> PassResult:
+                progress=None, jobs: int = 1, state: BuildState | None = None) -> PassResult:
     """Validate ``corpus_root`` and derive and stage the rows of its documents, in one pass.
 
     ``progress`` (a tqdm bar, or None) advances by one per document; ``jobs`` is the number
-    of worker processes (1: in this process; the row cache needs one process). On failure
-    the staging folder ``stage_dir`` is removed."""
+    of worker processes (1: in this process; the row cache needs one process). The documents
+    go in chunks (:func:`castcorpus.release.incremental.chunked`); with a ``state``, a chunk the
+    previous build derived from the same inputs is taken from it instead of being checked and
+    derived again, and the clean chunks of this pass are recorded in it. On failure the
+    staging folder ``stage_dir`` is removed."""
     run = ValidationRun.begin(corpus_root, cache_dir)
     paths = run.document_files()
-    clean = all(_in_cache(issue, cache_dir) for issue in run.report.issues)
     result = PassResult(run.report, cache_dir)
     try:
-        if jobs > 1 and not rows_cache.enabled and len(paths) >= MIN_PARALLEL_DOCUMENTS:
-            _in_workers(run, paths, clean, stage_dir, result, progress, jobs)
+        chunks = _planned(run, chunked(paths), state)
+        fresh = result.derived = sum(len(chunk.paths) for chunk in chunks if chunk.memo is None)
+        if jobs > 1 and not rows_cache.enabled and fresh >= MIN_PARALLEL_DOCUMENTS:
+            _in_workers(run, chunks, stage_dir, result, progress, jobs, state)
         else:
-            deriver = PassDeriver(run.actors, run.outlets, cache_dir, stage_dir, rows_cache, progress, clean,
-                                  len(run.report.issues), events=run.event_entries)
-            run.on_document = deriver
-            try:
-                run.check_documents(paths)
-            except BaseException:
-                deriver.discard()
-                raise
-            result.add(deriver.outcome())
+            _in_process(run, chunks, stage_dir, result, progress, rows_cache, state)
         run.finish()
         result.splits = run.split_assignment()
         result.release, result.ledger_sha256 = run.release, run.ledger_sha256
@@ -141,23 +147,95 @@ def derive_pass(corpus_root: Path, cache_dir: Path, stage_dir: Path, rows_cache:
     return result
 
 
-def _in_workers(run, paths: list[Path], clean: bool, stage_dir: Path, result: PassResult, progress, jobs: int) -> None:
-    chunks = [paths[i:i + CHUNK_DOCUMENTS] for i in range(0, len(paths), CHUNK_DOCUMENTS)]
-    state = run.state()
-    tasks = [_ChunkTask(state, stage_dir / f"{index:05d}", chunk, clean) for index, chunk in enumerate(chunks)]
+@dataclass
+class _Planned:
+    paths: list[Path]
+    key: str | None  # the chunk's key when there is a state
+    memo: ChunkMemo | None  # the previous build's chunk with that key, when reusable
+
+
+def _planned(run, chunks: list[list[Path]], state: BuildState | None) -> list[_Planned]:
+    if state is None:
+        return [_Planned(chunk, None, None) for chunk in chunks]
+    layout = run.layout
+    run_digest = state_digest(run.state(), [layout.root, layout.documents, layout.texts, layout.annotations,
+                                            layout.passes, *run.pass_folders])
+    planned = []
+    for chunk in chunks:
+        key = state.chunk_key(run_digest, [state.doc_key(path, run.pass_folders) for path in chunk])
+        planned.append(_Planned(chunk, key, state.reusable(key)))
+    return planned
+
+
+def _clean(run) -> bool:
+    return all(_in_cache(issue, run.cache_dir) for issue in run.report.issues)
+
+
+def _reuse(run, planned: _Planned, result: PassResult, state: BuildState) -> None:
+    memo = planned.memo
+    folder = state.chunk_folder(planned.key)
+    run.absorb(memo.findings)
+    chunk = DerivedChunk(list(memo.positions), {config: folder / name for config, name in memo.staged.items()},
+                         list(memo.missing_text), [], memo.annotated, True, memo.file_hashes)
+    result.add(chunk, borrowed=True)
+    state.keep_chunk(planned.key, memo, folder)
+
+
+def _in_process(run, chunks: list[_Planned], stage_dir: Path, result: PassResult, progress, rows_cache: RowCache,
+                state: BuildState | None) -> None:
+    run_state = run.state()
+    for index, planned in enumerate(chunks):
+        if planned.memo is not None:
+            _reuse(run, planned, result, state)
+            if progress is not None:
+                progress.update(len(planned.paths))
+            continue
+        folder = stage_dir / (planned.key or f"{index:05d}")
+        task = _ChunkTask(run_state, folder, planned.paths, _clean(run), state is not None)
+        findings, chunk = _check_chunk(task, rows_cache, progress)
+        run.absorb(findings)
+        result.add(chunk)
+        if state is not None:
+            _kept_in(folder, findings, chunk, state, planned.key)
+
+
+def _kept_in(folder: Path, findings: DocumentFindings, chunk: DerivedChunk, state: BuildState, key: str) -> None:
+    """Record a freshly derived chunk in the state when it is clean (nothing found, every row derived)."""
+    if findings.issues or chunk.issues or not chunk.clean:
+        return
+    memo = ChunkMemo(findings, list(chunk.positions), {config: path.name for config, path in chunk.staged.items()},
+                     chunk.annotated, list(chunk.missing_text), chunk.file_hashes)
+    state.keep_chunk(key, memo, folder)
+
+
+def _in_workers(run, chunks: list[_Planned], stage_dir: Path, result: PassResult, progress, jobs: int,
+                state: BuildState | None) -> None:
+    run_state, clean = run.state(), _clean(run)
+    fresh = [(index, planned) for index, planned in enumerate(chunks) if planned.memo is None]
+    tasks = {index: _ChunkTask(run_state, stage_dir / (planned.key or f"{index:05d}"), planned.paths, clean,
+                               state is not None)
+             for index, planned in fresh}
     # spawn, not fork: forking a process that has started pyarrow's threads is not safe.
     context = get_context("spawn")
     stop = context.Event()  # set once a chunk brings a finding: the others stop deriving
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
                                initializer=_start_worker, initargs=(stop,))
     try:
-        for task, (findings, chunk) in zip(tasks, pool.map(_derive_chunk, tasks)):
-            run.absorb(findings)
-            result.add(chunk)
-            if not all(_in_cache(issue, run.cache_dir) for issue in findings.issues):
-                stop.set()
+        outcomes = pool.map(_derive_chunk, list(tasks.values()))
+        for index, planned in enumerate(chunks):
+            if planned.memo is not None:
+                _reuse(run, planned, result, state)
+                findings = None
+            else:
+                findings, chunk = next(outcomes)
+                run.absorb(findings)
+                result.add(chunk)
+                if state is not None:
+                    _kept_in(tasks[index].stage_dir, findings, chunk, state, planned.key)
+                if not all(_in_cache(issue, run.cache_dir) for issue in findings.issues):
+                    stop.set()
             if progress is not None:
-                progress.update(len(task.paths))
+                progress.update(len(planned.paths))
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)  # chunks not started are not run
         raise
@@ -170,6 +248,7 @@ class _ChunkTask:
     stage_dir: Path
     paths: list[Path]
     clean: bool
+    hashes: bool = False  # hash each staging file (for an incremental build)
 
 
 #: In a worker process: the event that tells it to stop deriving rows.
@@ -185,15 +264,24 @@ def _start_worker(stop) -> None:
 
 def _derive_chunk(task: _ChunkTask) -> tuple[DocumentFindings, DerivedChunk]:
     """Worker: check and derive one chunk of documents, with the main run's registries."""
-    run = ValidationRun.resume(task.state)
-    deriver = PassDeriver(run.actors, run.outlets, run.cache_dir, task.stage_dir, RowCache(None), None,
-                          task.clean, 0, _STOP, events=run.event_entries)
-    run.on_document = deriver
     gc.disable()  # as in the build's own process (see castcorpus.release.build)
     try:
-        run.check_documents(task.paths)
+        return _check_chunk(task, RowCache(None), None, _STOP)
     finally:
         gc.enable()
+
+
+def _check_chunk(task: _ChunkTask, rows_cache: RowCache, progress, stop=None) -> tuple[DocumentFindings, DerivedChunk]:
+    """Check and derive one chunk of documents in a run of its own, with the main run's registries."""
+    run = ValidationRun.resume(task.state)
+    deriver = PassDeriver(run.actors, run.outlets, run.cache_dir, task.stage_dir, rows_cache, progress,
+                          task.clean, 0, stop, events=run.event_entries, hashes=task.hashes)
+    run.on_document = deriver
+    try:
+        run.check_documents(task.paths)
+    except BaseException:
+        deriver.discard()
+        raise
     return run.findings(), deriver.outcome()
 
 
@@ -208,8 +296,9 @@ class PassDeriver:
 
     def __init__(self, actors: dict | None, outlets: dict | None, cache_dir: Path, stage_dir: Path,
                  rows_cache: RowCache, progress=None, clean: bool = True, seen_issues: int = 0, stop=None,
-                 events: dict | None = None):
+                 events: dict | None = None, hashes: bool = False):
         self.actors, self.outlets = actors, outlets
+        self.hashes = hashes
         self.events = events or {}  # {"events": by key, "places": by key}, as the run checked them
         self.cache_dir, self.stage_dir = cache_dir, stage_dir
         self.rows_cache, self.progress, self.stop = rows_cache, progress, stop
@@ -243,6 +332,11 @@ class PassDeriver:
         for staged in self.staged.values():
             staged.close()
         self.chunk.staged = {config: staged.path for config, staged in self.staged.items() if staged.num_rows}
+        self.chunk.clean = self.clean
+        if self.hashes:
+            # A staging file is the same bytes whenever its rows are (one schema, batches of a
+            # fixed size): its hash stands for the rows of the chunk's documents in that config.
+            self.chunk.file_hashes = {config: file_sha256(path) for config, path in self.chunk.staged.items()}
         return self.chunk
 
     def _still_clean(self, report: Report) -> bool:

@@ -99,28 +99,44 @@ def _collection_of(data: bytes) -> str | None:
     return collection if isinstance(collection, str) else None
 
 
-def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: Sequence[str] = ()) -> str:
+def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: Sequence[str] = (),
+                  file_hashes: dict[str, str] | None = None) -> str:
     """SHA-256 over everything a build of ``corpus_root`` reads, and the names of the ``writers``
     hooks it runs (a release built without the card's baselines is not up to date for a build
-    that adds them)."""
+    that adds them). When ``file_hashes`` is given, the SHA-256 of every corpus file is put in
+    it by corpus-relative path, and of each external document's hydrated copy as
+    ``hydrated:<id>`` (the incremental build's keys, from the same reads)."""
     digest = hashlib.sha256()
     _update(digest, "writers", "\n".join(writers).encode())
     external, hydrated = _external_collections(corpus_root), []
     for rel, path in _files(corpus_root):
         data = _read(path)
         _update(digest, f"corpus:{rel}", data)
+        if file_hashes is not None:
+            file_hashes[rel] = hashlib.sha256(data).hexdigest()
         if external and rel.startswith("documents/") and rel.endswith(".json"):
             collection = _collection_of(data)
             if collection in external:
                 hydrated.append(hydrated_text_path(cache_dir, collection, Path(path).stem))
     for text in hydrated:  # each external document's hydrated copy, or its absence
-        _update(digest, f"hydrated:{text.stem}", text.read_bytes() if text.is_file() else None)
+        data = text.read_bytes() if text.is_file() else None
+        _update(digest, f"hydrated:{text.stem}", data)
+        if file_hashes is not None and data is not None:
+            file_hashes[f"hydrated:{text.stem}"] = hashlib.sha256(data).hexdigest()
     for name in REPOSITORY_FILES:
         source = repo_root / name
         _update(digest, f"repo:{name}", source.read_bytes() if source.is_file() else None)
     if (repo_root / "licenses").is_dir():
         for rel, path in _files(repo_root / "licenses"):
             _update(digest, f"repo:licenses/{rel}", _read(path))
+    _code(digest)
+    return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """SHA-256 of the package's code and schemas and of the libraries' versions (the part of
+    :func:`inputs_digest` that does not depend on the corpus)."""
+    digest = hashlib.sha256()
     _code(digest)
     return digest.hexdigest()
 

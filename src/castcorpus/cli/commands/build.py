@@ -23,7 +23,12 @@ def register(subparsers) -> None:
     cmd.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     options.verbose(cmd, "finding of the build (spans the token configs cannot carry, skipped card sections)")
     cmd.add_argument("--force", action="store_true",
-                     help="build even when the release is up to date (same inputs, intact files)")
+                     help="build even when the release is up to date (same inputs, intact files), "
+                          "and without reusing the previous build's state")
+    cmd.add_argument("--no-incremental", action="store_true",
+                     help="keep no build state beside the release (.<name>.state, about 24 kB per annotated "
+                          "document) and remove it; by default the next build re-checks, re-derives and "
+                          "re-writes only what changed (the release is the same bytes either way)")
     cmd.set_defaults(func=run)
 
 
@@ -39,7 +44,7 @@ def run(args) -> int:
         summary = build_release(args.corpus, args.out, cache_dir=args.cache,
                                 progress=not args.no_progress and sys.stderr.isatty(),
                                 row_cache=args.row_cache, force=args.force, writers=[write_card_section],
-                                jobs=args.jobs)
+                                jobs=args.jobs, incremental=not args.no_incremental)
     except BuildError as err:
         for line in err.report.lines() if err.report else []:
             print(line)

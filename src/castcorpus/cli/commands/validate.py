@@ -6,7 +6,6 @@ import sys
 
 from castcorpus.cli import options
 from castcorpus.corpus.reader import CorpusError
-from castcorpus.validation.run import validate
 from . import add_command
 
 
@@ -22,6 +21,9 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     try:
+        # Imported here: the validator loads every schema at import, which `--help` does not need.
+        from castcorpus.validation.run import validate
+
         report = validate(args.corpus, cache_dir=args.cache)
     except CorpusError as err:
         print(f"castcorpus validate: {err}", file=sys.stderr)

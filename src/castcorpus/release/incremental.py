@@ -1,0 +1,267 @@
+"""Incremental builds: what the previous build derived and wrote, reused where its inputs are unchanged.
+
+A build keeps a *state* folder beside the release (``.<release name>.state``): the staged
+Arrow rows of every chunk of documents it derived (:mod:`castcorpus.release.stage`), what
+checking each chunk found (:class:`castcorpus.validation.context.DocumentFindings`), a hash of
+each chunk's staging file per config, and for every config folder the hashes of its Parquet shards
+and the statistics taken while writing them. The next build
+
+- cuts the documents into the same chunks (chunk boundaries are chosen by a hash of document
+  ids, so that adding or removing a document changes one chunk, not all that follow), and
+  reuses a chunk when the key of every document in it (the bytes of its metadata, text,
+  annotation and passes), the registries it was checked against and the package's code are
+  the same; only the other chunks are checked and derived again;
+- writes a config folder again only when the rows it would hold changed (the hashes of the
+  chunks' staging files of that config, in order, with both splits of every document); otherwise it
+  links the previous release's shards, after checking them against their recorded SHA-256;
+- reads back for the card only the splits whose shards changed.
+
+The checks that need the whole corpus (registries, orphan files, passes, splits, the
+ledger) run in every build, on the chunks' findings. Every key covers what the reused part
+was made from, so a build with a state writes the same bytes as one without: the state is a
+cache, never a source. Only clean chunks (no finding at all) are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from castcorpus.validation.context import DocumentFindings, RunState
+
+#: Version of the state's layout; a state of another version is ignored.
+STATE_VERSION = 1
+#: A chunk ends after a document whose id hashes to 0 modulo this (about this many documents
+#: per chunk): small enough that re-deriving one chunk is a few percent of a large build.
+CHUNK_MODULUS = 256
+#: A chunk never holds more documents than this (bounds the work one edit can cause).
+MAX_CHUNK = 1_024
+_INDEX = "index.pickle"
+
+
+def state_folder(out_dir: Path) -> Path:
+    """The state folder of the release at ``out_dir`` (beside it, on the same file system)."""
+    out_dir = Path(os.path.abspath(out_dir))
+    return out_dir.parent / f".{out_dir.name}.state"
+
+
+def _ends_chunk(doc_id: str) -> bool:
+    value = int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big")
+    return value % CHUNK_MODULUS == 0
+
+
+def chunked(paths: list[Path]) -> list[list[Path]]:
+    """The document files cut into chunks at content-chosen boundaries (see the module)."""
+    chunks: list[list[Path]] = [[]]
+    for path in paths:
+        chunks[-1].append(path)
+        if _ends_chunk(path.stem) or len(chunks[-1]) >= MAX_CHUNK:
+            chunks.append([])
+    return [chunk for chunk in chunks if chunk]
+
+
+def _canonical(value) -> bytes:
+    def default(obj):
+        if isinstance(obj, (set, frozenset)):
+            return sorted(obj)
+        return str(obj)
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=default).encode("utf-8")
+
+
+def state_digest(state: RunState, layout_folders: list[Path]) -> str:
+    """Hash of what a document's checks and rows depend on beyond its own files: the run's
+    registries and settings, and where the corpus's folders really are (a folder that becomes a
+    symbolic link to somewhere else changes what the checks say)."""
+    data = {"root": str(state.root), "cache": str(state.cache_dir), "actors": state.actors,
+            "outlets": state.outlets, "collections": state.collections, "clusters": state.clusters,
+            "merged": state.merged_clusters, "passes": [str(p) for p in state.pass_folders],
+            "events": state.events, "event_entries": state.event_entries,
+            "real": [os.path.realpath(folder) for folder in layout_folders]}
+    return hashlib.sha256(_canonical(data)).hexdigest()
+
+
+@dataclass
+class ChunkMemo:
+    """One clean chunk of a previous build: its findings, derived chunk and staging files' hashes."""
+
+    findings: DocumentFindings
+    positions: list[str]
+    staged: dict[str, str]  # config -> file name inside the chunk's folder
+    annotated: int
+    missing_text: list[tuple[str, str]]
+    file_hashes: dict[str, str]  # config -> SHA-256 of its staging file
+
+
+@dataclass
+class TaskMemo:
+    """One config folder of a previous build, as written (see :mod:`castcorpus.release.write`)."""
+
+    key: str
+    shards: dict[tuple[str, str], list[tuple[str, str]]]  # (folder, split) -> [(release path, sha256)]
+    split_stats: dict[tuple[str, str], object]  # (folder, split) -> card.SplitStats
+    stats: object | None  # stats.Stats counted while writing (scheme 0), or None
+
+
+@dataclass
+class Memo:
+    """The index of a state folder."""
+
+    version: int = STATE_VERSION
+    code: str = ""
+    chunks: dict[str, ChunkMemo] = field(default_factory=dict)
+    tasks: dict[tuple[str, int], TaskMemo] = field(default_factory=dict)
+    card: dict[tuple[str, str], tuple[tuple[str, ...], dict]] = field(default_factory=dict)
+
+
+class BuildState:
+    """The previous build's state (read) and this build's (being made).
+
+    ``file_hashes`` maps corpus-relative paths (and ``hydrated:<id>``) to the SHA-256 of their
+    bytes, as :func:`castcorpus.release.uptodate.inputs_digest` read them. With ``fresh``, the
+    previous state is not used (but replaced by this build's)."""
+
+    def __init__(self, out_dir: Path, code: str, corpus_root: Path, cache_dir: Path, file_hashes: dict[str, str],
+                 fresh: bool = False):
+        self.folder = state_folder(out_dir)
+        self.code, self.corpus_root, self.cache_dir = code, corpus_root, cache_dir
+        self.file_hashes = file_hashes
+        self.previous = Memo(code=code) if fresh else _load(self.folder, code)
+        self.new = Memo(code=code)
+        self.new_folder = self.folder.parent / f"{self.folder.name}-new-{os.getpid()}"
+        self._moves: list[tuple[Path, Path]] = []  # chunk folders to keep: (from, to)
+        _clear_new_leftovers(self.folder)
+
+    # -- chunks -----------------------------------------------------------------------------
+
+    def doc_key(self, path: Path, pass_folders: list[Path]) -> bytes:
+        """Hash of every file a document's checks and rows read, by content and kind."""
+        doc_id, root = path.stem, self.corpus_root
+        rels = [f"documents/{doc_id}.json", f"texts/{doc_id}.txt", f"annotations/{doc_id}.json"]
+        rels += [f"passes/{folder.name}/{doc_id}.json" for folder in pass_folders]
+        digest = hashlib.blake2b(doc_id.encode("utf-8"), digest_size=20)
+        for rel in rels:
+            digest.update(b"\0" + rel.encode("utf-8") + b"\0" + _kind(root / rel) + b"\0"
+                          + self.file_hashes.get(rel, "-").encode())
+        digest.update(b"\0hydrated\0" + self.file_hashes.get(f"hydrated:{doc_id}", "-").encode())
+        return digest.digest()
+
+    def chunk_key(self, run_digest: str, keys: list[bytes]) -> str:
+        """Key of a chunk: the code, the run's registries and its documents' keys, in order."""
+        digest = hashlib.sha256(f"{self.code}\0{run_digest}\0".encode())
+        for key in keys:
+            digest.update(key)
+        return digest.hexdigest()
+
+    def reusable(self, key: str) -> ChunkMemo | None:
+        """The previous build's chunk with this key, when all its staged files are still there."""
+        memo = self.previous.chunks.get(key)
+        if memo is None:
+            return None
+        folder = self.folder / "chunks" / key
+        if not all((folder / name).is_file() for name in memo.staged.values()):
+            return None
+        return memo
+
+    def chunk_folder(self, key: str) -> Path:
+        """Where a reused chunk's staged files are."""
+        return self.folder / "chunks" / key
+
+    def keep_chunk(self, key: str, memo: ChunkMemo, folder: Path) -> None:
+        """Record a clean chunk of this build, whose staged files are in ``folder``."""
+        self.new.chunks[key] = memo
+        self._moves.append((folder, self.new_folder / "chunks" / key))
+
+    # -- config folders and the card ------------------------------------------------------------
+
+    def task(self, task: tuple[str, int], key: str) -> TaskMemo | None:
+        """The previous build's writing of a config folder with this key, or None."""
+        memo = self.previous.tasks.get(task)
+        return memo if memo is not None and memo.key == key else None
+
+    def keep_task(self, task: tuple[str, int], memo: TaskMemo) -> None:
+        self.new.tasks[task] = memo
+
+    def card_statistics(self, config: str, split: str, hashes: tuple[str, ...]) -> dict | None:
+        """The card's statistics of a split whose shards have these hashes, when known."""
+        known = self.previous.card.get((config, split))
+        return known[1] if known is not None and known[0] == hashes else None
+
+    def keep_card_statistics(self, config: str, split: str, hashes: tuple[str, ...], stats: dict) -> None:
+        self.new.card[(config, split)] = (hashes, stats)
+
+    # -- saving ------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Move the kept chunks into the new state folder and write its index (before the
+        release is replaced: the staged files of new chunks are inside the staging folder)."""
+        shutil.rmtree(self.new_folder, ignore_errors=True)
+        (self.new_folder / "chunks").mkdir(parents=True)
+        for source, target in self._moves:
+            if source.is_dir():
+                os.replace(source, target)
+            else:  # a chunk without rows (no document with a text) has no files
+                target.mkdir()
+        with open(self.new_folder / _INDEX, "wb") as handle:
+            pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def commit(self) -> None:
+        """Put the new state in the place of the previous one (after the release is in place)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        os.replace(self.new_folder, self.folder)
+
+    def abandon(self) -> None:
+        """Drop the new state (the build failed); the previous one stays as it was, except for
+        the chunks already moved out of it, which its index then no longer finds."""
+        shutil.rmtree(self.new_folder, ignore_errors=True)
+
+
+def _kind(path: Path) -> bytes:
+    """What kind of file ``path`` is: absent, a regular file, a symbolic link (with its target:
+    a link out of the corpus is a finding), or something else."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return b"absent"
+    if stat.S_ISLNK(mode):
+        return b"link:" + os.path.realpath(path).encode("utf-8", "surrogateescape")
+    return b"file" if stat.S_ISREG(mode) else b"other"
+
+
+def _load(folder: Path, code: str) -> Memo:
+    """The state in ``folder``, or an empty one when there is none or it is of other code."""
+    try:
+        with open(folder / _INDEX, "rb") as handle:
+            memo = pickle.load(handle)  # the user's own build state, written by this module
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return Memo(code=code)
+    if not isinstance(memo, Memo) or memo.version != STATE_VERSION or memo.code != code:
+        return Memo(code=code)
+    return memo
+
+
+def _clear_new_leftovers(folder: Path) -> None:
+    """Remove new-state folders of builds that were killed."""
+    from .folder import _gone
+
+    prefix = f"{folder.name}-new-"
+    try:
+        names = [name for name in os.listdir(folder.parent) if name.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):]
+        if pid.isdigit() and _gone(int(pid)):
+            shutil.rmtree(folder.parent / name, ignore_errors=True)
+
+
+def remove_state(out_dir: Path) -> None:
+    """Delete the state kept beside the release at ``out_dir`` (a build without state)."""
+    shutil.rmtree(state_folder(out_dir), ignore_errors=True)
+

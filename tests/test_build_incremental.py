@@ -1,0 +1,175 @@
+"""An incremental build (the default) writes the same bytes as a full build, and redoes only
+what changed: after an edit, an added or a removed document, the documents derived again and
+the config folders written again are few, and SHA256SUMS is that of a build from scratch."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from build_helpers import sums
+from castcorpus.release import incremental
+from castcorpus.release.build import BuildError, build_release
+from castcorpus.release.incremental import state_folder
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
+REPO = Path(__file__).resolve().parent.parent
+DOCS = 40
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """A synthetic corpus (invented text) of DOCS documents."""
+    spec = importlib.util.spec_from_file_location("synth_corpus", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
+    try:
+        spec.loader.exec_module(module)
+        return module.write_corpus(DOCS, tmp_path_factory.mktemp("synthetic") / "corpus", seed=11)
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    # Chunks of about 4 documents (at most 12), so that a 40-document corpus has several.
+    monkeypatch.setattr(incremental, "CHUNK_MODULUS", 4)
+    monkeypatch.setattr(incremental, "MAX_CHUNK", 12)
+
+
+def _build(corpus: Path, out: Path, cache: Path, **kwargs):
+    return build_release(corpus, out, cache_dir=cache, repo_root=REPO, jobs=1, **kwargs)
+
+
+def _same_as_full(corpus: Path, tmp_path: Path, incremental_out: Path, cache: Path) -> None:
+    full = tmp_path / "full"
+    shutil.rmtree(full, ignore_errors=True)
+    _build(corpus, full, cache, incremental=False)
+    assert sums(incremental_out) == sums(full)
+    assert not state_folder(full).exists()  # a build without state removes none and keeps none
+
+
+def _ids(corpus: Path) -> list[str]:
+    return sorted(p.stem for p in (corpus / "documents").glob("*.json"))
+
+
+def _files_of(corpus: Path, doc_id: str) -> list[Path]:
+    return [p for p in corpus.rglob(f"{doc_id}.*") if p.is_file()]
+
+
+def _edit_claim(corpus: Path, doc_id: str, text: str = " (edited)") -> None:
+    path = corpus / "annotations" / f"{doc_id}.json"
+    annotation = json.loads(path.read_text(encoding="utf-8"))
+    annotation["claims"][0]["proposition"] += text
+    path.write_text(json.dumps(annotation, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def test_an_edit_rebuilds_little_and_gives_the_bytes_of_a_full_build(source, tmp_path):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    first = _build(corpus, out, cache)
+    assert first.documents_derived == DOCS and state_folder(out).is_dir()
+    annotated = sorted(p.stem for p in (corpus / "annotations").glob("*.json"))
+    _edit_claim(corpus, annotated[len(annotated) // 2])
+    second = _build(corpus, out, cache)
+    assert 0 < second.documents_derived <= 12
+    assert 0 < second.folders_written < first.folders_written  # the claims configs, not every config
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+@pytest.mark.parametrize("change", ["add", "remove"])
+def test_adding_or_removing_a_document_gives_the_bytes_of_a_full_build(source, tmp_path, change):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    doc_id = _ids(corpus)[DOCS // 3]
+    aside = tmp_path / "aside"
+    if change == "add":  # build without the document first, then put it back
+        for path in _files_of(corpus, doc_id):
+            target = aside / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+    _build(corpus, out, cache)
+    if change == "add":
+        shutil.copytree(aside, corpus, dirs_exist_ok=True)
+    else:
+        for path in _files_of(corpus, doc_id):
+            path.unlink()
+    second = _build(corpus, out, cache)
+    assert second.documents_derived < DOCS // 2  # the chunk that holds it (and its neighbour)
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_a_registry_change_rederives_everything(source, tmp_path):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    actors = json.loads((corpus / "actors.json").read_text(encoding="utf-8"))
+    actors["actors"][0]["name"] += " Renamed"
+    (corpus / "actors.json").write_text(json.dumps(actors, ensure_ascii=False, indent=2), encoding="utf-8")
+    second = _build(corpus, out, cache)
+    assert second.documents_derived == DOCS
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_a_failed_build_keeps_no_stale_state_in_use(source, tmp_path):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    doc_id = _ids(corpus)[5]
+    text = corpus / "texts" / f"{doc_id}.txt"
+    original = text.read_bytes()
+    text.write_bytes(original + b" ")  # the hash no longer matches: a finding
+    with pytest.raises(BuildError):
+        _build(corpus, out, cache)
+    text.write_bytes(original)
+    assert _build(corpus, out, cache, force=True).documents_derived == DOCS  # force: no state used
+    _edit_claim(corpus, sorted(p.stem for p in (corpus / "annotations").glob("*.json"))[0])
+    assert _build(corpus, out, cache).documents_derived <= 12
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_a_tampered_previous_shard_is_written_again(source, tmp_path):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    shard = sorted((out / "data" / "raw").glob("*.parquet"))[0]
+    shard.write_bytes(shard.read_bytes() + b"x")
+    _edit_claim(corpus, sorted(p.stem for p in (corpus / "annotations").glob("*.json"))[1])
+    _build(corpus, out, cache)
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+_EDITS = st.lists(st.tuples(st.integers(0, DOCS - 1), st.sampled_from(["proposition", "polarity", "cluster", "delete"])),
+                  min_size=1, max_size=3)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=_EDITS)
+def test_random_edits_give_the_bytes_of_a_full_build(source, tmp_path_factory, edits):
+    tmp_path = tmp_path_factory.mktemp("edits")
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    annotated = sorted(p.stem for p in (corpus / "annotations").glob("*.json"))
+    for index, kind in edits:
+        doc_id = annotated[index % len(annotated)]
+        path = corpus / "annotations" / f"{doc_id}.json"
+        if not path.exists():
+            continue
+        annotation = json.loads(path.read_text(encoding="utf-8"))
+        if kind == "delete":
+            path.unlink()
+            for passed in (corpus / "passes").glob(f"*/{doc_id}.json"):
+                passed.unlink()
+            continue
+        if kind == "proposition":
+            annotation["claims"][0]["proposition"] += " (edited)"
+        elif kind == "polarity" and annotation["stances"]:
+            stance = annotation["stances"][0]
+            stance["polarity"] = "oppose" if stance["polarity"] != "oppose" else "support"
+        elif kind == "cluster":  # moves the document to another group: splits may change
+            annotation["claims"][0]["cluster"] = annotation["claims"][-1]["cluster"]
+        path.write_text(json.dumps(annotation, ensure_ascii=False, indent=2), encoding="utf-8")
+    _build(corpus, out, cache)
+    _same_as_full(corpus, tmp_path, out, cache)
