@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from castcorpus.release.build import build_release
@@ -11,6 +14,27 @@ from castcorpus.release.build import build_release
 DATA = Path(__file__).resolve().parent / "data" / "valid"
 MINIMAL = DATA / "minimal"
 HYDRATED = DATA / "hydrated"
+SYNTH_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
+
+
+@contextmanager
+def synth_module():
+    """scripts/synth_corpus.py as a module (it is a script, not part of the package); dataclasses
+    look their module up in sys.modules while it runs, so it is registered for the duration."""
+    spec = importlib.util.spec_from_file_location("synth_corpus", SYNTH_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+def synthetic_corpus(documents: int, folder: Path, seed: int) -> Path:
+    """A synthetic corpus (invented text) of ``documents`` documents written to ``folder``."""
+    with synth_module() as module:
+        return module.write_corpus(documents, folder, seed=seed)
 
 
 def copy_minimal(target: Path) -> Path:

@@ -4,22 +4,19 @@ the config folders written again are few, and SHA256SUMS is that of a build from
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_helpers import sums
+from build_helpers import sums, synthetic_corpus
 from castcorpus.release import incremental
 from castcorpus.release.build import BuildError, build_release
 from castcorpus.release.incremental import state_folder
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
 REPO = Path(__file__).resolve().parent.parent
 DOCS = 40
 
@@ -27,14 +24,7 @@ DOCS = 40
 @pytest.fixture(scope="module")
 def source(tmp_path_factory):
     """A synthetic corpus (invented text) of DOCS documents."""
-    spec = importlib.util.spec_from_file_location("synth_corpus", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
-    try:
-        spec.loader.exec_module(module)
-        return module.write_corpus(DOCS, tmp_path_factory.mktemp("synthetic") / "corpus", seed=11)
-    finally:
-        sys.modules.pop(spec.name, None)
+    return synthetic_corpus(DOCS, tmp_path_factory.mktemp("synthetic") / "corpus", seed=11)
 
 
 @pytest.fixture(autouse=True)

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
 
-from build_helpers import HYDRATED, MINIMAL, sums
+from build_helpers import HYDRATED, MINIMAL, sums, synthetic_corpus
 from castcorpus.release import derive, incremental
 from castcorpus.release.build import BuildError, build_release
 from castcorpus.validation.run import validate
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("synth_corpus", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
-    try:
-        spec.loader.exec_module(module)
-        return module.write_corpus(45, tmp_path_factory.mktemp("synthetic") / "corpus", seed=5)
-    finally:
-        sys.modules.pop(spec.name, None)
+    return synthetic_corpus(45, tmp_path_factory.mktemp("synthetic") / "corpus", seed=5)
 
 
 @pytest.fixture

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
+from build_helpers import synth_module
 from castcorpus.validation.run import validate
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
 
 
 @pytest.fixture(scope="module")
 def synth():
-    spec = importlib.util.spec_from_file_location("synth_corpus", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look their module up in sys.modules while the script is executed.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop(spec.name, None)
+    with synth_module() as module:
+        yield module
 
 
 def test_generated_corpus_is_valid(synth, tmp_path):
