@@ -73,7 +73,7 @@ def test_failed_build_leaves_previous_release_untouched(tmp_path, monkeypatch, w
     build(MINIMAL, out, tmp_path / "rows")
     before = sums(out)
     calls = {"n": 0}
-    owner, name = (stage.StagedConfig, "add") if where.startswith("staging") else (parquet.ConfigWriter, "add_table")
+    owner, name = (stage.StagedConfig, "add_rows") if where.startswith("staging") else (parquet.ConfigWriter, "add_table")
     original = getattr(owner, name)
 
     def failing(self, *args):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import functools
 import re
 import threading
 import unicodedata
@@ -101,12 +102,37 @@ def _native_spans(text: str, function, separator: int) -> list[tuple[int, int]]:
     return list(zip(begin.tolist(), end.tolist()))
 
 
+def _covers_non_space(text: str, words: list[tuple[int, int]]) -> bool:
+    """Whether ``words``, in order and without overlap, cover exactly the non-space characters
+    of ``text``: the words joined equal the text without its spaces (checked with numpy, as the
+    join would be per word)."""
+    if not words:
+        return not text or text.isspace()
+    bounds = np.array(words, dtype=np.int64)
+    starts, ends = bounds[:, 0], bounds[:, 1]
+    if (ends <= starts).any() or (starts[1:] < ends[:-1]).any() or starts[0] < 0 or ends[-1] > len(text):
+        return False
+    edges = np.zeros(len(text) + 1, dtype=np.int64)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, ends, -1)
+    covered = np.cumsum(edges[:-1]) > 0
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return bool(np.array_equal(covered, ~np.isin(points, _space_points())))
+
+
+@functools.cache
+def _space_points() -> np.ndarray:
+    """The code points ``str.isspace`` (and so ``str.split``) counts as space (found once, not
+    listed by hand: there are 29 in Unicode 15)."""
+    return np.array([c for c in range(0x110000) if chr(c).isspace()], dtype=np.uint32)
+
+
 def _exact_tokens(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``words`` when they cover exactly the non-space characters, in order; otherwise the
     non-space runs of the text cut at the segmenter's word boundaries (BlingFire drops
     zero-width and control characters and keeps some Unicode spaces inside a token; syntok
     keeps control characters that Python counts as space)."""
-    if "".join(text[start:end] for start, end in words) == "".join(text.split()):
+    if _covers_non_space(text, words):
         return words
     cuts = sorted({offset for word in words for offset in word})
     tokens = []
@@ -156,13 +182,16 @@ def _segmented(text: str, words: list[tuple[int, int]], sentence_starts: list[in
     ends = starts[1:] + [len(text)]
     starts = [start for start, end in zip(starts, ends)
               if start in paragraph_starts or any(map(_visible, text[start:end]))]
-    groups: list[list[tuple[int, int]]] = [[] for _ in starts] or [[]]
-    index = 0
-    for token in _exact_tokens(text, words):
-        while index + 1 < len(starts) and starts[index + 1] <= token[0]:
-            index += 1
-        groups[index].append(token)
-    return [Sentence(group[0][0], group[-1][1], tuple(group)) for group in groups if group]
+    tokens = _exact_tokens(text, words)
+    if not tokens:
+        return []
+    # Each token joins the last sentence that starts at or before its first character (the
+    # first sentence when none does); tokens are in order, so each sentence's are a run.
+    token_starts = np.fromiter((start for start, _ in tokens), dtype=np.int64, count=len(tokens))
+    owner = np.maximum(np.searchsorted(np.array(starts or [0], dtype=np.int64), token_starts, side="right") - 1, 0)
+    cuts = (np.flatnonzero(np.diff(owner)) + 1).tolist()
+    return [Sentence(tokens[a][0], tokens[b - 1][1], tuple(tokens[a:b]))
+            for a, b in zip([0] + cuts, cuts + [len(tokens)])]
 
 
 def _segment_blingfire(text: str) -> list[Sentence]:

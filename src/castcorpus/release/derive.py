@@ -30,7 +30,7 @@ from pathlib import Path
 from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.report import Issue, Report
 from castcorpus.validation.run import CheckedDocument, DocumentFindings, RunState, ValidationRun
-from .features import CONFIGS, encode_labels, features
+from .features import CONFIGS
 from .folder import file_sha256
 from .incremental import BuildState, ChunkMemo, chunked, state_digest
 from .rowcache import RowCache, registry_hash, row_key
@@ -322,8 +322,8 @@ class PassDeriver:
         self.chunk.positions.append(doc.meta["id"])
         self.chunk.annotated += doc.annotation is not None
         for base in CONFIGS:
-            for row in rows.get(base, ()):
-                self._staged(base).add(encode_labels(base, row), position)
+            if rows.get(base):
+                self._staged(base).add_rows(rows[base], position)
         if len(self.chunk.positions) % COLLECT_EVERY == 0:
             gc.collect()  # whatever cyclic garbage the libraries left, now and then
 
@@ -359,8 +359,7 @@ class PassDeriver:
     def _staged(self, base: str) -> StagedConfig:
         staged = self.staged.get(base)
         if staged is None:
-            staged = self.staged[base] = StagedConfig(self.stage_dir / f"{base}.arrows",
-                                                      features(base).arrow_schema)
+            staged = self.staged[base] = StagedConfig(self.stage_dir / f"{base}.arrows", base)
         return staged
 
     def _rows(self, doc: CheckedDocument):

@@ -22,6 +22,8 @@ from typing import Any, Iterator
 import numpy as np
 import pyarrow as pa
 
+from . import features
+
 #: Rows per staged batch.
 ROWS_PER_BATCH = 2_000
 #: Name of the column that carries a row's document position (dropped before Parquet).
@@ -30,11 +32,18 @@ _OPTIONS = pa.ipc.IpcWriteOptions(compression=None)
 
 
 class StagedConfig:
-    """The rows of one base config, in pass order, staged in an Arrow IPC file at ``path``."""
+    """The rows of one base config, in pass order, staged in an Arrow IPC file at ``path``.
 
-    def __init__(self, path: Path, schema: pa.Schema, rows_per_batch: int = ROWS_PER_BATCH):
-        self.path, self.schema = path, schema
-        self.staged_schema = schema.append(pa.field(DOC_COLUMN, pa.int32(), nullable=False))
+    Rows arrive with label names; they are converted to Arrow under
+    :func:`castcorpus.release.features.names_schema` and their ClassLabel columns encoded as
+    ids a column at a time when a batch is flushed (a row at a time cost more than the
+    conversion itself)."""
+
+    def __init__(self, path: Path, config: str, rows_per_batch: int = ROWS_PER_BATCH):
+        self.path, self.config = path, config
+        self.schema = features.arrow_schema(config)
+        self.names_schema = features.names_schema(config)
+        self.staged_schema = self.schema.append(pa.field(DOC_COLUMN, pa.int32(), nullable=False))
         self.rows_per_batch = rows_per_batch
         self.rows: list[dict[str, Any]] = []
         self.documents: list[int] = []
@@ -42,26 +51,28 @@ class StagedConfig:
         self._sink: pa.OSFile | None = None
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
 
-    def add(self, row: dict[str, Any], document: int) -> None:
-        """Queue one row (ClassLabel columns already as ids) of the document at ``document``."""
-        self.rows.append(row)
-        self.documents.append(document)
-        if len(self.rows) >= self.rows_per_batch:
+    def add_rows(self, rows: list[dict[str, Any]], document: int) -> None:
+        """Queue the rows (ClassLabel columns as label names) of the document at ``document``."""
+        self.rows.extend(rows)
+        self.documents.extend([document] * len(rows))
+        while len(self.rows) >= self.rows_per_batch:
             self.flush()
 
     def flush(self) -> None:
         """Convert the queued rows to Arrow and append them to the staging file."""
         if not self.rows:
             return
-        table = pa.Table.from_pylist(self.rows, schema=self.schema)
-        table = table.append_column(self.staged_schema.field(DOC_COLUMN), pa.array(self.documents, pa.int32()))
+        rows, documents = self.rows[:self.rows_per_batch], self.documents[:self.rows_per_batch]
+        table = pa.Table.from_pylist(rows, schema=self.names_schema)
+        table = features.encode_label_columns(self.config, table)
+        table = table.append_column(self.staged_schema.field(DOC_COLUMN), pa.array(documents, pa.int32()))
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._sink = pa.OSFile(str(self.path), "wb")
             self._writer = pa.ipc.new_stream(self._sink, self.staged_schema, options=_OPTIONS)
         self._writer.write_table(table)
         self.num_rows += table.num_rows
-        self.rows, self.documents = [], []
+        del self.rows[:self.rows_per_batch], self.documents[:self.rows_per_batch]
 
     def close(self) -> None:
         """Write what is queued and close the staging file."""
