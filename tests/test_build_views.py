@@ -10,11 +10,17 @@ from castcorpus.release.features import CONFIGS, actor_types, encode_labels, fea
 from castcorpus.release.rows import Registries, document_rows
 
 
+def _plain(rows: dict) -> dict:
+    """Every config's rows as dicts (the token views come as columns)."""
+    return {config: (view.to_pylist() if hasattr(view, "to_pylist") else view) for config, view in rows.items()}
+
+
 def _rows():
     corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
     reg = Registries(corpus.actors, corpus.outlets)
     for record in corpus.iter_documents():
         rows, issues = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+        rows = _plain(rows)
         assert issues == []
         yield from rows.items()
 
@@ -68,7 +74,8 @@ def _annotated_rows():
     reg = Registries(corpus.actors, corpus.outlets)
     for record in corpus.iter_documents():
         if record.annotation is not None:
-            yield record, *document_rows(record.meta, record.annotation, record.text, reg, record.id)
+            rows, issues = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+            yield record, _plain(rows), issues
 
 def test_checkworthiness_labels_follow_the_check_worthy_claims_a_sentence_overlaps():
     labels = set()

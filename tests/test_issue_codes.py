@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 #: Kebab-case strings of the source that are not issue codes.
 NOT_CODES = {
-    "utf-8", "latin-1", "sloppy-windows-1252",  # encodings
+    "utf-8", "utf-32-le", "latin-1", "sloppy-windows-1252",  # encodings
     "fa-kes", "cast-syria", "cast-seed", "duran-2018-04-russian-airstrikes-damascus",  # names and ids
     "near-duplicates", "coverage-exceptions", "partial-date", "source-record", "wikidata-review",  # schema kinds, formats
     "schema-doc", "error-codes", "link-wikidata", "two-mode", "tfidf-lr", "minilm-lr", "scikit-learn",
@@ -110,19 +110,19 @@ def test_the_command_writes_the_catalogue(tmp_path, capsys):
 # --- cases of the codes that no other test shows ----------------------------------------------
 
 def test_token_views_report_spans_they_cannot_tag():
-    from castcorpus.corpus.segment import segment
+    from castcorpus.corpus.segment import segmentation
     from castcorpus.release.token_rows import claim_span_rows, ner_rows
 
     text = "The council met. The army left."
-    sentences = segment(text)
-    assert len(sentences) == 2
+    segmented = segmentation(text)
+    assert len(segmented.sentences) == 2
     crossing = {"start": 4, "end": 25}  # "council met. The army": over the sentence boundary
     off_tokens = {"start": 4, "end": 10}  # "counci": ends inside a token
     annotation = {"actors": [{"actor": "council", "mentions": [crossing]}],
                   "claims": [{"id": "c1", "span": off_tokens}, {"id": "c2", "span": crossing}]}
-    _, issues = ner_rows(annotation, text, sentences, {"council": "government"}, "a.json")
+    _, issues = ner_rows(annotation, text, segmented, {"council": "government"}, {}, "a.json")
     assert [i.code for i in issues] == ["mention-crosses-sentence"]
-    _, issues = claim_span_rows(annotation, text, sentences, "a.json")
+    _, issues = claim_span_rows(annotation, text, segmented, {}, "a.json")
     assert [(i.code, i.pointer) for i in issues] == [("claim-not-on-tokens", "/claims/0/span"),
                                                      ("claim-crosses-sentence", "/claims/1/span")]
 

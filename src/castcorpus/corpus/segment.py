@@ -77,10 +77,13 @@ class _Buffers(threading.local):
 _BUFFERS = _Buffers()
 
 
-def _native_spans(text: str, function, separator: int) -> list[tuple[int, int]]:
-    """``(start, end)`` code-point spans that a BlingFire ``...WithOffsets`` function finds."""
+_NO_SPANS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+def _native_spans(text: str, function, separator: int) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (code points) of the spans a BlingFire ``...WithOffsets`` function finds."""
     if not text.strip():
-        return []
+        return _NO_SPANS
     raw = text.encode("utf-8")
     output, starts, ends, size = _BUFFERS.get(2 * len(raw) + 1)
     written = function(ctypes.c_char_p(raw), ctypes.c_int(len(raw)), ctypes.byref(output),
@@ -91,7 +94,7 @@ def _native_spans(text: str, function, separator: int) -> list[tuple[int, int]]:
     if not joined:
         # Nothing but characters BlingFire ignores (it answers -1 for a lone BOM): no boundaries,
         # and the caller falls back on the text's non-space runs.
-        return []
+        return _NO_SPANS
     count = joined.count(separator) + 1
     begin = np.frombuffer(starts, dtype=np.int32, count=count).astype(np.int64)
     end = np.frombuffer(ends, dtype=np.int32, count=count).astype(np.int64) + 1  # inclusive -> exclusive
@@ -99,17 +102,15 @@ def _native_spans(text: str, function, separator: int) -> list[tuple[int, int]]:
         leads = (np.frombuffer(raw, dtype=np.uint8) & 0xC0) != 0x80
         before = np.concatenate(([0], np.cumsum(leads)))
         begin, end = before[begin], before[end]
-    return list(zip(begin.tolist(), end.tolist()))
+    return begin, end
 
 
-def _covers_non_space(text: str, words: list[tuple[int, int]]) -> bool:
-    """Whether ``words``, in order and without overlap, cover exactly the non-space characters
-    of ``text``: the words joined equal the text without its spaces (checked with numpy, as the
-    join would be per word)."""
-    if not words:
+def _covers_non_space(text: str, starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Whether the words ``[starts[i], ends[i])``, in order and without overlap, cover exactly
+    the non-space characters of ``text``: the words joined equal the text without its spaces
+    (checked with numpy, as the join would be per word)."""
+    if not len(starts):
         return not text or text.isspace()
-    bounds = np.array(words, dtype=np.int64)
-    starts, ends = bounds[:, 0], bounds[:, 1]
     if (ends <= starts).any() or (starts[1:] < ends[:-1]).any() or starts[0] < 0 or ends[-1] > len(text):
         return False
     edges = np.zeros(len(text) + 1, dtype=np.int64)
@@ -117,24 +118,31 @@ def _covers_non_space(text: str, words: list[tuple[int, int]]) -> bool:
     np.add.at(edges, ends, -1)
     covered = np.cumsum(edges[:-1]) > 0
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    return bool(np.array_equal(covered, ~np.isin(points, _space_points())))
+    table = _space_table()
+    space = np.zeros(len(points), dtype=bool)
+    low = points < len(table)
+    space[low] = table[points[low]]
+    return bool(np.array_equal(covered, ~space))
 
 
 @functools.cache
-def _space_points() -> np.ndarray:
-    """The code points ``str.isspace`` (and so ``str.split``) counts as space (found once, not
-    listed by hand: there are 29 in Unicode 15)."""
-    return np.array([c for c in range(0x110000) if chr(c).isspace()], dtype=np.uint32)
+def _space_table() -> np.ndarray:
+    """``table[c]``: whether ``str.isspace`` (and so ``str.split``) counts code point ``c`` as
+    space, up to the last one that is (found once, not listed by hand)."""
+    points = [c for c in range(0x110000) if chr(c).isspace()]
+    table = np.zeros(max(points) + 1, dtype=bool)
+    table[points] = True
+    return table
 
 
-def _exact_tokens(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``words`` when they cover exactly the non-space characters, in order; otherwise the
-    non-space runs of the text cut at the segmenter's word boundaries (BlingFire drops
-    zero-width and control characters and keeps some Unicode spaces inside a token; syntok
-    keeps control characters that Python counts as space)."""
-    if _covers_non_space(text, words):
-        return words
-    cuts = sorted({offset for word in words for offset in word})
+def _exact_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The words ``[starts[i], ends[i])`` when they cover exactly the non-space characters, in
+    order; otherwise the non-space runs of the text cut at the segmenter's word boundaries
+    (BlingFire drops zero-width and control characters and keeps some Unicode spaces inside a
+    token; syntok keeps control characters that Python counts as space)."""
+    if _covers_non_space(text, starts, ends):
+        return starts, ends
+    cuts = sorted(set(starts.tolist()) | set(ends.tolist()))
     tokens = []
     for run in _NON_SPACE.finditer(text):
         start = run.start()
@@ -142,7 +150,8 @@ def _exact_tokens(text: str, words: list[tuple[int, int]]) -> list[tuple[int, in
             tokens.append((start, cut))
             start = cut
         tokens.append((start, run.end()))
-    return tokens
+    bounds = np.array(tokens, dtype=np.int64).reshape(-1, 2)
+    return bounds[:, 0].copy(), bounds[:, 1].copy()
 
 
 def _paragraphs(text: str):
@@ -165,7 +174,32 @@ def _visible(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc")
 
 
-def _segmented(text: str, words: list[tuple[int, int]], sentence_starts: list[int]) -> list[Sentence]:
+@dataclass(frozen=True)
+class Segmentation:
+    """A text's tokens as arrays: token ``i`` is ``[token_starts[i], token_ends[i])`` (code
+    points), and sentence ``j`` holds tokens ``cuts[j]`` to ``cuts[j + 1] - 1``. The form the
+    build's token views are made from; :attr:`sentences` gives the same as :class:`Sentence`."""
+
+    token_starts: np.ndarray
+    token_ends: np.ndarray
+    cuts: np.ndarray  # len = sentences + 1
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        """The sentences with their tokens as ``(start, end)`` pairs."""
+        tokens = list(zip(self.token_starts.tolist(), self.token_ends.tolist()))
+        cuts = self.cuts.tolist()
+        return [Sentence(tokens[a][0], tokens[b - 1][1], tuple(tokens[a:b])) for a, b in zip(cuts, cuts[1:])]
+
+    def bounds(self) -> list[Sentence]:
+        """The sentences' ``[start, end)`` without their tokens (``tokens`` is empty): all that
+        the sentence-level views need."""
+        starts = self.token_starts[self.cuts[:-1]].tolist()
+        ends = self.token_ends[self.cuts[1:] - 1].tolist()
+        return [Sentence(start, end, ()) for start, end in zip(starts, ends)]
+
+
+def _segmented(text: str, word_starts: np.ndarray, word_ends: np.ndarray, sentence_starts: list[int]) -> Segmentation:
     """Sentences of ``text`` from its words and the segmenter's sentence starts, with every
     paragraph's first non-space character as a start too, so that no sentence reaches over a
     blank line. Each token joins the sentence its first character falls in, so none is lost
@@ -182,25 +216,24 @@ def _segmented(text: str, words: list[tuple[int, int]], sentence_starts: list[in
     ends = starts[1:] + [len(text)]
     starts = [start for start, end in zip(starts, ends)
               if start in paragraph_starts or any(map(_visible, text[start:end]))]
-    tokens = _exact_tokens(text, words)
-    if not tokens:
-        return []
+    token_starts, token_ends = _exact_tokens(text, word_starts, word_ends)
+    if not len(token_starts):
+        return Segmentation(token_starts, token_ends, np.zeros(1, dtype=np.int64))
     # Each token joins the last sentence that starts at or before its first character (the
     # first sentence when none does); tokens are in order, so each sentence's are a run.
-    token_starts = np.fromiter((start for start, _ in tokens), dtype=np.int64, count=len(tokens))
     owner = np.maximum(np.searchsorted(np.array(starts or [0], dtype=np.int64), token_starts, side="right") - 1, 0)
-    cuts = (np.flatnonzero(np.diff(owner)) + 1).tolist()
-    return [Sentence(tokens[a][0], tokens[b - 1][1], tuple(tokens[a:b]))
-            for a, b in zip([0] + cuts, cuts + [len(tokens)])]
+    inner = np.flatnonzero(np.diff(owner)) + 1
+    cuts = np.concatenate(([0], inner, [len(token_starts)])).astype(np.int64)
+    return Segmentation(token_starts, token_ends, cuts)
 
 
-def _segment_blingfire(text: str) -> list[Sentence]:
+def _segment_blingfire(text: str) -> Segmentation:
     words_fn, sentences_fn = _BLINGFIRE
-    sentence_starts = [start for start, _ in _native_spans(text, sentences_fn, ord("\n"))]
-    return _segmented(text, _native_spans(text, words_fn, ord(" ")), sentence_starts)
+    sentence_starts = _native_spans(text, sentences_fn, ord("\n"))[0].tolist()
+    return _segmented(text, *_native_spans(text, words_fn, ord(" ")), sentence_starts)
 
 
-def _segment_syntok(text: str) -> list[Sentence]:
+def _segment_syntok(text: str) -> Segmentation:
     from syntok import segmenter
     from syntok.tokenizer import Tokenizer
 
@@ -212,12 +245,18 @@ def _segment_syntok(text: str) -> list[Sentence]:
             if pairs:
                 starts.append(pairs[0][0])
                 words.extend(pairs)
-    return _segmented(text, words, starts)
+    bounds = np.array(words, dtype=np.int64).reshape(-1, 2)
+    return _segmented(text, bounds[:, 0].copy(), bounds[:, 1].copy(), starts)
+
+
+def segmentation(text: str) -> Segmentation:
+    """Split ``text`` into sentences of tokens, as arrays; offsets are Python ``str`` indices."""
+    return _segment_blingfire(text) if _BLINGFIRE else _segment_syntok(text)
 
 
 def segment(text: str) -> list[Sentence]:
     """Split ``text`` into sentences of tokens; offsets are Python ``str`` indices."""
-    return _segment_blingfire(text) if _BLINGFIRE else _segment_syntok(text)
+    return segmentation(text).sentences
 
 
 def overlapping(sentences: list[Sentence], start: int, end: int) -> list[int]:

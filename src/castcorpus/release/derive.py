@@ -35,7 +35,10 @@ from .folder import file_sha256
 from .incremental import BuildState, ChunkMemo, chunked, state_digest
 from .rowcache import RowCache, registry_hash, row_key
 from .rows import Registries, document_rows
-from .stage import StagedConfig
+from .stage import StagedConfig, StagedTokenConfig
+
+#: The configs whose rows come as TokenRows (columns), not as dicts.
+TOKEN_VIEWS = ("actor_ner", "claim_spans")
 
 #: Documents between explicit collections while the cyclic collector is paused.
 COLLECT_EVERY = 5_000
@@ -359,7 +362,8 @@ class PassDeriver:
     def _staged(self, base: str) -> StagedConfig:
         staged = self.staged.get(base)
         if staged is None:
-            staged = self.staged[base] = StagedConfig(self.stage_dir / f"{base}.arrows", base)
+            kind = StagedTokenConfig if base in TOKEN_VIEWS else StagedConfig
+            staged = self.staged[base] = kind(self.stage_dir / f"{base}.arrows", base)
         return staged
 
     def _rows(self, doc: CheckedDocument):

@@ -26,6 +26,7 @@ from typing import Any
 from castcorpus.corpus.segment import SEGMENTER
 from castcorpus.report import Issue
 from castcorpus.version import __version__
+from .token_rows import TokenRows
 
 #: Modules whose source decides the rows.
 _ROW_MODULES = ("release/rows.py", "release/token_rows.py", "corpus/segment.py", "release/features.py",
@@ -113,7 +114,9 @@ class RowCache:
             found = self._db.execute("SELECT entry FROM rows WHERE key = ?", (key,)).fetchone() if self._db else None
             if found is not None:
                 entry = marshal.loads(found[0])
-                result = entry["rows"], [Issue(*issue) for issue in entry["issues"]]
+                rows = {config: TokenRows.from_marshal(value) if isinstance(value, dict) else value
+                        for config, value in entry["rows"].items()}
+                result = rows, [Issue(*issue) for issue in entry["issues"]]
         except (sqlite3.Error, ValueError, KeyError, TypeError, EOFError):
             result = None
         if result is None:
@@ -128,7 +131,8 @@ class RowCache:
         sharing the cache waits for a commit, not for a batch of documents to be derived."""
         if self._db is None:
             return
-        entry = {"rows": rows, "issues": [[i.file, i.pointer, i.code, i.message] for i in issues]}
+        plain = {config: value.to_marshal() if isinstance(value, TokenRows) else value for config, value in rows.items()}
+        entry = {"rows": plain, "issues": [[i.file, i.pointer, i.code, i.message] for i in issues]}
         self._pending.append((key, marshal.dumps(entry)))
         if len(self._pending) >= self.BATCH:
             self._commit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from castcorpus.corpus.segment import Sentence, overlapping, segment
+from castcorpus.corpus.segment import Sentence, overlapping, segmentation
 from castcorpus.report import Issue
 from .features import AUTHOR, CREDIBILITY_LABELS, claim_types
 from .token_rows import claim_span_rows, ner_rows
@@ -232,7 +232,9 @@ def _stance_rows(meta, annotation, text, sentences, reg: Registries) -> list[dic
 
 def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text: str,
                   reg: Registries, file: str) -> tuple[dict[str, list[dict]], list[Issue]]:
-    """Rows of every base config for one document with text, and the issues met.
+    """Rows of every base config for one document with text, and the issues met: a list of
+    dicts per config (labels as names), but the token views ``actor_ner`` and ``claim_spans`` as
+    :class:`castcorpus.release.token_rows.TokenRows` (``.to_pylist()`` gives their dicts).
 
     Unannotated documents yield only a ``raw`` row (and a FA-KES article its ``credibility`` row). ``file`` names the annotation file in issues.
     """
@@ -240,10 +242,11 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
                                    "credibility": credibility_rows(meta, annotation is not None, text, reg)}
     if annotation is None:
         return rows, []
-    sentences = segment(text)
+    segmented = segmentation(text)
+    sentences = segmented.bounds()
     common = {"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta)}
     types = {key: reg.actors[key]["type"] for key in reg.actors}
-    ner, issues = ner_rows(annotation, text, sentences, types, file)
+    ner, issues = ner_rows(annotation, text, segmented, types, common, file)
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
     rows["sentences"] = [{**common, **r} for r in _sentence_rows(annotation, text, sentences)]
     rows["checkworthiness"] = [{**common, **r} for r in _checkworthiness_rows(annotation, text, sentences)]
@@ -251,7 +254,6 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     rows["claims"] = [{**common, **r} for r in claims]
     rows["attribution"] = [{**common, **r} for r in _attribution_rows(claims)]
     rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, sentences, reg)]
-    rows["actor_ner"] = [{**common, **r} for r in ner]
-    spans, span_issues = claim_span_rows(annotation, text, sentences, file)
-    rows["claim_spans"] = [{**common, **r} for r in spans]
+    rows["actor_ner"] = ner
+    rows["claim_spans"], span_issues = claim_span_rows(annotation, text, segmented, common, file)
     return rows, issues + span_issues

@@ -6,121 +6,165 @@ starts or ends inside a token, or crosses a sentence boundary) is reported and l
 never shifted to the nearest boundary: a silent shift would put a different string in the
 training data than the annotator marked. Overlapping mentions cannot both be BIO-tagged; the
 longer (then the earlier) is kept and the other is reported.
+
+The views are made as columns (:class:`TokenRows`: numpy arrays over the document's tokens,
+one row per sentence), not as a dict per sentence: a document has hundreds of tokens, and
+converting them to Arrow one Python object at a time was a large share of a build.
+:meth:`TokenRows.to_pylist` gives the rows as dicts (label names), for tests and small uses.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from operator import itemgetter
+from dataclasses import dataclass
 from typing import Any
 
-from castcorpus.corpus.segment import Sentence
+import numpy as np
+
+from castcorpus.corpus.segment import Segmentation
 from castcorpus.report import Issue, pointer
+from .features import CLAIM_SPAN_TAGS, ner_labels
 
 
-class _TokenFinder:
-    """Finds the token that starts (or ends) at an offset, by bisection: a document has a few
-    dozen mentions but hundreds of tokens, so indexing every token would cost more."""
+@dataclass
+class TokenRows:
+    """One token view of one document, a row per sentence, as columns over its tokens.
 
-    def __init__(self, sentences: list[Sentence]):
-        self.sentences = sentences
-        self.starts = [s.start for s in sentences]
+    ``tags`` are label ids (of the view's ClassLabel: :func:`castcorpus.release.features.ner_labels`
+    or :data:`castcorpus.release.features.CLAIM_SPAN_TAGS`); ``keys[i]`` is the actor key or
+    claim id of token ``i``, or None."""
 
-    def starting_at(self, offset: int) -> tuple[int, int] | None:
-        """``(sentence, token)`` of the token that starts at ``offset``."""
-        return self._find(bisect_right(self.starts, offset) - 1, offset, 0)
+    view: str  # "actor_ner" or "claim_spans"
+    common: dict[str, Any]  # doc_id, outlet, outlet_camp
+    text: str
+    segmentation: Segmentation
+    tags: np.ndarray  # int64, a label id per token
+    keys: list[str | None]  # per token
 
-    def ending_at(self, offset: int) -> tuple[int, int] | None:
-        """``(sentence, token)`` of the token that ends at ``offset``."""
-        return self._find(bisect_left(self.starts, offset) - 1, offset, 1)
+    @property
+    def num_rows(self) -> int:
+        return len(self.segmentation.cuts) - 1
 
-    def _find(self, si: int, offset: int, side: int) -> tuple[int, int] | None:
-        if si < 0:
-            return None
-        tokens = self.sentences[si].tokens
-        ti = bisect_left(tokens, offset, key=itemgetter(side))
-        return (si, ti) if ti < len(tokens) and tokens[ti][side] == offset else None
+    def __len__(self) -> int:
+        return self.num_rows
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """The names of the view's tag and key columns."""
+        return ("ner_tags", "actor_keys") if self.view == "actor_ner" else ("span_tags", "claim_ids")
+
+    def to_marshal(self) -> dict[str, Any]:
+        """The rows as values :mod:`marshal` can write (for the row cache)."""
+        seg = self.segmentation
+        return {"view": self.view, "common": self.common, "text": self.text, "keys": self.keys,
+                **{name: np.ascontiguousarray(array, dtype=np.int64).tobytes()
+                   for name, array in (("starts", seg.token_starts), ("ends", seg.token_ends),
+                                       ("cuts", seg.cuts), ("tags", self.tags))}}
+
+    @classmethod
+    def from_marshal(cls, data: dict[str, Any]) -> "TokenRows":
+        """The rows :meth:`to_marshal` wrote."""
+        arrays = {name: np.frombuffer(data[name], dtype=np.int64) for name in ("starts", "ends", "cuts", "tags")}
+        segmented = Segmentation(arrays["starts"], arrays["ends"], arrays["cuts"])
+        return cls(data["view"], data["common"], data["text"], segmented, arrays["tags"], list(data["keys"]))
+
+    def to_pylist(self) -> list[dict[str, Any]]:
+        """The rows as dicts, tags as label names (what the Parquet rows decode to)."""
+        labels = ner_labels() if self.view == "actor_ner" else list(CLAIM_SPAN_TAGS)
+        seg, (tag_name, key_name) = self.segmentation, self.names
+        starts, ends, tags = seg.token_starts.tolist(), seg.token_ends.tolist(), self.tags.tolist()
+        cuts = seg.cuts.tolist()
+        return [{**self.common, "sentence_index": si, "start": starts[a], "end": ends[b - 1],
+                 "tokens": [self.text[starts[i]:ends[i]] for i in range(a, b)], "token_starts": starts[a:b],
+                 tag_name: [labels[t] for t in tags[a:b]], key_name: self.keys[a:b]}
+                for si, (a, b) in enumerate(zip(cuts, cuts[1:]))]
 
 
-def _align(finder: _TokenFinder, span: dict, kind: str, what: str, where: tuple, file: str,
-           view: str) -> tuple[tuple[int, int, int] | None, Issue | None]:
-    """``(sentence, first token, last token)`` of a span that covers whole tokens of one
-    sentence, or the issue (code ``<kind>-not-on-tokens`` or ``<kind>-crosses-sentence``) that
-    says why it cannot be tagged in ``view``."""
-    first, last = finder.starting_at(span["start"]), finder.ending_at(span["end"])
-    if first is None or last is None:
-        return None, Issue(file, pointer(*where), f"{kind}-not-on-tokens",
-                           f"{kind} [{span['start']}, {span['end']}) of {what} does not start and end on "
-                           f"token boundaries; left out of {view}")
-    if first[0] != last[0]:
-        return None, Issue(file, pointer(*where), f"{kind}-crosses-sentence",
-                           f"{kind} [{span['start']}, {span['end']}) of {what} crosses a sentence boundary; "
-                           f"left out of {view}")
-    return (first[0], first[1], last[1]), None
+#: Why a span cannot be tagged (what :meth:`_Tokens.align` answers instead of its tokens).
+OFF_TOKENS, CROSSES_SENTENCE = "off tokens", "crosses a sentence"
 
 
-def _candidates(annotation, sentences, file) -> tuple[list[tuple], list[Issue]]:
-    """Mentions that align with whole tokens of one sentence, and issues for the others."""
-    finder = _TokenFinder(sentences)
+class _Tokens:
+    """Looks up the token that starts (or ends) at an offset. Tokens are in order and do not
+    overlap, so a binary search of all of them finds the same token as one within its sentence."""
+
+    def __init__(self, segmentation: Segmentation):
+        self.starts, self.ends = segmentation.token_starts, segmentation.token_ends
+        self.sentence_of = np.repeat(np.arange(len(segmentation.cuts) - 1), np.diff(segmentation.cuts))
+
+    def _find(self, values: np.ndarray, offset: int) -> int | None:
+        index = int(np.searchsorted(values, offset))
+        return index if index < len(values) and values[index] == offset else None
+
+    def align(self, span: dict) -> tuple[int, int] | str:
+        """``(first token, last token)`` of a span that covers whole tokens of one sentence, or
+        :data:`OFF_TOKENS` / :data:`CROSSES_SENTENCE`."""
+        first, last = self._find(self.starts, span["start"]), self._find(self.ends, span["end"])
+        if first is None or last is None or last < first:
+            return OFF_TOKENS
+        if self.sentence_of[first] != self.sentence_of[last]:
+            return CROSSES_SENTENCE
+        return first, last
+
+
+def _issue(problem: str, kind: str, span: dict, what: str, where: tuple, file: str, view: str) -> Issue:
+    if problem == OFF_TOKENS:
+        return Issue(file, pointer(*where), f"{kind}-not-on-tokens",
+                     f"{kind} [{span['start']}, {span['end']}) of {what} does not start and end on "
+                     f"token boundaries; left out of {view}")
+    return Issue(file, pointer(*where), f"{kind}-crosses-sentence",
+                 f"{kind} [{span['start']}, {span['end']}) of {what} crosses a sentence boundary; "
+                 f"left out of {view}")
+
+
+def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, common: dict[str, Any],
+                    file: str) -> tuple[TokenRows, list[Issue]]:
+    """The ``claim_spans`` view: one row per sentence with BIO tags over the claim spans
+    (``B-claim``, ``I-claim``, ``O``) and the claim id per token. Claim spans never overlap
+    (guidelines 3.3); one that does not cover whole tokens of one sentence is reported."""
+    tokens = _Tokens(segmentation)
+    size = len(tokens.starts)
+    tags = np.zeros(size, dtype=np.int64)
+    ids: list[str | None] = [None] * size
+    issues = []
+    for i, claim in enumerate(annotation["claims"]):
+        place = tokens.align(claim["span"])
+        if isinstance(place, str):
+            issues.append(_issue(place, "claim", claim["span"], repr(claim["id"]), ("claims", i, "span"), file,
+                                 "claim_spans"))
+            continue
+        first, last = place
+        tags[first], tags[first + 1:last + 1] = CLAIM_SPAN_TAGS.index("B-claim"), CLAIM_SPAN_TAGS.index("I-claim")
+        ids[first:last + 1] = [claim["id"]] * (last + 1 - first)
+    return TokenRows("claim_spans", common, text, segmentation, tags, ids), issues
+
+
+def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, actor_types: dict[str, str],
+             common: dict[str, Any], file: str) -> tuple[TokenRows, list[Issue]]:
+    """The ``actor_ner`` view: one row per sentence (tokens, BIO tags by actor type, actor key
+    per token) and the issues of mentions that could not be tagged."""
+    tokens = _Tokens(segmentation)
     found, issues = [], []
     for i, entry in enumerate(annotation["actors"]):
         for j, span in enumerate(entry["mentions"]):
             where = ("actors", i, "mentions", j)  # made a JSON pointer only for an issue
-            place, issue = _align(finder, span, "mention", repr(entry["actor"]), where, file, "actor_ner")
-            if issue:
-                issues.append(issue)
+            place = tokens.align(span)
+            if isinstance(place, str):
+                issues.append(_issue(place, "mention", span, repr(entry["actor"]), where, file, "actor_ner"))
             else:
                 found.append((*place, entry["actor"], where))
-    return found, issues
-
-
-def _rows(text: str, sentences: list[Sentence], tags: list[list[str]], keys: list[list], names: tuple[str, str]):
-    tag_name, key_name = names
-    return [{
-        "sentence_index": si, "start": s.start, "end": s.end,
-        "tokens": [text[a:b] for a, b in s.tokens], "token_starts": [a for a, _ in s.tokens],
-        tag_name: tags[si], key_name: keys[si],
-    } for si, s in enumerate(sentences)]
-
-
-def claim_span_rows(annotation: dict[str, Any], text: str, sentences: list[Sentence],
-                    file: str) -> tuple[list[dict], list[Issue]]:
-    """The ``claim_spans`` view: one row per sentence with BIO tags over the claim spans
-    (``B-claim``, ``I-claim``, ``O``) and the claim id per token. Claim spans never overlap
-    (guidelines 3.3); one that does not cover whole tokens of one sentence is reported."""
-    finder = _TokenFinder(sentences)
-    tags = [["O"] * len(s.tokens) for s in sentences]
-    ids: list[list[str | None]] = [[None] * len(s.tokens) for s in sentences]
-    issues = []
-    for i, claim in enumerate(annotation["claims"]):
-        place, issue = _align(finder, claim["span"], "claim", repr(claim["id"]), ("claims", i, "span"), file,
-                              "claim_spans")
-        if issue:
-            issues.append(issue)
-            continue
-        si, first, last = place
-        for ti in range(first, last + 1):
-            tags[si][ti] = "B-claim" if ti == first else "I-claim"
-            ids[si][ti] = claim["id"]
-    return _rows(text, sentences, tags, ids, ("span_tags", "claim_ids")), issues
-
-
-def ner_rows(annotation: dict[str, Any], text: str, sentences: list[Sentence],
-             actor_types: dict[str, str], file: str) -> tuple[list[dict], list[Issue]]:
-    """One row per sentence (tokens, BIO tags as label names, actor key per token) and the
-    issues of mentions that could not be tagged."""
-    found, issues = _candidates(annotation, sentences, file)
-    tags = [["O"] * len(s.tokens) for s in sentences]
-    keys: list[list[str | None]] = [[None] * len(s.tokens) for s in sentences]
+    size = len(tokens.starts)
+    tags = np.zeros(size, dtype=np.int64)
+    keys: list[str | None] = [None] * size
+    taken = np.zeros(size, dtype=bool)
+    label = {name: index for index, name in enumerate(ner_labels())}
     # Longest first, then earliest: the kept mention of an overlapping pair is well defined.
-    for si, first, last, actor, where in sorted(found, key=lambda m: (m[1] - m[2], m[0], m[1])):
-        if any(key is not None for key in keys[si][first:last + 1]):
+    for first, last, actor, where in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+        if taken[first:last + 1].any():
             issues.append(Issue(file, pointer(*where), "mention-overlap",
                                 f"mention of {actor!r} overlaps a longer or earlier mention; left out of actor_ner"))
             continue
         kind = actor_types[actor]
-        for ti in range(first, last + 1):
-            tags[si][ti] = f"{'B' if ti == first else 'I'}-{kind}"
-            keys[si][ti] = actor
-    rows = _rows(text, sentences, tags, keys, ("ner_tags", "actor_keys"))
-    return rows, issues
+        taken[first:last + 1] = True
+        tags[first], tags[first + 1:last + 1] = label[f"B-{kind}"], label[f"I-{kind}"]
+        keys[first:last + 1] = [actor] * (last + 1 - first)
+    return TokenRows("actor_ner", common, text, segmentation, tags, keys), issues

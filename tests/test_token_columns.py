@@ -1,0 +1,80 @@
+"""The token views are staged as Arrow straight from numpy (token strings cut from the texts'
+UTF-8 bytes); the reference is the plain route: their rows as dicts, labels encoded a row at a
+time, converted by ``Table.from_pylist``. Both must give the same table, on any text."""
+
+from pathlib import Path
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from castcorpus.corpus.segment import segmentation
+from castcorpus.release.features import actor_types, encode_labels, features
+from castcorpus.release.stage import DOC_COLUMN, StagedTokenConfig, _token_table
+from castcorpus.release.token_rows import claim_span_rows, ner_rows
+
+# Words of several scripts and widths (1 to 4 UTF-8 bytes), punctuation and blank lines.
+WORDS = st.sampled_from(["the", "army", "Aleppo", "حلب", "قوات", "Ḥamā", "𝔸", "😀", "-", ".", ",", "«", "»",
+                         "x\u200by", "e\u0301", "\n\n", "\u00a0", "U.N.", "'s"])
+TEXTS = st.lists(WORDS, min_size=1, max_size=40).map(" ".join)
+TYPES = actor_types()
+
+
+@st.composite
+def documents(draw):
+    """A text and an annotation whose spans start and end on arbitrary offsets (some on
+    token boundaries, some not, some overlapping)."""
+    text = draw(TEXTS)
+    segmented = segmentation(text)
+    edges = sorted(set(segmented.token_starts.tolist()) | set(segmented.token_ends.tolist()) | {0, len(text)})
+    spans = st.tuples(st.sampled_from(edges), st.sampled_from(edges)).filter(lambda p: p[0] < p[1])
+    mentions = draw(st.lists(spans, max_size=6))
+    claims = draw(st.lists(spans, max_size=3))
+    actors = [{"actor": f"a{i}", "mentions": [{"start": a, "end": b}]} for i, (a, b) in enumerate(mentions)]
+    annotation = {"actors": actors, "claims": [{"id": f"c{i}", "span": {"start": a, "end": b}}
+                                               for i, (a, b) in enumerate(claims)]}
+    types = {f"a{i}": draw(st.sampled_from(TYPES)) for i in range(len(mentions))}
+    return text, segmented, annotation, types
+
+
+def _reference(view: str, rows_by_document: list) -> pa.Table:
+    schema = features(view).arrow_schema
+    encoded, positions = [], []
+    for rows, document in rows_by_document:
+        for row in rows.to_pylist():
+            encoded.append(encode_labels(view, row))
+            positions.append(document)
+    table = pa.Table.from_pylist(encoded, schema=schema)
+    return table.append_column(pa.field(DOC_COLUMN, pa.int32(), nullable=False), pa.array(positions, pa.int32()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(documents(), min_size=1, max_size=3))
+def test_token_views_staged_from_numpy_equal_their_rows_converted_one_by_one(docs):
+    common = {"doc_id": "d", "outlet": "o", "outlet_camp": None}
+    for view in ("actor_ner", "claim_spans"):
+        pending = []
+        for position, (text, segmented, annotation, types) in enumerate(docs):
+            if view == "actor_ner":
+                rows, _ = ner_rows(annotation, text, segmented, types, common, "a.json")
+            else:
+                rows, _ = claim_span_rows(annotation, text, segmented, common, "a.json")
+            pending.append((rows, position * 7))
+        staged = StagedTokenConfig(Path("never-written.arrows"), view)
+        table = _token_table(pending, staged.staged_schema)
+        assert table.equals(_reference(view, pending))
+
+
+def test_a_span_that_crosses_sentences_or_ends_inside_a_token_is_left_untagged():
+    text = "The council met. The army left."
+    segmented = segmentation(text)
+    annotation = {"actors": [{"actor": "council", "mentions": [{"start": 4, "end": 11}, {"start": 4, "end": 25},
+                                                               {"start": 21, "end": 24}]}],
+                  "claims": []}
+    rows, issues = ner_rows(annotation, text, segmented, {"council": "government"}, {}, "a.json")
+    assert [i.code for i in issues] == ["mention-crosses-sentence", "mention-not-on-tokens"]
+    first, second = rows.to_pylist()
+    assert first["tokens"] == ["The", "council", "met", "."]
+    assert first["ner_tags"] == ["O", "B-government", "O", "O"]
+    assert first["actor_keys"] == [None, "council", None, None]
+    assert set(second["ner_tags"]) == {"O"}
