@@ -91,19 +91,34 @@ class _Tokens:
         self.starts, self.ends = segmentation.token_starts, segmentation.token_ends
         self.sentence_of = np.repeat(np.arange(len(segmentation.cuts) - 1), np.diff(segmentation.cuts))
 
-    def _find(self, values: np.ndarray, offset: int) -> int | None:
-        index = int(np.searchsorted(values, offset))
-        return index if index < len(values) and values[index] == offset else None
-
     def align(self, span: dict) -> tuple[int, int] | str:
         """``(first token, last token)`` of a span that covers whole tokens of one sentence, or
         :data:`OFF_TOKENS` / :data:`CROSSES_SENTENCE`."""
-        first, last = self._find(self.starts, span["start"]), self._find(self.ends, span["end"])
-        if first is None or last is None or last < first:
-            return OFF_TOKENS
-        if self.sentence_of[first] != self.sentence_of[last]:
-            return CROSSES_SENTENCE
-        return first, last
+        return self.align_all([span])[0]
+
+    def align_all(self, spans: list[dict]) -> list[tuple[int, int] | str]:
+        """:meth:`align` of each span, looked up together."""
+        if not spans:
+            return []
+        begins = np.fromiter((span["start"] for span in spans), dtype=np.int64, count=len(spans))
+        ends = np.fromiter((span["end"] for span in spans), dtype=np.int64, count=len(spans))
+        first, first_ok = self._find(self.starts, begins)
+        last, last_ok = self._find(self.ends, ends)
+        ok = first_ok & last_ok & (last >= first)
+        if ok.any():
+            same = ok & (self.sentence_of[np.where(ok, first, 0)] == self.sentence_of[np.where(ok, last, 0)])
+        else:  # (a text without tokens has no sentence to look up)
+            same = ok
+        return [(a, b) if good else (CROSSES_SENTENCE if found else OFF_TOKENS)
+                for a, b, found, good in zip(first.tolist(), last.tolist(), ok.tolist(), same.tolist())]
+
+    @staticmethod
+    def _find(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the value equal to each offset, and whether there is one."""
+        index = np.searchsorted(values, offsets)
+        inside = index < len(values)
+        found = inside & (values[np.where(inside, index, 0)] == offsets) if len(values) else inside
+        return index, found
 
 
 def _issue(problem: str, kind: str, span: dict, what: str, where: tuple, file: str, view: str) -> Issue:
@@ -126,8 +141,8 @@ def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segment
     tags = np.zeros(size, dtype=np.int64)
     ids: list[str | None] = [None] * size
     issues = []
-    for i, claim in enumerate(annotation["claims"]):
-        place = tokens.align(claim["span"])
+    places = tokens.align_all([claim["span"] for claim in annotation["claims"]])
+    for i, (claim, place) in enumerate(zip(annotation["claims"], places)):
         if isinstance(place, str):
             issues.append(_issue(place, "claim", claim["span"], repr(claim["id"]), ("claims", i, "span"), file,
                                  "claim_spans"))
@@ -144,14 +159,13 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
     per token) and the issues of mentions that could not be tagged."""
     tokens = _Tokens(segmentation)
     found, issues = [], []
-    for i, entry in enumerate(annotation["actors"]):
-        for j, span in enumerate(entry["mentions"]):
-            where = ("actors", i, "mentions", j)  # made a JSON pointer only for an issue
-            place = tokens.align(span)
-            if isinstance(place, str):
-                issues.append(_issue(place, "mention", span, repr(entry["actor"]), where, file, "actor_ner"))
-            else:
-                found.append((*place, entry["actor"], where))
+    mentions = [(span, entry["actor"], ("actors", i, "mentions", j))  # where: a JSON pointer only for an issue
+                for i, entry in enumerate(annotation["actors"]) for j, span in enumerate(entry["mentions"])]
+    for (span, actor, where), place in zip(mentions, tokens.align_all([m[0] for m in mentions])):
+        if isinstance(place, str):
+            issues.append(_issue(place, "mention", span, repr(actor), where, file, "actor_ner"))
+        else:
+            found.append((*place, actor, where))
     size = len(tokens.starts)
     tags = np.zeros(size, dtype=np.int64)
     keys: list[str | None] = [None] * size
