@@ -89,7 +89,7 @@ def instrument_build(stages: Stages) -> None:
     stages.wrap(corpus, "load_json", "parse: JSON")  # the registries, read for the rows
     stages.wrap(splits.SplitCollector, "add", "splits")
     stages.wrap(splits.SplitCollector, "splits", "splits")
-    stages.wrap(views, "segment", "segment")
+    stages.wrap(views, "segmentation", "segment")
     stages.wrap(derive.PassDeriver, "_rows", "views")
     stages.wrap(derive, "row_key", "row cache")
     stages.wrap(rowcache.RowCache, "get", "row cache")
@@ -97,9 +97,10 @@ def instrument_build(stages: Stages) -> None:
     stages.wrap(rowcache.RowCache, "close", "row cache")
     # Per document, not per row: a wrapper around each of 1.1 million row calls would itself
     # cost seconds. What the deriver's call spends outside the nested stages is encoding
-    # label columns and queueing rows for staging.
-    stages.wrap(derive.PassDeriver, "__call__", "write: encode rows")
+    # queueing rows for staging (label columns are encoded when a batch is flushed).
+    stages.wrap(derive.PassDeriver, "__call__", "write: queue rows")
     stages.wrap(stage.StagedConfig, "flush", "write: Arrow (staging)")
+    stages.wrap(stage.StagedTokenConfig, "flush", "write: Arrow (staging)")
     stages.wrap(build, "write_configs", "write: Arrow + Parquet")
     for name in ("data_fingerprint", "copy_repository_files", "sha256sums", "replace_atomically", "render"):
         stages.wrap(build, name, "finish")

@@ -1,6 +1,7 @@
-"""The token views are staged as Arrow straight from numpy (token strings cut from the texts'
-UTF-8 bytes); the reference is the plain route: their rows as dicts, labels encoded a row at a
-time, converted by ``Table.from_pylist``. Both must give the same table, on any text."""
+"""The views with a row per sentence are staged as Arrow straight from numpy columns (token and
+sentence strings cut from the texts' UTF-8 bytes); the reference is the plain route: their rows
+as dicts, labels encoded a row at a time, converted by ``Table.from_pylist``. Both must give the
+same table, on any text."""
 
 from pathlib import Path
 
@@ -9,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from castcorpus.corpus.segment import segmentation
-from castcorpus.release.features import actor_types, encode_labels, features
-from castcorpus.release.stage import DOC_COLUMN, StagedTokenConfig, _token_table
+from castcorpus.release.features import actor_types, claim_types, encode_labels, features
+from castcorpus.release.columns import from_marshal, to_marshal, to_table
+from castcorpus.release.rows import _sentence_views
+from castcorpus.release.stage import DOC_COLUMN, StagedColumns
 from castcorpus.release.token_rows import claim_span_rows, ner_rows
 
 # Words of several scripts and widths (1 to 4 UTF-8 bytes), punctuation and blank lines.
@@ -30,9 +33,11 @@ def documents(draw):
     spans = st.tuples(st.sampled_from(edges), st.sampled_from(edges)).filter(lambda p: p[0] < p[1])
     mentions = draw(st.lists(spans, max_size=6))
     claims = draw(st.lists(spans, max_size=3))
+    kinds = draw(st.lists(st.sampled_from(claim_types()), min_size=len(claims), max_size=len(claims)))
+    worthy = draw(st.lists(st.booleans(), min_size=len(claims), max_size=len(claims)))
     actors = [{"actor": f"a{i}", "mentions": [{"start": a, "end": b}]} for i, (a, b) in enumerate(mentions)]
-    annotation = {"actors": actors, "claims": [{"id": f"c{i}", "span": {"start": a, "end": b}}
-                                               for i, (a, b) in enumerate(claims)]}
+    annotation = {"actors": actors, "claims": [{"id": f"c{i}", "span": {"start": a, "end": b}, "type": kinds[i],
+                                                "check_worthy": worthy[i]} for i, (a, b) in enumerate(claims)]}
     types = {f"a{i}": draw(st.sampled_from(TYPES)) for i in range(len(mentions))}
     return text, segmented, annotation, types
 
@@ -50,18 +55,21 @@ def _reference(view: str, rows_by_document: list) -> pa.Table:
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(documents(), min_size=1, max_size=3))
-def test_token_views_staged_from_numpy_equal_their_rows_converted_one_by_one(docs):
+def test_sentence_views_staged_from_numpy_equal_their_rows_converted_one_by_one(docs):
     common = {"doc_id": "d", "outlet": "o", "outlet_camp": None}
-    for view in ("actor_ner", "claim_spans"):
+    for view in ("actor_ner", "claim_spans", "sentences", "checkworthiness"):
         pending = []
         for position, (text, segmented, annotation, types) in enumerate(docs):
             if view == "actor_ner":
                 rows, _ = ner_rows(annotation, text, segmented, types, common, "a.json")
-            else:
+            elif view == "claim_spans":
                 rows, _ = claim_span_rows(annotation, text, segmented, common, "a.json")
+            else:
+                rows = dict(zip(("sentences", "checkworthiness"), _sentence_views(annotation, text, segmented, common)))[view]
+            assert from_marshal(to_marshal(rows)).to_pylist() == rows.to_pylist()  # the row cache's round trip
             pending.append((rows, position * 7))
-        staged = StagedTokenConfig(Path("never-written.arrows"), view)
-        table = _token_table(pending, staged.staged_schema)
+        staged = StagedColumns(Path("never-written.arrows"), view)
+        table = to_table(pending, staged.staged_schema, DOC_COLUMN)
         assert table.equals(_reference(view, pending))
 
 
@@ -78,3 +86,25 @@ def test_a_span_that_crosses_sentences_or_ends_inside_a_token_is_left_untagged()
     assert first["ner_tags"] == ["O", "B-government", "O", "O"]
     assert first["actor_keys"] == [None, "council", None, None]
     assert set(second["ner_tags"]) == {"O"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(documents())
+def test_sentence_rows_hold_the_claims_each_sentence_shares_a_character_with(doc):
+    # The reference: every sentence against every claim, one at a time.
+    text, segmented, annotation, _ = doc
+    sentences, checkworthiness = _sentence_views(annotation, text, segmented, {})
+    expected, expected_worthy = [], []
+    for index, sentence in enumerate(segmented.sentences):
+        inside = [c for c in annotation["claims"]
+                  if c["span"]["start"] < sentence.end and sentence.start < c["span"]["end"]]
+        kinds = {c["type"] for c in inside}
+        worthy = [c["id"] for c in inside if c["check_worthy"]]
+        bounds = {"sentence_index": index, "start": sentence.start, "end": sentence.end,
+                  "text": text[sentence.start:sentence.end]}
+        expected.append({**bounds, "label": "claim" if inside else "no_claim",
+                         "claim_types": [t for t in claim_types() if t in kinds], "claim_ids": [c["id"] for c in inside]})
+        expected_worthy.append({**bounds, "label": "check_worthy" if worthy else "not_check_worthy",
+                                "claim_ids": worthy})
+    assert sentences.to_pylist() == expected
+    assert checkworthiness.to_pylist() == expected_worthy

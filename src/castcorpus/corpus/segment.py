@@ -80,17 +80,15 @@ _BUFFERS = _Buffers()
 _NO_SPANS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
-def _native_spans(text: str, function, separator: int) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends (code points) of the spans a BlingFire ``...WithOffsets`` function finds."""
-    if not text.strip():
-        return _NO_SPANS
-    raw = text.encode("utf-8")
+def _native_spans(raw: bytes, function, separator: int) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (UTF-8 byte offsets into ``raw``) of the spans a BlingFire
+    ``...WithOffsets`` function finds."""
     output, starts, ends, size = _BUFFERS.get(2 * len(raw) + 1)
     written = function(ctypes.c_char_p(raw), ctypes.c_int(len(raw)), ctypes.byref(output),
                        ctypes.byref(starts), ctypes.byref(ends), ctypes.c_int(size))
     # The output is the tokens joined by ``separator``, NUL-terminated; only its first
     # ``written`` bytes belong to this call (the buffer is reused).
-    joined = output.raw[:written].split(b"\0", 1)[0] if 0 < written <= size else b""
+    joined = ctypes.string_at(output, written).split(b"\0", 1)[0] if 0 < written <= size else b""
     if not joined:
         # Nothing but characters BlingFire ignores (it answers -1 for a lone BOM): no boundaries,
         # and the caller falls back on the text's non-space runs.
@@ -98,11 +96,17 @@ def _native_spans(text: str, function, separator: int) -> tuple[np.ndarray, np.n
     count = joined.count(separator) + 1
     begin = np.frombuffer(starts, dtype=np.int32, count=count).astype(np.int64)
     end = np.frombuffer(ends, dtype=np.int32, count=count).astype(np.int64) + 1  # inclusive -> exclusive
-    if len(raw) != len(text):  # byte offsets -> code points: count the lead bytes before each offset
-        leads = (np.frombuffer(raw, dtype=np.uint8) & 0xC0) != 0x80
-        before = np.concatenate(([0], np.cumsum(leads)))
-        begin, end = before[begin], before[end]
     return begin, end
+
+
+def _code_points(text: str, raw: bytes):
+    """A function from UTF-8 byte offsets into ``raw`` (``text`` encoded) to ``str`` indices:
+    the number of lead bytes before each offset, counted once for both of BlingFire's calls."""
+    if len(raw) == len(text):
+        return lambda offsets: offsets
+    leads = (np.frombuffer(raw, dtype=np.uint8) & 0xC0) != 0x80
+    before = np.concatenate(([0], np.cumsum(leads)))
+    return lambda offsets: before[offsets]
 
 
 def _covers_non_space(text: str, starts: np.ndarray, ends: np.ndarray) -> bool:
@@ -231,8 +235,13 @@ def _segmented(text: str, word_starts: np.ndarray, word_ends: np.ndarray, senten
 
 def _segment_blingfire(text: str) -> Segmentation:
     words_fn, sentences_fn = _BLINGFIRE
-    sentence_starts = _native_spans(text, sentences_fn, ord("\n"))[0].tolist()
-    return _segmented(text, *_native_spans(text, words_fn, ord(" ")), sentence_starts)
+    if not text.strip():
+        return _segmented(text, *_NO_SPANS, [])
+    raw = text.encode("utf-8")
+    to_points = _code_points(text, raw)
+    sentence_starts = to_points(_native_spans(raw, sentences_fn, ord("\n"))[0]).tolist()
+    word_starts, word_ends = _native_spans(raw, words_fn, ord(" "))
+    return _segmented(text, to_points(word_starts), to_points(word_ends), sentence_starts)
 
 
 def _segment_syntok(text: str) -> Segmentation:

@@ -35,10 +35,10 @@ from .folder import file_sha256
 from .incremental import BuildState, ChunkMemo, chunked, state_digest
 from .rowcache import RowCache, registry_hash, row_key
 from .rows import Registries, document_rows
-from .stage import StagedConfig, StagedTokenConfig
+from .stage import StagedColumns, StagedConfig
 
-#: The configs whose rows come as TokenRows (columns), not as dicts.
-TOKEN_VIEWS = ("actor_ner", "claim_spans")
+#: The configs whose rows come as columns (castcorpus.release.columns.ColumnRows), not as dicts.
+COLUMN_VIEWS = ("sentences", "checkworthiness", "actor_ner", "claim_spans")
 
 #: Documents between explicit collections while the cyclic collector is paused.
 COLLECT_EVERY = 5_000
@@ -362,7 +362,7 @@ class PassDeriver:
     def _staged(self, base: str) -> StagedConfig:
         staged = self.staged.get(base)
         if staged is None:
-            kind = StagedTokenConfig if base in TOKEN_VIEWS else StagedConfig
+            kind = StagedColumns if base in COLUMN_VIEWS else StagedConfig
             staged = self.staged[base] = kind(self.stage_dir / f"{base}.arrows", base)
         return staged
 

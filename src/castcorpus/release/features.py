@@ -268,6 +268,13 @@ def encode_label_columns(config: str, table: pa.Table) -> pa.Table:
     return table.cast(schema) if table.schema != schema else table
 
 
+def label_names(config: str, column: str) -> list[str] | None:
+    """The label names of a ClassLabel column (or a list of them) of a config, in id order;
+    None for any other column."""
+    found = _label_maps(config).get(column)
+    return list(found[1]) if found is not None else None
+
+
 def encode_labels(config: str, row: dict) -> dict:
     """``row`` with its ClassLabel columns turned from names into ids.
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from castcorpus.corpus.segment import Sentence, overlapping, segmentation
+import numpy as np
+
+from castcorpus.corpus.segment import Segmentation, Sentence, overlapping, segmentation
 from castcorpus.report import Issue
+from .columns import ColumnRows, Cut, Lists, Same
 from .features import AUTHOR, CREDIBILITY_LABELS, claim_types
 from .token_rows import claim_span_rows, ner_rows
 
@@ -128,31 +131,42 @@ def _context(text: str, sentences: list[Sentence], spans: list[dict]) -> tuple[s
     return " [...] ".join(parts), sentences[indices[0]].start
 
 
-def _sentence_rows(annotation, text, sentences) -> list[dict]:
-    rows = []
-    for si, sentence in enumerate(sentences):
-        inside = [c for c in annotation["claims"]
-                  if c["span"]["start"] < sentence.end and sentence.start < c["span"]["end"]]
-        types = {c["type"] for c in inside}
-        rows.append({
-            "sentence_index": si, "start": sentence.start, "end": sentence.end,
-            "text": text[sentence.start:sentence.end], "label": "claim" if inside else "no_claim",
-            # In the schema's order, so equal sets give equal lists.
-            "claim_types": [t for t in claim_types() if t in types],
-            "claim_ids": [c["id"] for c in inside],
-        })
-    return rows
+def _sentence_views(annotation, text: str, segmented: Segmentation,
+                    common: dict[str, Any]) -> tuple[ColumnRows, ColumnRows]:
+    """The ``sentences`` and ``checkworthiness`` rows, a row per sentence, as columns: the
+    claims a sentence shares a character with (in annotation order), their types (in the
+    schema's order, so equal sets give equal lists) and the check-worthy ones among them."""
+    cuts = segmented.cuts
+    count = len(cuts) - 1
+    starts, ends = segmented.token_starts[cuts[:-1]], segmented.token_ends[cuts[1:] - 1]
+    claims = annotation["claims"]
+    inside: list[list[dict]] = [[] for _ in range(count)]
+    if claims and count:
+        claim_starts = np.array([c["span"]["start"] for c in claims], dtype=np.int64)
+        claim_ends = np.array([c["span"]["end"] for c in claims], dtype=np.int64)
+        rows, which = np.nonzero((claim_starts[None, :] < ends[:, None]) & (starts[:, None] < claim_ends[None, :]))
+        for row, claim in zip(rows.tolist(), which.tolist()):  # row by row, claims in order
+            inside[row].append(claims[claim])
+    order = claim_types()
+    ids = [[c["id"] for c in found] for found in inside]
+    types = [[t for t in order if t in kinds] for kinds in ({c["type"] for c in found} for found in inside)]
+    worthy = [[c["id"] for c in found if c["check_worthy"]] for found in inside]
+    shared = {**{name: Same(value) for name, value in common.items()}, "sentence_index": np.arange(count),
+              "start": starts, "end": ends, "text": Cut(starts, ends)}
+    sentences = ColumnRows("sentences", count, text, {
+        **shared, "label": ["claim" if found else "no_claim" for found in ids],
+        "claim_types": _lists(types), "claim_ids": _lists(ids)})
+    checkworthiness = ColumnRows("checkworthiness", count, text, {
+        **shared, "label": ["check_worthy" if found else "not_check_worthy" for found in worthy],
+        "claim_ids": _lists(worthy)})
+    return sentences, checkworthiness
 
 
-def _checkworthiness_rows(annotation, text, sentences) -> list[dict]:
-    rows = []
-    for si, sentence in enumerate(sentences):
-        worthy = [c["id"] for c in annotation["claims"] if c["check_worthy"]
-                  and c["span"]["start"] < sentence.end and sentence.start < c["span"]["end"]]
-        rows.append({"sentence_index": si, "start": sentence.start, "end": sentence.end,
-                     "text": text[sentence.start:sentence.end],
-                     "label": "check_worthy" if worthy else "not_check_worthy", "claim_ids": worthy})
-    return rows
+def _lists(values: list[list]) -> Lists:
+    """A list column from a list per row."""
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum([len(v) for v in values], out=offsets[1:])
+    return Lists(offsets, [x for v in values for x in v])
 
 
 def _claim_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict]:
@@ -233,8 +247,9 @@ def _stance_rows(meta, annotation, text, sentences, reg: Registries) -> list[dic
 def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text: str,
                   reg: Registries, file: str) -> tuple[dict[str, list[dict]], list[Issue]]:
     """Rows of every base config for one document with text, and the issues met: a list of
-    dicts per config (labels as names), but the token views ``actor_ner`` and ``claim_spans`` as
-    :class:`castcorpus.release.token_rows.TokenRows` (``.to_pylist()`` gives their dicts).
+    dicts per config (labels as names), but the views with a row per sentence (``sentences``,
+    ``checkworthiness``, ``actor_ner``, ``claim_spans``) as
+    :class:`castcorpus.release.columns.ColumnRows` (``.to_pylist()`` gives their dicts).
 
     Unannotated documents yield only a ``raw`` row (and a FA-KES article its ``credibility`` row). ``file`` names the annotation file in issues.
     """
@@ -248,8 +263,7 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     types = {key: reg.actors[key]["type"] for key in reg.actors}
     ner, issues = ner_rows(annotation, text, segmented, types, common, file)
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
-    rows["sentences"] = [{**common, **r} for r in _sentence_rows(annotation, text, sentences)]
-    rows["checkworthiness"] = [{**common, **r} for r in _checkworthiness_rows(annotation, text, sentences)]
+    rows["sentences"], rows["checkworthiness"] = _sentence_views(annotation, text, segmented, common)
     claims = _claim_rows(meta, annotation, text, sentences, reg)
     rows["claims"] = [{**common, **r} for r in claims]
     rows["attribution"] = [{**common, **r} for r in _attribution_rows(claims)]

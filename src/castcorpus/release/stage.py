@@ -22,7 +22,7 @@ from typing import Any, Iterator
 import numpy as np
 import pyarrow as pa
 
-from . import features
+from . import columns, features
 
 #: Rows per staged batch.
 ROWS_PER_BATCH = 2_000
@@ -103,18 +103,18 @@ def staged_batches(path: Path) -> Iterator[tuple[pa.Table, np.ndarray]]:
             yield pa.Table.from_batches([batch.drop_columns([DOC_COLUMN])]), positions
 
 
-class StagedTokenConfig(StagedConfig):
-    """A token view's rows (:class:`castcorpus.release.token_rows.TokenRows`, columns over a
-    document's tokens), staged like :class:`StagedConfig`'s but built into Arrow with numpy:
-    the token strings are cut from the documents' UTF-8 bytes, not made as Python strings."""
+class StagedColumns(StagedConfig):
+    """A config whose rows come as :class:`castcorpus.release.columns.ColumnRows` (the views with
+    a row per sentence), staged like :class:`StagedConfig`'s but converted to Arrow by
+    :func:`castcorpus.release.columns.to_table`, a batch of documents at a time."""
 
     def __init__(self, path: Path, config: str, rows_per_batch: int = ROWS_PER_BATCH):
         super().__init__(path, config, rows_per_batch)
-        self.pending: list[tuple[Any, int]] = []  # (TokenRows, document)
+        self.pending: list[tuple[Any, int]] = []  # (ColumnRows, document)
         self.pending_rows = 0
 
     def add_rows(self, rows, document: int) -> None:
-        """Queue one document's :class:`TokenRows`; a batch is written once it is large enough."""
+        """Queue one document's :class:`ColumnRows`; a batch is written once it is large enough."""
         self.pending.append((rows, document))
         self.pending_rows += rows.num_rows
         if self.pending_rows >= self.rows_per_batch:
@@ -124,70 +124,6 @@ class StagedTokenConfig(StagedConfig):
         """Convert the queued documents' rows to Arrow and append them to the staging file."""
         if not self.pending:
             return
-        table = _token_table(self.pending, self.staged_schema)
+        table = columns.to_table(self.pending, self.staged_schema, DOC_COLUMN)
         self.pending, self.pending_rows = [], 0
         self._write(table)
-
-
-def _token_table(pending: list, schema: pa.Schema) -> pa.Table:
-    """The Arrow rows (with their document positions) of queued :class:`TokenRows`."""
-    common: dict[str, list] = {}
-    sentence_index, starts, ends, documents = [], [], [], []
-    token_starts, tags, keys, cuts, texts, byte_starts, byte_ends = [], [], [], [], [], [], []
-    tokens_before = bytes_before = 0
-    for rows, document in pending:
-        seg, count = rows.segmentation, rows.num_rows
-        for name, value in rows.common.items():
-            common.setdefault(name, []).extend([value] * count)
-        sentence_index.append(np.arange(count))
-        starts.append(seg.token_starts[seg.cuts[:-1]])
-        ends.append(seg.token_ends[seg.cuts[1:] - 1])
-        documents.append(np.full(count, document))
-        token_starts.append(seg.token_starts)
-        tags.append(rows.tags)
-        keys.extend(rows.keys)
-        cuts.append(seg.cuts[:-1] + tokens_before)
-        raw = rows.text.encode("utf-8")
-        first, last = _byte_offsets(rows.text, raw, seg.token_starts, seg.token_ends)
-        byte_starts.append(first + bytes_before)
-        byte_ends.append(last + bytes_before)
-        texts.append(raw)
-        tokens_before += len(seg.token_starts)
-        bytes_before += len(raw)
-    offsets = pa.array(np.concatenate(cuts + [[tokens_before]]).astype(np.int32))
-    strings = _cut_strings(b"".join(texts), np.concatenate(byte_starts), np.concatenate(byte_ends))
-    names = schema.names
-    tag_name, key_name = pending[0][0].names
-    columns = {
-        **{name: pa.array(values, pa.string()) for name, values in common.items()},
-        "sentence_index": pa.array(np.concatenate(sentence_index).astype(np.int32)),
-        "start": pa.array(np.concatenate(starts).astype(np.int32)),
-        "end": pa.array(np.concatenate(ends).astype(np.int32)),
-        "tokens": pa.ListArray.from_arrays(offsets, strings, type=schema.field("tokens").type),
-        "token_starts": pa.ListArray.from_arrays(offsets, pa.array(np.concatenate(token_starts).astype(np.int32)),
-                                                 type=schema.field("token_starts").type),
-        tag_name: pa.ListArray.from_arrays(offsets, pa.array(np.concatenate(tags).astype(np.int64)),
-                                           type=schema.field(tag_name).type),
-        key_name: pa.ListArray.from_arrays(offsets, pa.array(keys, pa.string()), type=schema.field(key_name).type),
-        DOC_COLUMN: pa.array(np.concatenate(documents).astype(np.int32)),
-    }
-    return pa.Table.from_arrays([columns[name] for name in names], schema=schema)
-
-
-def _byte_offsets(text: str, raw: bytes, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Code-point offsets into ``text`` as byte offsets into ``raw`` (its UTF-8)."""
-    if len(raw) == len(text):
-        return starts, ends
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
-    before = np.concatenate(([0], np.cumsum(widths)))
-    return before[starts], before[ends]
-
-
-def _cut_strings(data: bytes, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
-    """A string array of ``data[starts[i]:ends[i]]`` (valid UTF-8: cut at code-point bounds)."""
-    lengths = (ends - starts).astype(np.int64)
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
-    positions = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1] - starts, lengths)
-    values = np.frombuffer(data, dtype=np.uint8)[positions]
-    return pa.StringArray.from_buffers(len(lengths), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(values))

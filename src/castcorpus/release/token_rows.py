@@ -7,76 +7,38 @@ never shifted to the nearest boundary: a silent shift would put a different stri
 training data than the annotator marked. Overlapping mentions cannot both be BIO-tagged; the
 longer (then the earlier) is kept and the other is reported.
 
-The views are made as columns (:class:`TokenRows`: numpy arrays over the document's tokens,
-one row per sentence), not as a dict per sentence: a document has hundreds of tokens, and
-converting them to Arrow one Python object at a time was a large share of a build.
-:meth:`TokenRows.to_pylist` gives the rows as dicts (label names), for tests and small uses.
+The views are made as columns (:class:`castcorpus.release.columns.ColumnRows` over numpy
+arrays of the document's tokens, one row per sentence), not as a dict per sentence: a document
+has hundreds of tokens, and converting them to Arrow one Python object at a time was a large
+share of a build. ``.to_pylist()`` gives the rows as dicts (label names).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from castcorpus.corpus.segment import Segmentation
 from castcorpus.report import Issue, pointer
+from .columns import ColumnRows, Cut, Lists, Same
 from .features import CLAIM_SPAN_TAGS, ner_labels
 
 
-@dataclass
-class TokenRows:
-    """One token view of one document, a row per sentence, as columns over its tokens.
-
-    ``tags`` are label ids (of the view's ClassLabel: :func:`castcorpus.release.features.ner_labels`
-    or :data:`castcorpus.release.features.CLAIM_SPAN_TAGS`); ``keys[i]`` is the actor key or
-    claim id of token ``i``, or None."""
-
-    view: str  # "actor_ner" or "claim_spans"
-    common: dict[str, Any]  # doc_id, outlet, outlet_camp
-    text: str
-    segmentation: Segmentation
-    tags: np.ndarray  # int64, a label id per token
-    keys: list[str | None]  # per token
-
-    @property
-    def num_rows(self) -> int:
-        return len(self.segmentation.cuts) - 1
-
-    def __len__(self) -> int:
-        return self.num_rows
-
-    @property
-    def names(self) -> tuple[str, str]:
-        """The names of the view's tag and key columns."""
-        return ("ner_tags", "actor_keys") if self.view == "actor_ner" else ("span_tags", "claim_ids")
-
-    def to_marshal(self) -> dict[str, Any]:
-        """The rows as values :mod:`marshal` can write (for the row cache)."""
-        seg = self.segmentation
-        return {"view": self.view, "common": self.common, "text": self.text, "keys": self.keys,
-                **{name: np.ascontiguousarray(array, dtype=np.int64).tobytes()
-                   for name, array in (("starts", seg.token_starts), ("ends", seg.token_ends),
-                                       ("cuts", seg.cuts), ("tags", self.tags))}}
-
-    @classmethod
-    def from_marshal(cls, data: dict[str, Any]) -> "TokenRows":
-        """The rows :meth:`to_marshal` wrote."""
-        arrays = {name: np.frombuffer(data[name], dtype=np.int64) for name in ("starts", "ends", "cuts", "tags")}
-        segmented = Segmentation(arrays["starts"], arrays["ends"], arrays["cuts"])
-        return cls(data["view"], data["common"], data["text"], segmented, arrays["tags"], list(data["keys"]))
-
-    def to_pylist(self) -> list[dict[str, Any]]:
-        """The rows as dicts, tags as label names (what the Parquet rows decode to)."""
-        labels = ner_labels() if self.view == "actor_ner" else list(CLAIM_SPAN_TAGS)
-        seg, (tag_name, key_name) = self.segmentation, self.names
-        starts, ends, tags = seg.token_starts.tolist(), seg.token_ends.tolist(), self.tags.tolist()
-        cuts = seg.cuts.tolist()
-        return [{**self.common, "sentence_index": si, "start": starts[a], "end": ends[b - 1],
-                 "tokens": [self.text[starts[i]:ends[i]] for i in range(a, b)], "token_starts": starts[a:b],
-                 tag_name: [labels[t] for t in tags[a:b]], key_name: self.keys[a:b]}
-                for si, (a, b) in enumerate(zip(cuts, cuts[1:]))]
+def _token_view(view: str, common: dict[str, Any], text: str, segmentation: Segmentation, tags: np.ndarray,
+                keys: list[str | None]) -> ColumnRows:
+    """The rows of a token view, one per sentence, as columns over the document's tokens:
+    ``tags`` (label ids) and ``keys`` (actor key or claim id, or None) per token."""
+    tag_name, key_name = ("ner_tags", "actor_keys") if view == "actor_ner" else ("span_tags", "claim_ids")
+    seg = segmentation
+    cuts = seg.cuts
+    return ColumnRows(view, len(cuts) - 1, text, {
+        **{name: Same(value) for name, value in common.items()},
+        "sentence_index": np.arange(len(cuts) - 1), "start": seg.token_starts[cuts[:-1]],
+        "end": seg.token_ends[cuts[1:] - 1],
+        "tokens": Lists(cuts, Cut(seg.token_starts, seg.token_ends)), "token_starts": Lists(cuts, seg.token_starts),
+        tag_name: Lists(cuts, tags), key_name: Lists(cuts, keys),
+    })
 
 
 #: Why a span cannot be tagged (what :meth:`_Tokens.align` answers instead of its tokens).
@@ -132,7 +94,7 @@ def _issue(problem: str, kind: str, span: dict, what: str, where: tuple, file: s
 
 
 def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, common: dict[str, Any],
-                    file: str) -> tuple[TokenRows, list[Issue]]:
+                    file: str) -> tuple[ColumnRows, list[Issue]]:
     """The ``claim_spans`` view: one row per sentence with BIO tags over the claim spans
     (``B-claim``, ``I-claim``, ``O``) and the claim id per token. Claim spans never overlap
     (guidelines 3.3); one that does not cover whole tokens of one sentence is reported."""
@@ -150,11 +112,11 @@ def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segment
         first, last = place
         tags[first], tags[first + 1:last + 1] = CLAIM_SPAN_TAGS.index("B-claim"), CLAIM_SPAN_TAGS.index("I-claim")
         ids[first:last + 1] = [claim["id"]] * (last + 1 - first)
-    return TokenRows("claim_spans", common, text, segmentation, tags, ids), issues
+    return _token_view("claim_spans", common, text, segmentation, tags, ids), issues
 
 
 def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, actor_types: dict[str, str],
-             common: dict[str, Any], file: str) -> tuple[TokenRows, list[Issue]]:
+             common: dict[str, Any], file: str) -> tuple[ColumnRows, list[Issue]]:
     """The ``actor_ner`` view: one row per sentence (tokens, BIO tags by actor type, actor key
     per token) and the issues of mentions that could not be tagged."""
     tokens = _Tokens(segmentation)
@@ -181,4 +143,4 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
         taken[first:last + 1] = True
         tags[first], tags[first + 1:last + 1] = label[f"B-{kind}"], label[f"I-{kind}"]
         keys[first:last + 1] = [actor] * (last + 1 - first)
-    return TokenRows("actor_ner", common, text, segmentation, tags, keys), issues
+    return _token_view("actor_ner", common, text, segmentation, tags, keys), issues

@@ -1,0 +1,210 @@
+"""Rows of a document as columns, and their conversion to Arrow a batch of documents at a time.
+
+The views with many rows per document (a row per sentence: ``sentences``, ``checkworthiness``,
+``actor_ner``, ``claim_spans``) are made as :class:`ColumnRows`, not as a dict per row: numbers
+stay in numpy arrays, strings that are parts of the text (a sentence, a token) are kept as
+offsets and cut from the texts' UTF-8 bytes by numpy when a batch is converted
+(:func:`to_table`). Converting a dict per row, and a Python string per token, to Arrow was the
+largest share of a build's staging.
+
+A column is one of: a :class:`Same` value for every row, a numpy array (numbers, label ids),
+a Python list (any value per row, label names included), :class:`Cut` (strings cut from the
+text) or :class:`Lists` (a list per row, over values of one of the other kinds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .features import label_names
+
+
+@dataclass(frozen=True)
+class Same:
+    """One value for every row of the document."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Strings cut from the document's text: ``text[starts[i]:ends[i]]`` (code points)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+@dataclass(frozen=True)
+class Lists:
+    """A list per row: row ``i`` holds ``values[offsets[i]:offsets[i + 1]]``."""
+
+    offsets: np.ndarray
+    values: Any  # np.ndarray, list or Cut
+
+
+@dataclass
+class ColumnRows:
+    """The rows of one config for one document, as columns (see the module)."""
+
+    config: str
+    num_rows: int
+    text: str  # what Cut columns cut from
+    columns: dict[str, Any]
+
+    def __len__(self) -> int:
+        return self.num_rows
+
+    def to_pylist(self) -> list[dict[str, Any]]:
+        """The rows as dicts (label columns as label names), as a Parquet row decodes."""
+        names = {column: label_names(self.config, column) for column in self.columns}
+        values = {column: _python(self.text, value, self.num_rows, names[column])
+                  for column, value in self.columns.items()}
+        return [{column: values[column][i] for column in self.columns} for i in range(self.num_rows)]
+
+
+def _python(text: str, column, count: int, labels: list[str] | None) -> list:
+    if isinstance(column, Same):
+        return [column.value] * count
+    if isinstance(column, Lists):
+        flat = _python(text, column.values, int(column.offsets[-1]), labels)
+        offsets = column.offsets.tolist()
+        return [flat[a:b] for a, b in zip(offsets, offsets[1:])]
+    if isinstance(column, Cut):
+        return [text[a:b] for a, b in zip(column.starts.tolist(), column.ends.tolist())]
+    values = column.tolist() if isinstance(column, np.ndarray) else list(column)
+    if labels is not None and isinstance(column, np.ndarray):
+        return [labels[v] for v in values]
+    return values
+
+
+def to_marshal(rows: ColumnRows) -> dict[str, Any]:
+    """``rows`` as values :mod:`marshal` can write (for the row cache)."""
+    return {"config": rows.config, "num_rows": rows.num_rows, "text": rows.text,
+            "columns": {name: _plain(value) for name, value in rows.columns.items()}}
+
+
+def from_marshal(data: dict[str, Any]) -> ColumnRows:
+    """The rows :func:`to_marshal` wrote."""
+    return ColumnRows(data["config"], data["num_rows"], data["text"],
+                      {name: _unplain(value) for name, value in data["columns"].items()})
+
+
+def _plain(value):
+    if isinstance(value, Same):
+        return ("same", value.value)
+    if isinstance(value, Cut):
+        return ("cut", _int_bytes(value.starts), _int_bytes(value.ends))
+    if isinstance(value, Lists):
+        return ("lists", _int_bytes(value.offsets), _plain(value.values))
+    if isinstance(value, np.ndarray):
+        return ("array", _int_bytes(value))
+    return ("list", list(value))
+
+
+def _unplain(value):
+    kind = value[0]
+    if kind == "same":
+        return Same(value[1])
+    if kind == "cut":
+        return Cut(_ints(value[1]), _ints(value[2]))
+    if kind == "lists":
+        return Lists(_ints(value[1]), _unplain(value[2]))
+    if kind == "array":
+        return _ints(value[1])
+    return list(value[1])
+
+
+def _int_bytes(array: np.ndarray) -> bytes:
+    return np.ascontiguousarray(array, dtype=np.int64).tobytes()
+
+
+def _ints(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.int64)
+
+
+def to_table(documents: list[tuple[ColumnRows, int]], schema: pa.Schema, position_column: str) -> pa.Table:
+    """The Arrow rows of ``documents`` (each with its position in the pass, written to
+    ``position_column``) under ``schema``, the config's Arrow schema plus that column.
+    Label columns given as names are encoded as ids; a name that is no label raises KeyError."""
+    config = documents[0][0].config
+    raws = [rows.text.encode("utf-8") for rows, _ in documents]
+    arrays = []
+    for field in schema:
+        if field.name == position_column:
+            counts = [rows.num_rows for rows, _ in documents]
+            arrays.append(pa.array(np.repeat([p for _, p in documents], counts).astype(np.int32)))
+            continue
+        parts = [rows.columns[field.name] for rows, _ in documents]
+        counts = [rows.num_rows for rows, _ in documents]
+        arrays.append(_arrow(parts, counts, documents, raws, field.type, label_names(config, field.name)))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _arrow(parts: list, counts: list[int], documents, raws: list[bytes], kind: pa.DataType,
+           labels: list[str] | None) -> pa.Array:
+    first = parts[0]
+    if isinstance(first, Lists):
+        offsets = _join_offsets([part.offsets for part in parts])
+        sizes = [int(part.offsets[-1]) for part in parts]
+        values = _arrow([part.values for part in parts], sizes, documents, raws, kind.value_type, labels)
+        return pa.ListArray.from_arrays(pa.array(offsets), values, type=kind)
+    if isinstance(first, Same):
+        return _encoded(pa.array([part.value for part, count in zip(parts, counts) for _ in range(count)],
+                                 _named(kind, labels)), kind, labels)
+    if isinstance(first, Cut):
+        return _cut_strings(raws, [rows.text for rows, _ in documents], parts)
+    if isinstance(first, np.ndarray):
+        return pa.array(np.concatenate(parts) if parts else np.zeros(0), type=kind)
+    flat = [value for part in parts for value in part]
+    return _encoded(pa.array(flat, _named(kind, labels)), kind, labels)
+
+
+def _named(kind: pa.DataType, labels: list[str] | None) -> pa.DataType:
+    """The type a label column has while it holds names."""
+    return pa.string() if labels is not None else kind
+
+
+def _encoded(names: pa.Array, kind: pa.DataType, labels: list[str] | None) -> pa.Array:
+    if labels is None:
+        return names
+    ids = pc.index_in(names, value_set=pa.array(labels, pa.string()))
+    if ids.null_count != names.null_count:
+        unknown = pc.filter(names, pc.and_(pc.is_null(ids), pc.is_valid(names)))[0].as_py()
+        raise KeyError(f"{unknown!r} is not a label")
+    return ids.cast(kind)
+
+
+def _join_offsets(offsets: list[np.ndarray]) -> np.ndarray:
+    """List offsets of documents one after another, as one array (int32, as Arrow's lists)."""
+    joined, base = [np.zeros(1, dtype=np.int64)], 0
+    for part in offsets:
+        joined.append(part[1:] + base)
+        base += int(part[-1])
+    return np.concatenate(joined).astype(np.int32)
+
+
+def _cut_strings(raws: list[bytes], texts: list[str], cuts: list[Cut]) -> pa.Array:
+    """A string array of every cut, in order: bytes gathered from the texts by numpy."""
+    starts, ends, before = [], [], 0
+    for raw, text, cut in zip(raws, texts, cuts):
+        if len(raw) == len(text):
+            starts.append(cut.starts + before)
+            ends.append(cut.ends + before)
+        else:
+            points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+            bytes_before = np.concatenate(([0], np.cumsum(widths)))
+            starts.append(bytes_before[cut.starts] + before)
+            ends.append(bytes_before[cut.ends] + before)
+        before += len(raw)
+    start, end = np.concatenate(starts).astype(np.int64), np.concatenate(ends).astype(np.int64)
+    lengths = end - start
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    positions = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)
+    data = np.frombuffer(b"".join(raws), dtype=np.uint8)[positions]
+    return pa.StringArray.from_buffers(len(lengths), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data))
