@@ -16,8 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
-from platformdirs import user_cache_dir
-
 from .jsonio import MAX_TEXT_BYTES, load_json, read_limited
 from .schema import load_schema
 from .texts import decode_canonical, text_sha256
@@ -40,7 +38,11 @@ def default_cache_dir() -> Path:
     """Where hydrated third-party texts live: ``$CASTCORPUS_CACHE`` if set, else the user
     cache folder (``$XDG_CACHE_HOME/castcorpus`` on Linux). Never inside the repository."""
     override = os.environ.get("CASTCORPUS_CACHE")
-    return Path(override) if override else Path(user_cache_dir("castcorpus"))
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir  # here, not at the top: `castcorpus --help` imports this module
+
+    return Path(user_cache_dir("castcorpus"))
 
 
 @dataclass(frozen=True)

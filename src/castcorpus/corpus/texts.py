@@ -7,7 +7,6 @@ text that enters the corpus passes through :func:`canonicalize` and is identifie
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass
 
@@ -27,6 +26,8 @@ def canonicalize(text: str) -> str:
 
 def text_sha256(text: str) -> str:
     """SHA-256 (hex) of the UTF-8 bytes of ``text``, which should already be canonical."""
+    import hashlib  # here, not at the top: loading OpenSSL is a good part of `castcorpus --help`
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

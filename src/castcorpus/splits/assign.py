@@ -28,7 +28,6 @@ document's text changes its ``text:`` anchor and may move it.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Iterable
 
 #: Split names in card order.
@@ -40,6 +39,8 @@ OUTLET_BANDS = (70, 85)
 
 def bucket(key: str) -> int:
     """A stable bucket 0..99 for ``key`` (first 8 bytes of its SHA-256)."""
+    import hashlib  # here: `castcorpus --help` imports this module, and hashlib loads OpenSSL
+
     return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % 100
 
 

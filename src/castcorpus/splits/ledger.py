@@ -22,7 +22,6 @@ and then never moves it:
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Iterator
 
@@ -51,6 +50,8 @@ RULE = ("standard: documents that report one event (reports_on), share a text, a
 
 
 def _hash(key: str) -> str:
+    import hashlib  # here: `castcorpus --help` imports this module, and hashlib loads OpenSSL
+
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
