@@ -47,6 +47,25 @@ class Lists:
     values: Any  # np.ndarray, list or Cut
 
 
+class TextBytes:
+    """A document's text as UTF-8, and the byte offset of each code point, made once and
+    shared by every view cut from the text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.raw = text.encode("utf-8")
+        self._offsets: np.ndarray | None = None
+
+    def byte_offsets(self, points: np.ndarray) -> np.ndarray:
+        """Code-point offsets into the text as byte offsets into :attr:`raw`."""
+        if len(self.raw) == len(self.text):
+            return points
+        if self._offsets is None:
+            leads = (np.frombuffer(self.raw, dtype=np.uint8) & 0xC0) != 0x80  # a code point starts here
+            self._offsets = np.append(np.flatnonzero(leads), len(self.raw))
+        return self._offsets[points]
+
+
 @dataclass
 class ColumnRows:
     """The rows of one config for one document, as columns (see the module)."""
@@ -55,6 +74,7 @@ class ColumnRows:
     num_rows: int
     text: str  # what Cut columns cut from
     columns: dict[str, Any]
+    utf8: TextBytes | None = None  # the text's bytes, when shared with other views
 
     def __len__(self) -> int:
         return self.num_rows
@@ -132,7 +152,7 @@ def to_table(documents: list[tuple[ColumnRows, int]], schema: pa.Schema, positio
     ``position_column``) under ``schema``, the config's Arrow schema plus that column.
     Label columns given as names are encoded as ids; a name that is no label raises KeyError."""
     config = documents[0][0].config
-    raws = [rows.text.encode("utf-8") for rows, _ in documents]
+    texts = [rows.utf8 or TextBytes(rows.text) for rows, _ in documents]
     arrays = []
     for field in schema:
         if field.name == position_column:
@@ -141,23 +161,23 @@ def to_table(documents: list[tuple[ColumnRows, int]], schema: pa.Schema, positio
             continue
         parts = [rows.columns[field.name] for rows, _ in documents]
         counts = [rows.num_rows for rows, _ in documents]
-        arrays.append(_arrow(parts, counts, documents, raws, field.type, label_names(config, field.name)))
+        arrays.append(_arrow(parts, counts, texts, field.type, label_names(config, field.name)))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _arrow(parts: list, counts: list[int], documents, raws: list[bytes], kind: pa.DataType,
+def _arrow(parts: list, counts: list[int], texts: list[TextBytes], kind: pa.DataType,
            labels: list[str] | None) -> pa.Array:
     first = parts[0]
     if isinstance(first, Lists):
         offsets = _join_offsets([part.offsets for part in parts])
         sizes = [int(part.offsets[-1]) for part in parts]
-        values = _arrow([part.values for part in parts], sizes, documents, raws, kind.value_type, labels)
+        values = _arrow([part.values for part in parts], sizes, texts, kind.value_type, labels)
         return pa.ListArray.from_arrays(pa.array(offsets), values, type=kind)
     if isinstance(first, Same):
         return _encoded(pa.array([part.value for part, count in zip(parts, counts) for _ in range(count)],
                                  _named(kind, labels)), kind, labels)
     if isinstance(first, Cut):
-        return _cut_strings(raws, [rows.text for rows, _ in documents], parts)
+        return _cut_strings(texts, parts)
     if isinstance(first, np.ndarray):
         return pa.array(np.concatenate(parts) if parts else np.zeros(0), type=kind)
     flat = [value for part in parts for value in part]
@@ -188,23 +208,16 @@ def _join_offsets(offsets: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(joined).astype(np.int32)
 
 
-def _cut_strings(raws: list[bytes], texts: list[str], cuts: list[Cut]) -> pa.Array:
+def _cut_strings(texts: list[TextBytes], cuts: list[Cut]) -> pa.Array:
     """A string array of every cut, in order: bytes gathered from the texts by numpy."""
     starts, ends, before = [], [], 0
-    for raw, text, cut in zip(raws, texts, cuts):
-        if len(raw) == len(text):
-            starts.append(cut.starts + before)
-            ends.append(cut.ends + before)
-        else:
-            points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-            widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
-            bytes_before = np.concatenate(([0], np.cumsum(widths)))
-            starts.append(bytes_before[cut.starts] + before)
-            ends.append(bytes_before[cut.ends] + before)
-        before += len(raw)
+    for text, cut in zip(texts, cuts):
+        starts.append(text.byte_offsets(cut.starts) + before)
+        ends.append(text.byte_offsets(cut.ends) + before)
+        before += len(text.raw)
     start, end = np.concatenate(starts).astype(np.int64), np.concatenate(ends).astype(np.int64)
     lengths = end - start
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     positions = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)
-    data = np.frombuffer(b"".join(raws), dtype=np.uint8)[positions]
+    data = np.frombuffer(b"".join(text.raw for text in texts), dtype=np.uint8)[positions]
     return pa.StringArray.from_buffers(len(lengths), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data))

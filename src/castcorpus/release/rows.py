@@ -14,7 +14,7 @@ import numpy as np
 
 from castcorpus.corpus.segment import Segmentation, Sentence, overlapping, segmentation
 from castcorpus.report import Issue
-from .columns import ColumnRows, Cut, Lists, Same
+from .columns import ColumnRows, Cut, Lists, Same, TextBytes
 from .features import AUTHOR, CREDIBILITY_LABELS, claim_types
 from .token_rows import claim_span_rows, ner_rows
 
@@ -131,8 +131,8 @@ def _context(text: str, sentences: list[Sentence], spans: list[dict]) -> tuple[s
     return " [...] ".join(parts), sentences[indices[0]].start
 
 
-def _sentence_views(annotation, text: str, segmented: Segmentation,
-                    common: dict[str, Any]) -> tuple[ColumnRows, ColumnRows]:
+def _sentence_views(annotation, text: str, segmented: Segmentation, common: dict[str, Any],
+                    utf8: TextBytes | None = None) -> tuple[ColumnRows, ColumnRows]:
     """The ``sentences`` and ``checkworthiness`` rows, a row per sentence, as columns: the
     claims a sentence shares a character with (in annotation order), their types (in the
     schema's order, so equal sets give equal lists) and the check-worthy ones among them."""
@@ -155,10 +155,10 @@ def _sentence_views(annotation, text: str, segmented: Segmentation,
               "start": starts, "end": ends, "text": Cut(starts, ends)}
     sentences = ColumnRows("sentences", count, text, {
         **shared, "label": ["claim" if found else "no_claim" for found in ids],
-        "claim_types": _lists(types), "claim_ids": _lists(ids)})
+        "claim_types": _lists(types), "claim_ids": _lists(ids)}, utf8)
     checkworthiness = ColumnRows("checkworthiness", count, text, {
         **shared, "label": ["check_worthy" if found else "not_check_worthy" for found in worthy],
-        "claim_ids": _lists(worthy)})
+        "claim_ids": _lists(worthy)}, utf8)
     return sentences, checkworthiness
 
 
@@ -261,13 +261,14 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     sentences = segmented.bounds()
     common = {"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta)}
     types = {key: reg.actors[key]["type"] for key in reg.actors}
-    ner, issues = ner_rows(annotation, text, segmented, types, common, file)
+    utf8 = TextBytes(text)  # one UTF-8 copy for the four views cut from the text
+    ner, issues = ner_rows(annotation, text, segmented, types, common, file, utf8)
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
-    rows["sentences"], rows["checkworthiness"] = _sentence_views(annotation, text, segmented, common)
+    rows["sentences"], rows["checkworthiness"] = _sentence_views(annotation, text, segmented, common, utf8)
     claims = _claim_rows(meta, annotation, text, sentences, reg)
     rows["claims"] = [{**common, **r} for r in claims]
     rows["attribution"] = [{**common, **r} for r in _attribution_rows(claims)]
     rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, sentences, reg)]
     rows["actor_ner"] = ner
-    rows["claim_spans"], span_issues = claim_span_rows(annotation, text, segmented, common, file)
+    rows["claim_spans"], span_issues = claim_span_rows(annotation, text, segmented, common, file, utf8)
     return rows, issues + span_issues

@@ -21,12 +21,12 @@ import numpy as np
 
 from castcorpus.corpus.segment import Segmentation
 from castcorpus.report import Issue, pointer
-from .columns import ColumnRows, Cut, Lists, Same
+from .columns import ColumnRows, Cut, Lists, Same, TextBytes
 from .features import CLAIM_SPAN_TAGS, ner_labels
 
 
 def _token_view(view: str, common: dict[str, Any], text: str, segmentation: Segmentation, tags: np.ndarray,
-                keys: list[str | None]) -> ColumnRows:
+                keys: list[str | None], utf8: TextBytes | None) -> ColumnRows:
     """The rows of a token view, one per sentence, as columns over the document's tokens:
     ``tags`` (label ids) and ``keys`` (actor key or claim id, or None) per token."""
     tag_name, key_name = ("ner_tags", "actor_keys") if view == "actor_ner" else ("span_tags", "claim_ids")
@@ -38,7 +38,7 @@ def _token_view(view: str, common: dict[str, Any], text: str, segmentation: Segm
         "end": seg.token_ends[cuts[1:] - 1],
         "tokens": Lists(cuts, Cut(seg.token_starts, seg.token_ends)), "token_starts": Lists(cuts, seg.token_starts),
         tag_name: Lists(cuts, tags), key_name: Lists(cuts, keys),
-    })
+    }, utf8)
 
 
 #: Why a span cannot be tagged (what :meth:`_Tokens.align` answers instead of its tokens).
@@ -94,7 +94,7 @@ def _issue(problem: str, kind: str, span: dict, what: str, where: tuple, file: s
 
 
 def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, common: dict[str, Any],
-                    file: str) -> tuple[ColumnRows, list[Issue]]:
+                    file: str, utf8: TextBytes | None = None) -> tuple[ColumnRows, list[Issue]]:
     """The ``claim_spans`` view: one row per sentence with BIO tags over the claim spans
     (``B-claim``, ``I-claim``, ``O``) and the claim id per token. Claim spans never overlap
     (guidelines 3.3); one that does not cover whole tokens of one sentence is reported."""
@@ -112,11 +112,11 @@ def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segment
         first, last = place
         tags[first], tags[first + 1:last + 1] = CLAIM_SPAN_TAGS.index("B-claim"), CLAIM_SPAN_TAGS.index("I-claim")
         ids[first:last + 1] = [claim["id"]] * (last + 1 - first)
-    return _token_view("claim_spans", common, text, segmentation, tags, ids), issues
+    return _token_view("claim_spans", common, text, segmentation, tags, ids, utf8), issues
 
 
 def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, actor_types: dict[str, str],
-             common: dict[str, Any], file: str) -> tuple[ColumnRows, list[Issue]]:
+             common: dict[str, Any], file: str, utf8: TextBytes | None = None) -> tuple[ColumnRows, list[Issue]]:
     """The ``actor_ner`` view: one row per sentence (tokens, BIO tags by actor type, actor key
     per token) and the issues of mentions that could not be tagged."""
     tokens = _Tokens(segmentation)
@@ -143,4 +143,4 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
         taken[first:last + 1] = True
         tags[first], tags[first + 1:last + 1] = label[f"B-{kind}"], label[f"I-{kind}"]
         keys[first:last + 1] = [actor] * (last + 1 - first)
-    return _token_view("actor_ner", common, text, segmentation, tags, keys), issues
+    return _token_view("actor_ner", common, text, segmentation, tags, keys, utf8), issues
