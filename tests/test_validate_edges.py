@@ -219,3 +219,28 @@ def test_a_resumed_run_has_every_registry_of_the_state_it_came_from(corpus_root,
     for name in ("actors", "outlets", "collections", "clusters", "merged_clusters", "pass_folders", "events",
                  "event_entries"):
         assert getattr(resumed, name) == getattr(run, name), name
+
+
+def test_no_code_point_below_the_first_combining_mark_extends_the_one_before():
+    # splits_grapheme skips the category lookup for such edges.
+    import unicodedata
+
+    from castcorpus.validation.annotations import _EXTENDING, _FIRST_EXTENDING, _ZWJ
+
+    assert _ZWJ > _FIRST_EXTENDING and unicodedata.category(_FIRST_EXTENDING) in _EXTENDING
+    assert [code for code in range(ord(_FIRST_EXTENDING)) if unicodedata.category(chr(code)) in _EXTENDING] == []
+
+
+@pytest.mark.parametrize("text, offset, expected", [
+    ("ab", 1, None), ("e\u0301", 1, "\u0301"), ("a\u200db", 1, "\u200d"), ("a\u200db", 2, "b"), ("ab", 0, None)])
+def test_splits_grapheme_at_marks_and_joiners(text, offset, expected):
+    from castcorpus.validation.annotations import splits_grapheme
+
+    assert splits_grapheme(text, offset) == expected
+
+
+def test_an_issue_shows_lone_surrogates_as_escapes():
+    from castcorpus.report import Issue
+
+    issue = Issue("documents/a\udcff.json", "", "file-unexpected", "plain é")
+    assert issue.file == "documents/a\\xff.json" and issue.message == "plain é"

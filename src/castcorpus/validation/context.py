@@ -7,6 +7,7 @@ boundaries when the build checks documents in worker processes.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -107,7 +108,7 @@ class Context:
         self.texts: dict[str, str] = {}
         self.pass_folders: list[Path] = []
         self.checked: set[Path] = set()  # annotation files already checked with their document
-        self.resolved_folders: dict[Path, Path] = {}
+        self.folders_inside: dict[str, bool] = {}  # by folder, as os.path.dirname gives it
 
     def absorb(self, findings: DocumentFindings) -> None:
         """Take in what another process found checking a chunk of this corpus's documents."""
@@ -138,10 +139,13 @@ class Context:
         return DocumentFindings(self.report.issues, self.report.files_checked, self.documents,
                                 self.unusable_documents, self.checked, self.splits, self.report.warnings)
 
-    def _resolved_folder(self, folder: Path) -> Path:
-        if folder not in self.resolved_folders:
-            self.resolved_folders[folder] = folder.resolve()
-        return self.resolved_folders[folder]
+    def _folder_inside(self, folder: str) -> bool:
+        """Whether ``folder`` (as text) resolves inside the corpus folder; resolved once per run
+        (OSError or RuntimeError when its links loop)."""
+        inside = self.folders_inside.get(folder)
+        if inside is None:
+            inside = self.folders_inside[folder] = Path(folder).resolve().is_relative_to(self.root_resolved)
+        return inside
 
     def issue(self, file: str, where: str, code: str, message: str) -> None:
         self.report.add(Issue(file, where, code, message))
@@ -163,13 +167,17 @@ class Context:
     def outside(self, path: Path, rel: str) -> bool:
         """Report and return True when ``path`` resolves outside the corpus folder (through a
         symbolic link to the file or to any folder above it): the validator reads only the corpus."""
-        # A folder is resolved once per run; a file that is no link resolves into its folder.
+        # A folder is resolved once per run; a file that is no link resolves into its folder
+        # (plain strings and os.path: Path objects for each file showed in large corpora).
         try:
-            resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
+            if os.path.islink(path):
+                inside = path.resolve().is_relative_to(self.root_resolved)
+            else:
+                inside = self._folder_inside(os.path.dirname(path))
         except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
             self.issue(rel, "", "file-symlink-loop", "symbolic links loop: the file cannot be reached")
             return True
-        if resolved.is_relative_to(self.root_resolved):
+        if inside:
             return False
         self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
         return True
