@@ -63,11 +63,13 @@ def _no_duplicates(pairs):
     return seen
 
 
-def read_limited(path: Path, rel: str, limit: int) -> tuple[bytes | None, list[Issue]]:
+def read_limited(path: Path, rel: str, limit: int,
+                 status: os.stat_result | None = None) -> tuple[bytes | None, list[Issue]]:
     """Read a file's bytes unless it is missing, not a regular file, empty or over ``limit``
-    (type and size checked before reading, the bytes read in blocks: :mod:`castcorpus.corpus.files`)."""
+    (type and size checked before reading, the bytes read in blocks: :mod:`castcorpus.corpus.files`).
+    ``status``: the caller's ``os.lstat`` of ``path``, when it has one (it saves a system call)."""
     try:
-        data = read_regular(path, limit)
+        data = read_regular(path, limit, status)
     except InputFileError as err:
         code = "file-too-large" if err.errno == errno.EFBIG else "file-unreadable"
         return None, [Issue(rel, "", code, err.strerror)]
@@ -78,9 +80,10 @@ def read_limited(path: Path, rel: str, limit: int) -> tuple[bytes | None, list[I
     return data, []
 
 
-def load_json(path: Path, rel: str) -> Loaded:
-    """Parse a JSON file; problems become issues with the file's name ``rel``."""
-    data, issues = read_limited(path, rel, MAX_JSON_BYTES)
+def load_json(path: Path, rel: str, status: os.stat_result | None = None) -> Loaded:
+    """Parse a JSON file; problems become issues with the file's name ``rel``. ``status``: the
+    caller's ``os.lstat`` of ``path``, when it has one."""
+    data, issues = read_limited(path, rel, MAX_JSON_BYTES, status)
     if data is None:
         return Loaded(None, issues)
     value = _parse_fast(data)
