@@ -219,3 +219,77 @@ def test_a_resumed_run_has_every_registry_of_the_state_it_came_from(corpus_root,
     for name in ("actors", "outlets", "collections", "clusters", "merged_clusters", "pass_folders", "events",
                  "event_entries"):
         assert getattr(resumed, name) == getattr(run, name), name
+
+
+def test_no_code_point_below_the_first_combining_mark_extends_the_one_before():
+    # splits_grapheme skips the category lookup for such edges.
+    import unicodedata
+
+    from castcorpus.validation.annotations import _EXTENDING, _FIRST_EXTENDING, _ZWJ
+
+    assert _ZWJ > _FIRST_EXTENDING and unicodedata.category(_FIRST_EXTENDING) in _EXTENDING
+    assert [code for code in range(ord(_FIRST_EXTENDING)) if unicodedata.category(chr(code)) in _EXTENDING] == []
+
+
+@pytest.mark.parametrize("text, offset, expected", [
+    ("ab", 1, None), ("e\u0301", 1, "\u0301"), ("a\u200db", 1, "\u200d"), ("a\u200db", 2, "b"), ("ab", 0, None)])
+def test_splits_grapheme_at_marks_and_joiners(text, offset, expected):
+    from castcorpus.validation.annotations import splits_grapheme
+
+    assert splits_grapheme(text, offset) == expected
+
+
+def test_an_issue_shows_lone_surrogates_as_escapes():
+    from castcorpus.report import Issue
+
+    issue = Issue("documents/a\udcff.json", "", "file-unexpected", "plain é")
+    assert issue.file == "documents/a\\xff.json" and issue.message == "plain é"
+
+
+# --- files taken in with one lstat: links inside the corpus are followed as before -------------
+
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MINIMAL = Path(__file__).resolve().parent / "data" / "valid" / "minimal"
+
+
+def _minimal(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    shutil.copytree(MINIMAL, root)
+    return root
+
+
+def test_files_linked_inside_the_corpus_are_checked_as_their_targets(tmp_path):
+    from castcorpus.validation.run import validate
+
+    root = _minimal(tmp_path)
+    plain = validate(root, cache_dir=tmp_path / "cache")
+    for folder, name in (("annotations", "alpha-shelling-report.json"), ("texts", "alpha-shelling-report.txt"),
+                         ("documents", "alpha-shelling-report.json")):
+        target = root / f".{folder}-{name}"
+        (root / folder / name).rename(target)
+        (root / folder / name).symlink_to(Path("..") / target.name)
+    linked = validate(root, cache_dir=tmp_path / "cache")
+    assert plain.valid and linked.lines() == plain.lines() and linked.files_checked == plain.files_checked
+
+
+def test_a_dangling_text_link_is_unreadable_not_missing(tmp_path):
+    from castcorpus.validation.run import validate
+
+    root = _minimal(tmp_path)
+    (root / "texts" / "alpha-shelling-report.txt").unlink()
+    (root / "texts" / "alpha-shelling-report.txt").symlink_to("nowhere.txt")
+    codes = {(issue.file, issue.code) for issue in validate(root, cache_dir=tmp_path / "cache").issues}
+    assert ("texts/alpha-shelling-report.txt", "file-unreadable") in codes
+    assert not any(code == "text-missing" for _, code in codes)
+
+
+def test_a_folder_where_an_annotation_would_be_is_not_read(tmp_path):
+    from castcorpus.validation.run import validate
+
+    root = _minimal(tmp_path)
+    (root / "annotations" / "alpha-shelling-report.json").unlink()
+    (root / "annotations" / "alpha-shelling-report.json").mkdir()
+    lines = validate(root, cache_dir=tmp_path / "cache").lines()
+    assert lines == ["annotations/alpha-shelling-report.json:: file-unexpected: only <id>.json files belong in this folder"]

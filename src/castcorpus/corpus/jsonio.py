@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+import orjson
+
 from castcorpus.corpus.files import InputFileError, read_regular
 from castcorpus.report import Issue
 
@@ -61,11 +63,13 @@ def _no_duplicates(pairs):
     return seen
 
 
-def read_limited(path: Path, rel: str, limit: int) -> tuple[bytes | None, list[Issue]]:
+def read_limited(path: Path, rel: str, limit: int,
+                 status: os.stat_result | None = None) -> tuple[bytes | None, list[Issue]]:
     """Read a file's bytes unless it is missing, not a regular file, empty or over ``limit``
-    (type and size checked before reading, the bytes read in blocks: :mod:`castcorpus.corpus.files`)."""
+    (type and size checked before reading, the bytes read in blocks: :mod:`castcorpus.corpus.files`).
+    ``status``: the caller's ``os.lstat`` of ``path``, when it has one (it saves a system call)."""
     try:
-        data = read_regular(path, limit)
+        data = read_regular(path, limit, status)
     except InputFileError as err:
         code = "file-too-large" if err.errno == errno.EFBIG else "file-unreadable"
         return None, [Issue(rel, "", code, err.strerror)]
@@ -76,11 +80,53 @@ def read_limited(path: Path, rel: str, limit: int) -> tuple[bytes | None, list[I
     return data, []
 
 
-def load_json(path: Path, rel: str) -> Loaded:
-    """Parse a JSON file; problems become issues with the file's name ``rel``."""
-    data, issues = read_limited(path, rel, MAX_JSON_BYTES)
+def load_json(path: Path, rel: str, status: os.stat_result | None = None) -> Loaded:
+    """Parse a JSON file; problems become issues with the file's name ``rel``. ``status``: the
+    caller's ``os.lstat`` of ``path``, when it has one."""
+    data, issues = read_limited(path, rel, MAX_JSON_BYTES, status)
     if data is None:
         return Loaded(None, issues)
+    value = _parse_fast(data)
+    if value is not _UNSURE:
+        return Loaded(value, [])
+    return _parse_careful(data, rel)
+
+
+#: What :func:`_parse_fast` returns when it cannot vouch for its value.
+_UNSURE = object()
+#: Bytes after which the fast parse could differ from the careful one: 19 digits in a row (an
+#: integer past 64 bits, which orjson turns into a float; found as 19 zeros once every digit is
+#: made a zero, which is some ten times cheaper than a regular expression), and a ``\u`` escape
+#: of a colon (the duplicate-key count below counts colons as written) or of a surrogate.
+_ALL_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+_ESCAPE = re.compile(rb"\\u(?:003[aA]|[dD][89a-fA-F])")
+
+
+def _parse_fast(data: bytes) -> Any:
+    """The value of a JSON file parsed by orjson, when that is the value :func:`_parse_careful`
+    would give without an issue; else ``_UNSURE``, and the careful parse decides and reports.
+
+    orjson refuses what the careful parse reports (bad UTF-8, a byte-order mark, NaN, a lone
+    surrogate, bad syntax, deep nesting) but keeps the last of two equal keys. Outside strings a
+    colon follows each key, and inside them colons are kept as written (no ``\\u003a``) both in
+    the file and in orjson's output, so the file has as many colons as the parsed value
+    serialized exactly when no object lost a key: two counts in C instead of a Python call per
+    object (docs/decisions.md, Validation, has the measurements).
+    """
+    if _LONG_NUMBER in data.translate(_ALL_ZERO) or (b"\\u" in data and _ESCAPE.search(data)):
+        return _UNSURE
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _UNSURE
+    if data.count(b":") != orjson.dumps(value).count(b":"):
+        return _UNSURE
+    return value
+
+
+def _parse_careful(data: bytes, rel: str) -> Loaded:
+    """Parse with the standard library, every problem an issue (duplicate keys included)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

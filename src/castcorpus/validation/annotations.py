@@ -98,6 +98,8 @@ def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> It
 #: marks: nonspacing, spacing, enclosing): a span edge before one splits a grapheme cluster.
 _EXTENDING = frozenset({"Mn", "Mc", "Me"})
 _ZWJ = "\u200d"
+#: No code point below U+0300 (the first combining diacritical mark) extends the one before it.
+_FIRST_EXTENDING = "\u0300"
 
 
 def splits_grapheme(text: str, offset: int) -> str | None:
@@ -107,6 +109,8 @@ def splits_grapheme(text: str, offset: int) -> str | None:
     if not 0 < offset < len(text):
         return None
     char = text[offset]
+    if char < _FIRST_EXTENDING and text[offset - 1] != _ZWJ:
+        return None  # most edges: no category lookup
     if char == _ZWJ or text[offset - 1] == _ZWJ or unicodedata.category(char) in _EXTENDING:
         return char
     return None

@@ -7,6 +7,9 @@ boundaries when the build checks documents in worker processes.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -68,6 +71,21 @@ class DocumentFindings:
 _NO_CLUSTERS: frozenset[str] = frozenset()
 
 
+def lstat(path: Path) -> os.stat_result | None:
+    """``os.lstat(path)``, or None when there is nothing there (the errors ``Path.exists``
+    takes for "not there"; others are raised as it raises them). Taken once per file, it
+    answers "is it there", "is it a link" and "is it a regular file" without more system calls."""
+    try:
+        return os.lstat(path)
+    except OSError as err:
+        if err.errno in _NOT_THERE:
+            return None
+        raise
+
+
+_NOT_THERE = {errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP}
+
+
 class Context:
     """What one validation run knows and has found so far: the corpus layout, the registries
     once they are checked (None when unusable), the documents seen, and the report.
@@ -107,7 +125,7 @@ class Context:
         self.texts: dict[str, str] = {}
         self.pass_folders: list[Path] = []
         self.checked: set[Path] = set()  # annotation files already checked with their document
-        self.resolved_folders: dict[Path, Path] = {}
+        self.folders_inside: dict[str, bool] = {}  # by folder, as os.path.dirname gives it
 
     def absorb(self, findings: DocumentFindings) -> None:
         """Take in what another process found checking a chunk of this corpus's documents."""
@@ -138,21 +156,29 @@ class Context:
         return DocumentFindings(self.report.issues, self.report.files_checked, self.documents,
                                 self.unusable_documents, self.checked, self.splits, self.report.warnings)
 
-    def _resolved_folder(self, folder: Path) -> Path:
-        if folder not in self.resolved_folders:
-            self.resolved_folders[folder] = folder.resolve()
-        return self.resolved_folders[folder]
+    def _folder_inside(self, folder: str) -> bool:
+        """Whether ``folder`` (as text) resolves inside the corpus folder; resolved once per run
+        (OSError or RuntimeError when its links loop)."""
+        inside = self.folders_inside.get(folder)
+        if inside is None:
+            inside = self.folders_inside[folder] = Path(folder).resolve().is_relative_to(self.root_resolved)
+        return inside
 
     def issue(self, file: str, where: str, code: str, message: str) -> None:
         self.report.add(Issue(file, where, code, message))
 
-    def load(self, path: Path, kind: str) -> Any:
-        """Parse and schema-check one file; its value when usable, else None."""
+    def load(self, path: Path, kind: str, status: os.stat_result | None = None) -> Any:
+        """Parse and schema-check one file; its value when usable, else None. ``status``: the
+        file's ``os.lstat``, when the caller has it (else it is taken here)."""
         rel = self.layout.rel(path)
         self.report.files_checked += 1
-        if self.outside(path, rel):
+        try:
+            status = status or lstat(path)
+        except OSError:  # reading it will say what is wrong
+            status = None
+        if self.outside(path, rel, status):
             return None
-        loaded = load_json(path, rel)
+        loaded = load_json(path, rel, status)
         self.report.extend(loaded.issues)
         if loaded.issues:
             return None
@@ -160,16 +186,21 @@ class Context:
         self.report.extend(errors)
         return None if errors else loaded.value
 
-    def outside(self, path: Path, rel: str) -> bool:
+    def outside(self, path: Path, rel: str, status: os.stat_result | None = None) -> bool:
         """Report and return True when ``path`` resolves outside the corpus folder (through a
-        symbolic link to the file or to any folder above it): the validator reads only the corpus."""
-        # A folder is resolved once per run; a file that is no link resolves into its folder.
+        symbolic link to the file or to any folder above it): the validator reads only the corpus.
+        ``status``: the file's ``os.lstat``, when the caller has it."""
+        # A folder is resolved once per run; a file that is no link resolves into its folder
+        # (plain strings and os.path: Path objects for each file showed in large corpora).
         try:
-            resolved = path.resolve() if path.is_symlink() else self._resolved_folder(path.parent) / path.name
+            if stat.S_ISLNK(status.st_mode) if status is not None else os.path.islink(path):
+                inside = path.resolve().is_relative_to(self.root_resolved)
+            else:
+                inside = self._folder_inside(os.path.dirname(path))
         except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
             self.issue(rel, "", "file-symlink-loop", "symbolic links loop: the file cannot be reached")
             return True
-        if resolved.is_relative_to(self.root_resolved):
+        if inside:
             return False
         self.issue(rel, "", "file-outside-corpus", "symbolic link points outside the corpus folder")
         return True

@@ -8,6 +8,8 @@ report they use.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from castcorpus.corpus.jsonio import MAX_TEXT_BYTES, read_limited
@@ -16,7 +18,7 @@ from castcorpus.corpus.schema import load_schema
 from castcorpus.corpus.texts import decode_canonical, text_sha256
 from castcorpus.report import Issue, pointer
 from .annotations import AnnotationContext, annotation_issues, cluster_refs
-from .context import CheckedDocument, Context
+from .context import CheckedDocument, Context, lstat
 
 #: The current guidelines version: the newest the annotation schema accepts.
 CURRENT_GUIDELINES = load_schema("annotation")["properties"]["guidelines_version"]["enum"][-1]
@@ -58,9 +60,10 @@ def _check_annotations_of(run: Context, doc_id: str) -> dict | None:
     candidates += [(folder / f"{doc_id}.json", folder.name) for folder in run.pass_folders]
     gold = None
     for path, annotator in candidates:
-        if path.is_file():
+        status = lstat(path)  # one system call for "is it there" and the reading that follows
+        if status is not None and (stat.S_ISREG(status.st_mode) or stat.S_ISLNK(status.st_mode) and path.is_file()):
             run.checked.add(path)
-            loaded = check_annotation_file(run, path, annotator)
+            loaded = check_annotation_file(run, path, annotator, status)
             gold = loaded if annotator is None else gold
     return gold
 
@@ -108,28 +111,29 @@ def redistributable(run: Context, meta: dict) -> bool | None:
 
 def _check_document_text(run: Context, meta: dict, rel: str) -> None:
     stored = run.layout.texts / f"{meta['id']}.txt"
+    status = lstat(stored)  # None: neither a file nor a link (dangling or not) is there
     collection = _collection(run, meta)
     if collection is not None and collection["storage"] == "external":
-        if stored.exists() or stored.is_symlink():
+        if status is not None:
             run.issue(run.layout.rel(stored), "", "text-stored-non-redistributable",
                       f"document {meta['id']} is not redistributable: its text must not be stored in the corpus")
         hydrated = hydrated_text_path(run.cache_dir, meta["collection"], meta["id"])
         if hydrated.exists():
             _check_text_file(run, meta, hydrated, str(hydrated))
         return
-    if not stored.exists() and not stored.is_symlink():
+    if status is None:
         # Without a known collection, a missing text may be an external one: not reported.
         if collection is not None:
             run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
         return
     stored_rel = run.layout.rel(stored)
-    if not run.outside(stored, stored_rel):
-        _check_text_file(run, meta, stored, stored_rel)
+    if not run.outside(stored, stored_rel, status):
+        _check_text_file(run, meta, stored, stored_rel, status)
 
 
-def _check_text_file(run: Context, meta: dict, path: Path, rel: str) -> None:
+def _check_text_file(run: Context, meta: dict, path: Path, rel: str, status: os.stat_result | None = None) -> None:
     run.report.files_checked += 1
-    data, issues = read_limited(path, rel, MAX_TEXT_BYTES)
+    data, issues = read_limited(path, rel, MAX_TEXT_BYTES, status)
     run.report.extend(issues)
     if data is None:
         return
@@ -150,8 +154,11 @@ def _check_text_file(run: Context, meta: dict, path: Path, rel: str) -> None:
     run.texts[meta["id"]] = text
 
 
-def check_annotation_file(run: Context, path: Path, expected_annotator: str | None) -> dict | None:
-    annotation = run.load(path, "annotation")
+def check_annotation_file(run: Context, path: Path, expected_annotator: str | None,
+                          status: os.stat_result | None = None) -> dict | None:
+    """Check one annotation file (gold when ``expected_annotator`` is None, else a pass of that
+    annotator); its value when its schema holds. ``status``: its ``os.lstat``, when known."""
+    annotation = run.load(path, "annotation", status)
     if annotation is None:
         return None
     rel = run.layout.rel(path)
