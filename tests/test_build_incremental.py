@@ -4,8 +4,11 @@ the config folders written again are few, and SHA256SUMS is that of a build from
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 from build_helpers import sums, synthetic_corpus
 from castcorpus.release import incremental
 from castcorpus.release.build import BuildError, build_release
+from castcorpus.release.filerecords import RACY_NS, FileRecords, Record
 from castcorpus.release.incremental import state_folder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -163,3 +167,48 @@ def test_random_edits_give_the_bytes_of_a_full_build(source, tmp_path_factory, e
         path.write_text(json.dumps(annotation, ensure_ascii=False, indent=2), encoding="utf-8")
     _build(corpus, out, cache)
     _same_as_full(corpus, tmp_path, out, cache)
+
+
+def _same_size_edit(path: Path) -> None:
+    """Change one character of a file, keeping its size and its mtime."""
+    before = os.stat(path)
+    data = path.read_bytes()
+    index = data.index(b'"proposition": "') + len(b'"proposition": "')
+    path.write_bytes(data[:index] + (b"Y" if data[index:index + 1] != b"Y" else b"Z") + data[index + 1:])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size and os.stat(path).st_mtime_ns == before.st_mtime_ns
+
+
+@pytest.mark.parametrize("old_files", [False, True], ids=["racy", "settled"])
+def test_a_same_size_same_mtime_edit_is_seen(source, tmp_path, old_files):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    if old_files:  # files older than the records: their records are trusted, and ctime shows the edit
+        hour_ago = time.time_ns() - 3_600 * 10**9
+        for path in corpus.rglob("*"):
+            os.utime(path, ns=(hour_ago, hour_ago))
+    _build(corpus, out, cache)
+    annotated = sorted(p.stem for p in (corpus / "annotations").glob("*.json"))
+    _same_size_edit(corpus / "annotations" / f"{annotated[0]}.json")
+    second = _build(corpus, out, cache)
+    assert not second.up_to_date and second.documents_derived > 0
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_a_touched_identical_file_changes_nothing(source, tmp_path):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    os.utime(corpus / "documents" / f"{_ids(corpus)[0]}.json")  # now: a new mtime, the same bytes
+    assert _build(corpus, out, cache).up_to_date
+
+
+def test_a_racy_record_is_not_trusted(tmp_path):
+    path = tmp_path / "file.txt"
+    path.write_text("some bytes", encoding="utf-8")
+    status = os.stat(path)
+    stale = {"k": Record(status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, "0" * 64)}
+    # Records taken just after the file was written: it may change again within the same tick.
+    assert FileRecords(stale, status.st_mtime_ns + 1).known("k", status) is None
+    # Taken well after: the same size, times and inode mean the same bytes.
+    assert FileRecords(stale, status.st_mtime_ns + 3 * RACY_NS).known("k", status).sha256 == "0" * 64
+    records = FileRecords(stale, 0)
+    assert records.file_sha256("k", path) == hashlib.sha256(b"some bytes").hexdigest() and records.hashed == 1

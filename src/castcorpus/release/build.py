@@ -35,7 +35,8 @@ from .folder import (check_output_folder, clear_leftovers, copy_repository_files
 from .jobs import default_jobs
 from .rowcache import RowCache
 from .stats import Stats
-from .incremental import BuildState, remove_state
+from .filerecords import FileRecords, load_records
+from .incremental import INPUT_RECORDS, BuildState, remove_state, state_folder
 from .uptodate import RECORD, code_digest, inputs_digest, is_up_to_date, record
 from .write import write_configs
 
@@ -136,18 +137,21 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     # Custom writers are not part of the inputs' digest: a build with them always runs.
     # The digest's reads also give the incremental build its per-file hashes.
     file_hashes: dict[str, str] | None = {} if incremental else None
+    records = load_records(state_folder(out_dir) / INPUT_RECORDS) if incremental and not force else FileRecords()
     digest = None
     if incremental or not extra_writers:
-        digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes)
+        digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes, records)
     digest = None if extra_writers else digest
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
+        if incremental and state_folder(out_dir).is_dir():
+            records.save(state_folder(out_dir) / INPUT_RECORDS)  # files no longer racy are not read again
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
     made = make_parents(out_dir)
     staging, done, state = None, False, None
     try:
         staging = staging_folder(out_dir)
         if incremental:
-            state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force)
+            state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force, records=records)
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
             summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs, state)
         copy_repository_files(repo, staging)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from castcorpus.validation.context import DocumentFindings, RunState
+from .filerecords import FileRecords
 
 #: Version of the state's layout; a state of another version is ignored.
 STATE_VERSION = 1
@@ -43,6 +44,8 @@ CHUNK_MODULUS = 256
 #: A chunk never holds more documents than this (bounds the work one edit can cause).
 MAX_CHUNK = 1_024
 _INDEX = "index.pickle"
+#: The records of the corpus files the inputs' digest read (:mod:`castcorpus.release.filerecords`).
+INPUT_RECORDS = "inputs.pickle"
 
 
 def state_folder(out_dir: Path) -> Path:
@@ -128,10 +131,10 @@ class BuildState:
     previous state is not used (but replaced by this build's)."""
 
     def __init__(self, out_dir: Path, code: str, corpus_root: Path, cache_dir: Path, file_hashes: dict[str, str],
-                 fresh: bool = False):
+                 fresh: bool = False, records: FileRecords | None = None):
         self.folder = state_folder(out_dir)
         self.code, self.corpus_root, self.cache_dir = code, corpus_root, cache_dir
-        self.file_hashes = file_hashes
+        self.file_hashes, self.records = file_hashes, records
         self.previous = Memo(code=code) if fresh else _load(self.folder, code)
         self.new = Memo(code=code)
         self.new_folder = self.folder.parent / f"{self.folder.name}-new-{os.getpid()}"
@@ -210,6 +213,8 @@ class BuildState:
                 target.mkdir()
         with open(self.new_folder / _INDEX, "wb") as handle:
             pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.records is not None:
+            self.records.save(self.new_folder / INPUT_RECORDS)
 
     def commit(self) -> None:
         """Put the new state in the place of the previous one (after the release is in place)."""
