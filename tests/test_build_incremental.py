@@ -212,3 +212,71 @@ def test_a_racy_record_is_not_trusted(tmp_path):
     assert FileRecords(stale, status.st_mtime_ns + 3 * RACY_NS).known("k", status).sha256 == "0" * 64
     records = FileRecords(stale, 0)
     assert records.file_sha256("k", path) == hashlib.sha256(b"some bytes").hexdigest() and records.hashed == 1
+
+
+@pytest.fixture
+def small_groups(monkeypatch):
+    # Shard groups of a few chunks (6 to 20 documents), so that a 40-document corpus has several.
+    monkeypatch.setattr(incremental, "GROUP_MODULUS", 2)
+    monkeypatch.setattr(incremental, "MIN_GROUP", 6)
+    monkeypatch.setattr(incremental, "MAX_GROUP", 20)
+
+
+def _inodes(release: Path) -> dict[str, int]:
+    return {p.relative_to(release).as_posix(): p.stat().st_ino for p in (release / "data").rglob("*.parquet")}
+
+
+def _new_shards(before: dict[str, int], release: Path) -> list[str]:
+    """The shards of ``release`` that are not links of a shard of the previous release."""
+    old = set(before.values())
+    return sorted(rel for rel, inode in _inodes(release).items() if inode not in old)
+
+
+def _one_group_written(before: dict[str, int], out: Path, summary) -> None:
+    new = _new_shards(before, out)
+    assert 0 < len(new) == summary.shards_written
+    folders_and_splits = [(rel.split("/")[1], rel.split("/")[2].split("-")[0]) for rel in new]
+    assert len(folders_and_splits) == len(set(folders_and_splits))  # one group: one shard per split at most
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove"])
+def test_a_change_rewrites_the_shards_of_one_group(source, tmp_path, small_groups, change):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    # Not a document that closes a group: adding or removing one of those joins or parts two groups.
+    doc_id = _ids(corpus)[DOCS // 3]
+    aside = tmp_path / "aside"
+    if change == "add":  # built first without the document
+        for path in _files_of(corpus, doc_id):
+            target = aside / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+    first = _build(corpus, out, cache)
+    assert len(list((out / "data" / "raw").glob("train-*.parquet"))) > 1  # several groups
+    before = _inodes(out)
+    if change == "edit":
+        annotated = sorted(p.stem for p in (corpus / "annotations").glob("*.json"))
+        _edit_claim(corpus, annotated[len(annotated) // 2])
+    elif change == "add":
+        shutil.copytree(aside, corpus, dirs_exist_ok=True)
+    else:
+        for path in _files_of(corpus, doc_id):
+            path.unlink()
+    second = _build(corpus, out, cache)
+    _one_group_written(before, out, second)
+    assert second.shards_written < first.shards_written
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_statistics_counted_per_group_are_those_of_the_files(source, tmp_path, small_groups):
+    from castcorpus.release.card import config_order
+    from castcorpus.release.card_statistics import split_statistics, statistics_section
+    from castcorpus.release.stats import release_stats
+
+    out = tmp_path / "out"
+    summary = _build(source, out, tmp_path / "cache")
+    assert len(list((out / "data" / "documents").glob("train-*.parquet"))) > 1
+    assert summary.stats == release_stats(out)  # distinct actors counted once across groups
+    patterns = {folder.name: {p.name.split("-")[0]: f"data/{folder.name}/{p.name.split('-')[0]}-*.parquet"
+                              for p in folder.glob("*.parquet")} for folder in (out / "data").iterdir()}
+    read_back = statistics_section(split_statistics(out, patterns), config_order(summary.rows))
+    assert read_back in (out / "README.md").read_text(encoding="utf-8")

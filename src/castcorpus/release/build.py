@@ -83,7 +83,8 @@ class BuildSummary:
     dataset_version: str = UNVERSIONED  # corpus/release.json's version
     ledger_sha256: str | None = None  # SHA-256 of the split ledger the splits came from
     documents_derived: int = 0  # documents checked and derived again (the others came from the build state)
-    folders_written: int = 0  # config folders written again (the others were linked from the previous release)
+    folders_written: int = 0  # config folders with shards written again (the others were linked from the previous release)
+    shards_written: int = 0  # Parquet shards written again (the others were linked from the previous release)
 
     def essentials(self) -> dict:
         """What an up-to-date check needs to report the release again without rebuilding it."""
@@ -164,7 +165,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         replace_atomically(staging, out_dir)
         done = True
         if state is not None:
-            state.commit()
+            state.commit(out_dir)
         else:
             remove_state(out_dir)
     finally:
@@ -205,7 +206,7 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
         summary.issues.extend(cache_findings + result.issues)
         summary.left_out = result.left_out()
         written = write_configs(staging, result, summary.splits, jobs, state, out_dir)
-        statistics = _statistics_section(staging, written, state)
+        statistics = _statistics_section(written)
         if state is not None:
             state.save()  # before the staged rows go: the state keeps its chunks' files
     finally:
@@ -214,6 +215,7 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
             shutil.rmtree(staging / STAGE)  # no ignore_errors: staged rows must never ship
     summary.rows, summary.file_hashes, summary.stats = written.rows, written.file_hashes, written.stats
     summary.documents_derived, summary.folders_written = result.derived, written.folders_written
+    summary.shards_written = written.shards_written
     summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
     summary.fingerprint = data_fingerprint(summary.file_hashes)
     card = CardInput(written.splits, summary.fingerprint, summary.dataset_version, len(result.positions),
@@ -227,31 +229,13 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
     return summary
 
 
-def _statistics_section(staging: Path, written, state: BuildState | None) -> str:
-    """The card's rows, tokens and label distributions per config and split, read from the
-    written files (with a build state, only those of splits whose shards changed)."""
+def _statistics_section(written) -> str:
+    """The card's rows, tokens and label distributions per config and split, counted from the
+    rows as they were written (per shard group, merged; :mod:`castcorpus.release.write`)."""
     from .card import config_order
-    from .card_statistics import split_statistics, statistics_section
+    from .card_statistics import statistics_section
 
-    splits = written.splits
-    patterns = {config: {split: stats.pattern for split, stats in by_split.items()}
-                for config, by_split in splits.items()}
-    hashes: dict[tuple[str, str], list[str]] = {}
-    for rel, digest in sorted(written.file_hashes.items()):
-        _, config, name = rel.split("/", 2)
-        hashes.setdefault((config, name.split("-", 1)[0]), []).append(digest)
-    known = {}
-    if state is not None:
-        for (config, split), digests in hashes.items():
-            found = state.card_statistics(config, split, tuple(digests))
-            if found is not None:
-                known[(config, split)] = found
-    stats = split_statistics(staging, patterns, known)
-    if state is not None:
-        for config, by_split in stats.items():
-            for split, entry in by_split.items():
-                state.keep_card_statistics(config, split, tuple(hashes.get((config, split), ())), entry)
-    return statistics_section(stats, config_order(splits))
+    return statistics_section(written.card, config_order(written.splits))
 
 
 def _agreement_section(corpus_root: Path) -> str:

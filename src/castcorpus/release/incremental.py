@@ -32,20 +32,30 @@ import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from castcorpus.validation.context import DocumentFindings, RunState
-from .filerecords import FileRecords
+from .filerecords import FileRecords, load_records
 
 #: Version of the state's layout; a state of another version is ignored.
-STATE_VERSION = 1
+STATE_VERSION = 2
 #: A chunk ends after a document whose id hashes to 0 modulo this (about this many documents
 #: per chunk): small enough that re-deriving one chunk is a few percent of a large build.
 CHUNK_MODULUS = 256
 #: A chunk never holds more documents than this (bounds the work one edit can cause).
 MAX_CHUNK = 1_024
+#: Shard groups: a group of chunks closes after a chunk whose last document id hashes to 0
+#: modulo this, once it holds MIN_GROUP documents (with chunks of ~256 documents, groups of
+#: ~2,000): an edit rewrites one group's shards, a group's rows never straddle two groups.
+GROUP_MODULUS = 4
+MIN_GROUP = 1_000
+#: A group never holds more documents than this (bounds the rewriting one edit can cause).
+MAX_GROUP = 8_192
 _INDEX = "index.pickle"
 #: The records of the corpus files the inputs' digest read (:mod:`castcorpus.release.filerecords`).
 INPUT_RECORDS = "inputs.pickle"
+#: The records of the release's shards and charts, taken once it is in place.
+RELEASE_RECORDS = "release.pickle"
 
 
 def state_folder(out_dir: Path) -> Path:
@@ -67,6 +77,35 @@ def chunked(paths: list[Path]) -> list[list[Path]]:
         if _ends_chunk(path.stem) or len(chunks[-1]) >= MAX_CHUNK:
             chunks.append([])
     return [chunk for chunk in chunks if chunk]
+
+
+def _ends_group(doc_id: str) -> bool:
+    digest = hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8, person=b"shard-group").digest()
+    return int.from_bytes(digest, "big") % GROUP_MODULUS == 0
+
+
+class Group(NamedTuple):
+    """A shard group: its chunks (indices, in pass order) and their documents' positions."""
+
+    chunks: range
+    positions: range
+
+
+def shard_groups(chunk_starts: list[int], positions: list[str]) -> list[Group]:
+    """The chunks of a pass (``chunk_starts``: each chunk's first position in ``positions``, in
+    order) cut into shard groups of whole chunks: a group closes after a chunk whose last
+    document's id hashes to 0 modulo :data:`GROUP_MODULUS` once it holds :data:`MIN_GROUP`
+    documents, or when it holds :data:`MAX_GROUP`. A small corpus has one group."""
+    groups, first_chunk, start = [], 0, 0
+    ends = chunk_starts[1:] + [len(positions)]
+    for chunk, end in enumerate(ends):
+        size = end - start
+        if size >= MAX_GROUP or (size >= MIN_GROUP and _ends_group(positions[end - 1])):
+            groups.append(Group(range(first_chunk, chunk + 1), range(start, end)))
+            first_chunk, start = chunk + 1, end
+    if first_chunk < len(chunk_starts) or not groups:
+        groups.append(Group(range(first_chunk, len(chunk_starts)), range(start, len(positions))))
+    return groups
 
 
 def _canonical(value) -> bytes:
@@ -103,12 +142,24 @@ class ChunkMemo:
 
 
 @dataclass
-class TaskMemo:
-    """One config folder of a previous build, as written (see :mod:`castcorpus.release.write`)."""
+class ShardMemo:
+    """One Parquet shard a build wrote or linked: where it is in the release, and what it holds."""
+
+    rel: str  # release-relative path
+    sha256: str
+    size: int  # bytes on disk
+    num_rows: int
+    num_bytes: int  # uncompressed size of its column data (from its footer)
+
+
+@dataclass
+class GroupMemo:
+    """The shards of one shard group of one config folder, as written (see
+    :mod:`castcorpus.release.write`), with the statistics taken of their rows while writing."""
 
     key: str
-    shards: dict[tuple[str, str], list[tuple[str, str]]]  # (folder, split) -> [(release path, sha256)]
-    split_stats: dict[tuple[str, str], object]  # (folder, split) -> card.SplitStats
+    shards: dict[tuple[str, str], list[ShardMemo]]  # (config folder, split) -> shards, in order
+    card: dict[tuple[str, str], dict]  # (config folder, split) -> card statistics of these rows
     stats: object | None  # stats.Stats counted while writing (scheme 0), or None
 
 
@@ -119,8 +170,8 @@ class Memo:
     version: int = STATE_VERSION
     code: str = ""
     chunks: dict[str, ChunkMemo] = field(default_factory=dict)
-    tasks: dict[tuple[str, int], TaskMemo] = field(default_factory=dict)
-    card: dict[tuple[str, str], tuple[tuple[str, ...], dict]] = field(default_factory=dict)
+    groups: dict[str, GroupMemo] = field(default_factory=dict)  # by key
+    charts: tuple[str, dict[str, str]] | None = None  # key of the charts' counts, chart path -> SHA-256
 
 
 class BuildState:
@@ -136,6 +187,7 @@ class BuildState:
         self.code, self.corpus_root, self.cache_dir = code, corpus_root, cache_dir
         self.file_hashes, self.records = file_hashes, records
         self.previous = Memo(code=code) if fresh else _load(self.folder, code)
+        self.release_records = FileRecords() if fresh else load_records(self.folder / RELEASE_RECORDS)
         self.new = Memo(code=code)
         self.new_folder = self.folder.parent / f"{self.folder.name}-new-{os.getpid()}"
         self._moves: list[tuple[Path, Path]] = []  # chunk folders to keep: (from, to)
@@ -181,23 +233,31 @@ class BuildState:
         self.new.chunks[key] = memo
         self._moves.append((folder, self.new_folder / "chunks" / key))
 
-    # -- config folders and the card ------------------------------------------------------------
+    # -- shard groups and charts ----------------------------------------------------------------
 
-    def task(self, task: tuple[str, int], key: str) -> TaskMemo | None:
-        """The previous build's writing of a config folder with this key, or None."""
-        memo = self.previous.tasks.get(task)
-        return memo if memo is not None and memo.key == key else None
+    def group(self, key: str) -> GroupMemo | None:
+        """The previous build's writing of a shard group with this key, or None."""
+        return self.previous.groups.get(key)
 
-    def keep_task(self, task: tuple[str, int], memo: TaskMemo) -> None:
-        self.new.tasks[task] = memo
+    def keep_group(self, memo: GroupMemo) -> None:
+        self.new.groups[memo.key] = memo
 
-    def card_statistics(self, config: str, split: str, hashes: tuple[str, ...]) -> dict | None:
-        """The card's statistics of a split whose shards have these hashes, when known."""
-        known = self.previous.card.get((config, split))
-        return known[1] if known is not None and known[0] == hashes else None
+    def intact(self, release: Path, rel: str, sha256: str) -> bool:
+        """Whether the previous release's file ``rel`` still has this SHA-256 (by its recorded
+        size, times and inode, or read again when they changed)."""
+        path = release / rel
+        try:
+            return self.release_records.file_sha256(os.path.abspath(path), path) == sha256
+        except OSError:
+            return False
 
-    def keep_card_statistics(self, config: str, split: str, hashes: tuple[str, ...], stats: dict) -> None:
-        self.new.card[(config, split)] = (hashes, stats)
+    def charts(self, key: str) -> dict[str, str] | None:
+        """The previous build's charts (path -> SHA-256) when drawn from counts with this key."""
+        known = self.previous.charts
+        return known[1] if known is not None and known[0] == key else None
+
+    def keep_charts(self, key: str, hashes: dict[str, str]) -> None:
+        self.new.charts = (key, dict(hashes))
 
     # -- saving ------------------------------------------------------------------------------------
 
@@ -216,10 +276,26 @@ class BuildState:
         if self.records is not None:
             self.records.save(self.new_folder / INPUT_RECORDS)
 
-    def commit(self) -> None:
-        """Put the new state in the place of the previous one (after the release is in place)."""
+    def commit(self, release: Path | None = None) -> None:
+        """Put the new state in the place of the previous one (after the release is in place),
+        with the records of the ``release``'s shards and charts as they are now."""
+        if release is not None:
+            self._record_release(release)
         shutil.rmtree(self.folder, ignore_errors=True)
         os.replace(self.new_folder, self.folder)
+
+    def _record_release(self, release: Path) -> None:
+        records = FileRecords()
+        files = [(shard.rel, shard.sha256) for memo in self.new.groups.values()
+                 for shards in memo.shards.values() for shard in shards]
+        files += list((self.new.charts or ("", {}))[1].items())
+        for rel, sha256 in files:
+            path = os.path.abspath(release / rel)
+            try:
+                records.note(path, os.stat(path), sha256)
+            except OSError:
+                continue  # not recorded: checked by its bytes next time
+        records.save(self.new_folder / RELEASE_RECORDS)
 
     def abandon(self) -> None:
         """Drop the new state (the build failed); the previous one stays as it was, except for
