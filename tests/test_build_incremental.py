@@ -261,9 +261,12 @@ def test_a_change_rewrites_the_shards_of_one_group(source, tmp_path, small_group
     else:
         for path in _files_of(corpus, doc_id):
             path.unlink()
+    charts = {p.name: p.stat().st_ino for p in (out / "charts").glob("*.png")}
     second = _build(corpus, out, cache)
     _one_group_written(before, out, second)
     assert second.shards_written < first.shards_written
+    if change == "edit":  # a claim's text: the counts the charts are drawn from are the same
+        assert {p.name: p.stat().st_ino for p in (out / "charts").glob("*.png")} == charts and len(charts) == 6
     _same_as_full(corpus, tmp_path, out, cache)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -30,13 +31,13 @@ from .card import CardInput, render
 from .charts import write_charts
 from .croissant import write_croissant
 from .derive import derive_pass
-from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, make_parents,
-                     remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
+from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, file_sha256,
+                     make_parents, remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
 from .jobs import default_jobs
 from .rowcache import RowCache
 from .stats import Stats
 from .filerecords import FileRecords, load_records
-from .incremental import INPUT_RECORDS, BuildState, remove_state, state_folder
+from .incremental import INPUT_RECORDS, RELEASE_RECORDS, BuildState, remove_state, state_folder
 from .uptodate import RECORD, code_digest, inputs_digest, is_up_to_date, record
 from .write import write_configs
 
@@ -143,7 +144,8 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     if incremental or not extra_writers:
         digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes, records)
     digest = None if extra_writers else digest
-    if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
+    release_records = load_records(state_folder(out_dir) / RELEASE_RECORDS) if incremental and not force else None
+    if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest, release_records):
         if incremental and state_folder(out_dir).is_dir():
             records.save(state_folder(out_dir) / INPUT_RECORDS)  # files no longer racy are not read again
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
@@ -156,8 +158,12 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
             summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs, state)
         copy_repository_files(repo, staging)
+        if state is not None:
+            _reuse_charts(staging, summary, state, out_dir)
         for writer in [*EXTRA_WRITERS, *writers, *(extra_writers or [])]:
             writer(staging, summary)
+        if state is not None:
+            _keep_charts(staging, summary, state)
         if digest:
             (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
         write_marker(staging, summary.fingerprint, __version__)
@@ -176,6 +182,33 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         if not done:
             remove_made(made)  # a failed build leaves no new empty folders behind
     return summary
+
+
+def _reuse_charts(staging: Path, summary: BuildSummary, state: BuildState, previous: Path) -> None:
+    """Link the previous release's charts when they were drawn from the same counts and are
+    intact (:func:`castcorpus.release.charts.write_charts` then keeps them)."""
+    from .charts import chart_files, counts_key
+
+    known = state.charts(counts_key(summary.stats)) if summary.stats is not None else None
+    if known is None or sorted(known) != sorted(chart_files()):
+        return
+    if not all(state.intact(previous, rel, digest) for rel, digest in known.items()):
+        return
+    for rel in known:
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous / rel, staging / rel)
+        except OSError:
+            shutil.copyfile(previous / rel, staging / rel)
+
+
+def _keep_charts(staging: Path, summary: BuildSummary, state: BuildState) -> None:
+    """Record the charts in the state, by the key of the counts they were drawn from."""
+    from .charts import chart_files, counts_key
+
+    files = chart_files()
+    if summary.stats is not None and all((staging / rel).is_file() for rel in files):
+        state.keep_charts(counts_key(summary.stats), {rel: file_sha256(staging / rel) for rel in files})
 
 
 def _name(writer: Writer) -> str:

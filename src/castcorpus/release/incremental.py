@@ -3,18 +3,21 @@
 A build keeps a *state* folder beside the release (``.<release name>.state``): the staged
 Arrow rows of every chunk of documents it derived (:mod:`castcorpus.release.stage`), what
 checking each chunk found (:class:`castcorpus.validation.context.DocumentFindings`), a hash of
-each chunk's staging file per config, and for every config folder the hashes of its Parquet shards
-and the statistics taken while writing them. The next build
+each chunk's staging file per config, for every shard group of every config folder the hashes of
+its Parquet shards and the statistics taken while writing them, and records of the files' sizes,
+times and inodes (:mod:`castcorpus.release.filerecords`). The next build
 
 - cuts the documents into the same chunks (chunk boundaries are chosen by a hash of document
   ids, so that adding or removing a document changes one chunk, not all that follow), and
   reuses a chunk when the key of every document in it (the bytes of its metadata, text,
   annotation and passes), the registries it was checked against and the package's code are
   the same; only the other chunks are checked and derived again;
-- writes a config folder again only when the rows it would hold changed (the hashes of the
-  chunks' staging files of that config, in order, with both splits of every document); otherwise it
-  links the previous release's shards, after checking them against their recorded SHA-256;
-- reads back for the card only the splits whose shards changed.
+- cuts the chunks into shard groups (:func:`shard_groups`, about 2,000 documents, boundaries
+  chosen by a second hash of ids) and writes a group's shards of a config folder again only
+  when its rows would change (the hashes of its chunks' staging files of that config, in order,
+  and both splits of each of its documents); otherwise it links the previous release's shards,
+  after checking them against their recorded SHA-256 (by their stat record while unchanged);
+- links the previous charts when the counts they are drawn from are the same.
 
 The checks that need the whole corpus (registries, orphan files, passes, splits, the
 ledger) run in every build, on the chunks' findings. Every key covers what the reused part
@@ -56,6 +59,7 @@ _INDEX = "index.pickle"
 INPUT_RECORDS = "inputs.pickle"
 #: The records of the release's shards and charts, taken once it is in place.
 RELEASE_RECORDS = "release.pickle"
+_CHARTS = "charts.pickle"
 
 
 def state_folder(out_dir: Path) -> Path:
@@ -171,7 +175,7 @@ class Memo:
     code: str = ""
     chunks: dict[str, ChunkMemo] = field(default_factory=dict)
     groups: dict[str, GroupMemo] = field(default_factory=dict)  # by key
-    charts: tuple[str, dict[str, str]] | None = None  # key of the charts' counts, chart path -> SHA-256
+    charts: tuple[str, dict[str, str]] | None = None  # key of the charts' counts, chart path -> SHA-256 (own file)
 
 
 class BuildState:
@@ -188,6 +192,7 @@ class BuildState:
         self.file_hashes, self.records = file_hashes, records
         self.previous = Memo(code=code) if fresh else _load(self.folder, code)
         self.release_records = FileRecords() if fresh else load_records(self.folder / RELEASE_RECORDS)
+        self.previous.charts = None if fresh else _load_charts(self.folder / _CHARTS)
         self.new = Memo(code=code)
         self.new_folder = self.folder.parent / f"{self.folder.name}-new-{os.getpid()}"
         self._moves: list[tuple[Path, Path]] = []  # chunk folders to keep: (from, to)
@@ -296,6 +301,9 @@ class BuildState:
             except OSError:
                 continue  # not recorded: checked by its bytes next time
         records.save(self.new_folder / RELEASE_RECORDS)
+        # The charts are drawn after the index is saved (with the staged rows): a file of their own.
+        with open(self.new_folder / _CHARTS, "wb") as handle:
+            pickle.dump(self.new.charts, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     def abandon(self) -> None:
         """Drop the new state (the build failed); the previous one stays as it was, except for
@@ -325,6 +333,16 @@ def _load(folder: Path, code: str) -> Memo:
     if not isinstance(memo, Memo) or memo.version != STATE_VERSION or memo.code != code:
         return Memo(code=code)
     return memo
+
+
+def _load_charts(path: Path) -> tuple[str, dict[str, str]] | None:
+    try:
+        with open(path, "rb") as handle:
+            charts = pickle.load(handle)  # the user's own build state, written by this module
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    valid = isinstance(charts, tuple) and len(charts) == 2 and isinstance(charts[1], dict)
+    return charts if valid else None
 
 
 def _clear_new_leftovers(folder: Path) -> None:

@@ -171,21 +171,26 @@ def record(digest: str, summary: dict) -> str:
     return json.dumps({"inputs_sha256": digest, "summary": summary}, indent=2, ensure_ascii=False) + "\n"
 
 
-def is_up_to_date(release: Path, digest: str) -> bool:
-    """True when ``release`` was built from inputs with ``digest`` and is intact."""
+def is_up_to_date(release: Path, digest: str, records: FileRecords | None = None) -> bool:
+    """True when ``release`` was built from inputs with ``digest`` and is intact (every file
+    has the SHA-256 its SHA256SUMS lists; with ``records``, a file whose recorded size, times
+    and inode are unchanged is not read again)."""
     recorded = load_json(release / RECORD, RECORD).value
     if not isinstance(recorded, dict) or recorded.get("inputs_sha256") != digest:
         return False
-    return _intact(release)
+    return _intact(release, records if records is not None else FileRecords())
 
 
-def _intact(release: Path) -> bool:
+def _intact(release: Path, records: FileRecords) -> bool:
     sums = release / "SHA256SUMS"
     if not sums.is_file():
         return False
     for line in sums.read_text(encoding="utf-8").splitlines():
         expected, _, name = line.partition("  ")
         path = release / name
-        if not path.is_file() or file_sha256(path) != expected:
+        try:
+            if not path.is_file() or records.file_sha256(os.path.abspath(path), path) != expected:
+                return False
+        except OSError:
             return False
     return True
