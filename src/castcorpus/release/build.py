@@ -14,6 +14,7 @@ release only when the build has succeeded.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 import shutil
@@ -189,7 +190,7 @@ def _reuse_charts(staging: Path, summary: BuildSummary, state: BuildState, previ
     intact (:func:`castcorpus.release.charts.write_charts` then keeps them)."""
     from .charts import chart_files, counts_key
 
-    known = state.charts(counts_key(summary.stats)) if summary.stats is not None else None
+    known = state.finished("charts", counts_key(summary.stats)) if summary.stats is not None else None
     if known is None or sorted(known) != sorted(chart_files()):
         return
     if not all(state.intact(previous, rel, digest) for rel, digest in known.items()):
@@ -208,7 +209,7 @@ def _keep_charts(staging: Path, summary: BuildSummary, state: BuildState) -> Non
 
     files = chart_files()
     if summary.stats is not None and all((staging / rel).is_file() for rel in files):
-        state.keep_charts(counts_key(summary.stats), {rel: file_sha256(staging / rel) for rel in files})
+        state.keep_finished("charts", counts_key(summary.stats), {rel: file_sha256(staging / rel) for rel in files})
 
 
 def _name(writer: Writer) -> str:
@@ -257,7 +258,7 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
                      mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues),
                      claims_off_tokens=sum(i.code.startswith("claim-") and i.message.endswith("claim_spans")
                                            for i in summary.issues),
-                     extra_sections=[statistics, _agreement_section(corpus_root)])
+                     extra_sections=[statistics, _agreement_section(corpus_root, state)])
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary
 
@@ -271,12 +272,26 @@ def _statistics_section(written) -> str:
     return statistics_section(written.card, config_order(written.splits))
 
 
-def _agreement_section(corpus_root: Path) -> str:
-    """The card's agreement figures, from the corpus's independent passes."""
+def _agreement_section(corpus_root: Path, state: BuildState | None = None) -> str:
+    """The card's agreement figures, from the corpus's independent passes (with a build state,
+    the previous build's section when the passes and the documents' ids are the same)."""
     from castcorpus.annotation.agreement import card_section, corpus_agreement
     from castcorpus.corpus.reader import Corpus
 
-    return card_section(corpus_agreement(Corpus(corpus_root)))
+    key = None
+    if state is not None:  # the section reads the passes of the corpus's documents, nothing else
+        digest = hashlib.sha256()
+        for rel, sha in sorted(state.file_hashes.items()):
+            if rel.startswith(("passes/", "documents/")):
+                digest.update(f"{rel}\0{sha if rel.startswith('passes/') else ''}\n".encode("utf-8", "surrogateescape"))
+        key = digest.hexdigest()
+        known = state.finished("agreement", key)
+        if known is not None:
+            return known
+    section = card_section(corpus_agreement(Corpus(corpus_root)))
+    if state is not None:
+        state.keep_finished("agreement", key, section)
+    return section
 
 
 #: Folder of the staging files inside the staging release (removed before the release is done).

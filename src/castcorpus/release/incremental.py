@@ -59,7 +59,7 @@ _INDEX = "index.pickle"
 INPUT_RECORDS = "inputs.pickle"
 #: The records of the release's shards and charts, taken once it is in place.
 RELEASE_RECORDS = "release.pickle"
-_CHARTS = "charts.pickle"
+_FINISHING = "finishing.pickle"
 
 
 def state_folder(out_dir: Path) -> Path:
@@ -175,7 +175,7 @@ class Memo:
     code: str = ""
     chunks: dict[str, ChunkMemo] = field(default_factory=dict)
     groups: dict[str, GroupMemo] = field(default_factory=dict)  # by key
-    charts: tuple[str, dict[str, str]] | None = None  # key of the charts' counts, chart path -> SHA-256 (own file)
+    finishing: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (key, value); own file
 
 
 class BuildState:
@@ -190,9 +190,11 @@ class BuildState:
         self.folder = state_folder(out_dir)
         self.code, self.corpus_root, self.cache_dir = code, corpus_root, cache_dir
         self.file_hashes, self.records = file_hashes, records
+        self._root = os.path.join(str(corpus_root), "")  # paths as strings: tens of thousands per build
+        self._passes: tuple[list[Path], list[str]] | None = None
         self.previous = Memo(code=code) if fresh else _load(self.folder, code)
         self.release_records = FileRecords() if fresh else load_records(self.folder / RELEASE_RECORDS)
-        self.previous.charts = None if fresh else _load_charts(self.folder / _CHARTS)
+        self.previous.finishing = {} if fresh else _load_finishing(self.folder / _FINISHING)
         self.new = Memo(code=code)
         self.new_folder = self.folder.parent / f"{self.folder.name}-new-{os.getpid()}"
         self._moves: list[tuple[Path, Path]] = []  # chunk folders to keep: (from, to)
@@ -202,15 +204,20 @@ class BuildState:
 
     def doc_key(self, path: Path, pass_folders: list[Path]) -> bytes:
         """Hash of every file a document's checks and rows read, by content and kind."""
-        doc_id, root = path.stem, self.corpus_root
+        doc_id, root = path.stem, self._root
         rels = [f"documents/{doc_id}.json", f"texts/{doc_id}.txt", f"annotations/{doc_id}.json"]
-        rels += [f"passes/{folder.name}/{doc_id}.json" for folder in pass_folders]
+        rels += [f"passes/{name}/{doc_id}.json" for name in self._pass_names(pass_folders)]
         digest = hashlib.blake2b(doc_id.encode("utf-8"), digest_size=20)
         for rel in rels:
-            digest.update(b"\0" + rel.encode("utf-8") + b"\0" + _kind(root / rel) + b"\0"
+            digest.update(b"\0" + rel.encode("utf-8") + b"\0" + _kind(root + rel) + b"\0"
                           + self.file_hashes.get(rel, "-").encode())
         digest.update(b"\0hydrated\0" + self.file_hashes.get(f"hydrated:{doc_id}", "-").encode())
         return digest.digest()
+
+    def _pass_names(self, pass_folders: list[Path]) -> list[str]:
+        if self._passes is None or self._passes[0] != pass_folders:
+            self._passes = (pass_folders, [folder.name for folder in pass_folders])
+        return self._passes[1]
 
     def chunk_key(self, run_digest: str, keys: list[bytes]) -> str:
         """Key of a chunk: the code, the run's registries and its documents' keys, in order."""
@@ -256,13 +263,14 @@ class BuildState:
         except OSError:
             return False
 
-    def charts(self, key: str) -> dict[str, str] | None:
-        """The previous build's charts (path -> SHA-256) when drawn from counts with this key."""
-        known = self.previous.charts
+    def finished(self, name: str, key: str):
+        """What the previous build's finishing step ``name`` (e.g. the charts) made from inputs
+        with this key, or None."""
+        known = self.previous.finishing.get(name)
         return known[1] if known is not None and known[0] == key else None
 
-    def keep_charts(self, key: str, hashes: dict[str, str]) -> None:
-        self.new.charts = (key, dict(hashes))
+    def keep_finished(self, name: str, key: str, value) -> None:
+        self.new.finishing[name] = (key, value)
 
     # -- saving ------------------------------------------------------------------------------------
 
@@ -293,7 +301,7 @@ class BuildState:
         records = FileRecords()
         files = [(shard.rel, shard.sha256) for memo in self.new.groups.values()
                  for shards in memo.shards.values() for shard in shards]
-        files += list((self.new.charts or ("", {}))[1].items())
+        files += list((self.new.finishing.get("charts") or ("", {}))[1].items())
         for rel, sha256 in files:
             path = os.path.abspath(release / rel)
             try:
@@ -301,9 +309,9 @@ class BuildState:
             except OSError:
                 continue  # not recorded: checked by its bytes next time
         records.save(self.new_folder / RELEASE_RECORDS)
-        # The charts are drawn after the index is saved (with the staged rows): a file of their own.
-        with open(self.new_folder / _CHARTS, "wb") as handle:
-            pickle.dump(self.new.charts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        # The finishing steps run after the index is saved (with the staged rows): a file of their own.
+        with open(self.new_folder / _FINISHING, "wb") as handle:
+            pickle.dump(self.new.finishing, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     def abandon(self) -> None:
         """Drop the new state (the build failed); the previous one stays as it was, except for
@@ -311,7 +319,7 @@ class BuildState:
         shutil.rmtree(self.new_folder, ignore_errors=True)
 
 
-def _kind(path: Path) -> bytes:
+def _kind(path: str) -> bytes:
     """What kind of file ``path`` is: absent, a regular file, a symbolic link (with its target:
     a link out of the corpus is a finding), or something else."""
     try:
@@ -335,14 +343,13 @@ def _load(folder: Path, code: str) -> Memo:
     return memo
 
 
-def _load_charts(path: Path) -> tuple[str, dict[str, str]] | None:
+def _load_finishing(path: Path) -> dict[str, tuple[str, object]]:
     try:
         with open(path, "rb") as handle:
-            charts = pickle.load(handle)  # the user's own build state, written by this module
+            finishing = pickle.load(handle)  # the user's own build state, written by this module
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None
-    valid = isinstance(charts, tuple) and len(charts) == 2 and isinstance(charts[1], dict)
-    return charts if valid else None
+        return {}
+    return finishing if isinstance(finishing, dict) else {}
 
 
 def _clear_new_leftovers(folder: Path) -> None:
