@@ -125,11 +125,11 @@ def test_a_failed_build_keeps_no_stale_state_in_use(source, tmp_path):
     _same_as_full(corpus, tmp_path, out, cache)
 
 
-def test_a_tampered_previous_shard_is_written_again(source, tmp_path):
+def test_a_tampered_previous_shard_or_chart_is_written_again(source, tmp_path, small_groups):
     corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
     _build(corpus, out, cache)
-    shard = sorted((out / "data" / "raw").glob("*.parquet"))[0]
-    shard.write_bytes(shard.read_bytes() + b"x")
+    for tampered in (sorted((out / "data" / "raw").glob("*.parquet"))[0], out / "charts" / "claim-types.png"):
+        tampered.write_bytes(tampered.read_bytes() + b"x")
     _edit_claim(corpus, sorted(p.stem for p in (corpus / "annotations").glob("*.json"))[1])
     _build(corpus, out, cache)
     _same_as_full(corpus, tmp_path, out, cache)
@@ -141,7 +141,7 @@ _EDITS = st.lists(st.tuples(st.integers(0, DOCS - 1), st.sampled_from(["proposit
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=_EDITS)
-def test_random_edits_give_the_bytes_of_a_full_build(source, tmp_path_factory, edits):
+def test_random_edits_give_the_bytes_of_a_full_build(source, tmp_path_factory, small_groups, edits):
     tmp_path = tmp_path_factory.mktemp("edits")
     corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
     _build(corpus, out, cache)
