@@ -283,3 +283,19 @@ def test_statistics_counted_per_group_are_those_of_the_files(source, tmp_path, s
                               for p in folder.glob("*.parquet")} for folder in (out / "data").iterdir()}
     read_back = statistics_section(split_statistics(out, patterns), config_order(summary.rows))
     assert read_back in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_agreement_section_is_that_of_the_passes(source, tmp_path):
+    from castcorpus.annotation.agreement import card_section, corpus_agreement
+    from castcorpus.corpus.reader import Corpus
+
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    passed = sorted((corpus / "passes").glob("*/*.json"))
+    assert passed  # the synthetic corpus has independent passes
+    data = json.loads(passed[0].read_text(encoding="utf-8"))
+    data["claims"][0]["check_worthy"] = not data["claims"][0]["check_worthy"]  # a label the figures compare
+    passed[0].write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    _build(corpus, out, cache)  # figures of the other documents from the state, this one's again
+    assert card_section(corpus_agreement(Corpus(corpus))) in (out / "README.md").read_text(encoding="utf-8")
+    _same_as_full(corpus, tmp_path, out, cache)

@@ -274,24 +274,54 @@ def _statistics_section(written) -> str:
 
 def _agreement_section(corpus_root: Path, state: BuildState | None = None) -> str:
     """The card's agreement figures, from the corpus's independent passes (with a build state,
-    the previous build's section when the passes and the documents' ids are the same)."""
+    the previous build's section when the passes and the documents' ids are the same, else
+    its figures of each document whose passes are the same)."""
     from castcorpus.annotation.agreement import card_section, corpus_agreement
     from castcorpus.corpus.reader import Corpus
 
-    key = None
-    if state is not None:  # the section reads the passes of the corpus's documents, nothing else
-        digest = hashlib.sha256()
-        for rel, sha in sorted(state.file_hashes.items()):
-            if rel.startswith(("passes/", "documents/")):
-                digest.update(f"{rel}\0{sha if rel.startswith('passes/') else ''}\n".encode("utf-8", "surrogateescape"))
-        key = digest.hexdigest()
-        known = state.finished("agreement", key)
-        if known is not None:
-            return known
-    section = card_section(corpus_agreement(Corpus(corpus_root)))
-    if state is not None:
-        state.keep_finished("agreement", key, section)
+    if state is None:
+        return card_section(corpus_agreement(Corpus(corpus_root)))
+    # The section reads the passes of the corpus's documents, nothing else.
+    digest = hashlib.sha256()
+    for rel, sha in sorted(state.file_hashes.items()):
+        if rel.startswith(("passes/", "documents/")):
+            digest.update(f"{rel}\0{sha if rel.startswith('passes/') else ''}\n".encode("utf-8", "surrogateescape"))
+    key = digest.hexdigest()
+    section = state.finished("agreement", key)
+    if section is None:
+        section = card_section(_agreement_by_document(Corpus(corpus_root), state))
+    state.keep_finished("agreement", key, section)
     return section
+
+
+def _agreement_by_document(corpus, state: BuildState) -> dict:
+    """:func:`castcorpus.annotation.agreement.corpus_agreement`, each document's figures taken
+    from the previous build when its pass files have the same SHA-256."""
+    from castcorpus.annotation.agreement import compare
+
+    root = corpus.layout.passes
+    annotators = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    known = state.finished("agreement by document", "") or {}
+    kept, results = {}, {}
+    for doc_id in corpus.document_ids():
+        rels = {a: f"passes/{a}/{doc_id}.json" for a in annotators}
+        # The pass files the inputs' digest hashed (every regular file of the corpus), not a
+        # second look at the disk for each of tens of thousands of documents.
+        have = [a for a in annotators if rels[a] in state.file_hashes]
+        if len(have) < 2:
+            continue
+        doc_key = tuple((a, state.file_hashes[rels[a]]) for a in have)
+        previous = known.get(doc_id)
+        if previous is not None and previous[0] == doc_key:
+            figures = previous[1]
+        else:
+            loaded = {a: corpus.read(root / a / f"{doc_id}.json") for a in have}
+            figures = {f"{left} vs {right}": compare(loaded[left], loaded[right])
+                       for x, left in enumerate(have) for right in have[x + 1:]}
+        kept[doc_id] = (doc_key, figures)
+        results[doc_id] = figures
+    state.keep_finished("agreement by document", "", kept)
+    return results
 
 
 #: Folder of the staging files inside the staging release (removed before the release is done).
