@@ -132,7 +132,8 @@ def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool =
             "jobs": jobs, "worker_peak_rss_mb": round(after.ru_maxrss / 1024, 1) if jobs > 1 else None,
             "stages": stages.as_dict(), "cpu_stages": stages.cpu_dict(), "missing_hooks": stages.missing,
             "rows": rows, "cache_hits": summary.cache_hits, "cache_misses": summary.cache_misses,
-            "documents_derived": summary.documents_derived, "folders_written": summary.folders_written}
+            "documents_derived": summary.documents_derived, "folders_written": summary.folders_written,
+            "shards_written": summary.shards_written}
 
 
 def run_floor(source: Path, out: Path) -> dict:

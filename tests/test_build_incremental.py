@@ -4,8 +4,11 @@ the config folders written again are few, and SHA256SUMS is that of a build from
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 from build_helpers import sums, synthetic_corpus
 from castcorpus.release import incremental
 from castcorpus.release.build import BuildError, build_release
+from castcorpus.release.filerecords import RACY_NS, FileRecords, Record
 from castcorpus.release.incremental import state_folder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -121,11 +125,11 @@ def test_a_failed_build_keeps_no_stale_state_in_use(source, tmp_path):
     _same_as_full(corpus, tmp_path, out, cache)
 
 
-def test_a_tampered_previous_shard_is_written_again(source, tmp_path):
+def test_a_tampered_previous_shard_or_chart_is_written_again(source, tmp_path, small_groups):
     corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
     _build(corpus, out, cache)
-    shard = sorted((out / "data" / "raw").glob("*.parquet"))[0]
-    shard.write_bytes(shard.read_bytes() + b"x")
+    for tampered in (sorted((out / "data" / "raw").glob("*.parquet"))[0], out / "charts" / "claim-types.png"):
+        tampered.write_bytes(tampered.read_bytes() + b"x")
     _edit_claim(corpus, sorted(p.stem for p in (corpus / "annotations").glob("*.json"))[1])
     _build(corpus, out, cache)
     _same_as_full(corpus, tmp_path, out, cache)
@@ -137,7 +141,7 @@ _EDITS = st.lists(st.tuples(st.integers(0, DOCS - 1), st.sampled_from(["proposit
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=_EDITS)
-def test_random_edits_give_the_bytes_of_a_full_build(source, tmp_path_factory, edits):
+def test_random_edits_give_the_bytes_of_a_full_build(source, tmp_path_factory, small_groups, edits):
     tmp_path = tmp_path_factory.mktemp("edits")
     corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
     _build(corpus, out, cache)
@@ -162,4 +166,136 @@ def test_random_edits_give_the_bytes_of_a_full_build(source, tmp_path_factory, e
             annotation["claims"][0]["cluster"] = annotation["claims"][-1]["cluster"]
         path.write_text(json.dumps(annotation, ensure_ascii=False, indent=2), encoding="utf-8")
     _build(corpus, out, cache)
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+def _same_size_edit(path: Path) -> None:
+    """Change one character of a file, keeping its size and its mtime."""
+    before = os.stat(path)
+    data = path.read_bytes()
+    index = data.index(b'"proposition": "') + len(b'"proposition": "')
+    path.write_bytes(data[:index] + (b"Y" if data[index:index + 1] != b"Y" else b"Z") + data[index + 1:])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size and os.stat(path).st_mtime_ns == before.st_mtime_ns
+
+
+@pytest.mark.parametrize("old_files", [False, True], ids=["racy", "settled"])
+def test_a_same_size_same_mtime_edit_is_seen(source, tmp_path, old_files):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    if old_files:  # files older than the records: their records are trusted, and ctime shows the edit
+        hour_ago = time.time_ns() - 3_600 * 10**9
+        for path in corpus.rglob("*"):
+            os.utime(path, ns=(hour_ago, hour_ago))
+    _build(corpus, out, cache)
+    annotated = sorted(p.stem for p in (corpus / "annotations").glob("*.json"))
+    _same_size_edit(corpus / "annotations" / f"{annotated[0]}.json")
+    second = _build(corpus, out, cache)
+    assert not second.up_to_date and second.documents_derived > 0
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_a_touched_identical_file_changes_nothing(source, tmp_path):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    os.utime(corpus / "documents" / f"{_ids(corpus)[0]}.json")  # now: a new mtime, the same bytes
+    assert _build(corpus, out, cache).up_to_date
+
+
+def test_a_racy_record_is_not_trusted(tmp_path):
+    path = tmp_path / "file.txt"
+    path.write_text("some bytes", encoding="utf-8")
+    status = os.stat(path)
+    stale = {"k": Record(status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, "0" * 64)}
+    # Records taken just after the file was written: it may change again within the same tick.
+    assert FileRecords(stale, status.st_mtime_ns + 1).known("k", status) is None
+    # Taken well after: the same size, times and inode mean the same bytes.
+    assert FileRecords(stale, status.st_mtime_ns + 3 * RACY_NS).known("k", status).sha256 == "0" * 64
+    records = FileRecords(stale, 0)
+    assert records.file_sha256("k", path) == hashlib.sha256(b"some bytes").hexdigest() and records.hashed == 1
+
+
+@pytest.fixture
+def small_groups(monkeypatch):
+    # Shard groups of a few chunks (6 to 20 documents), so that a 40-document corpus has several.
+    monkeypatch.setattr(incremental, "GROUP_MODULUS", 2)
+    monkeypatch.setattr(incremental, "MIN_GROUP", 6)
+    monkeypatch.setattr(incremental, "MAX_GROUP", 20)
+
+
+def _inodes(release: Path) -> dict[str, int]:
+    return {p.relative_to(release).as_posix(): p.stat().st_ino for p in (release / "data").rglob("*.parquet")}
+
+
+def _new_shards(before: dict[str, int], release: Path) -> list[str]:
+    """The shards of ``release`` that are not links of a shard of the previous release."""
+    old = set(before.values())
+    return sorted(rel for rel, inode in _inodes(release).items() if inode not in old)
+
+
+def _one_group_written(before: dict[str, int], out: Path, summary) -> None:
+    new = _new_shards(before, out)
+    assert 0 < len(new) == summary.shards_written
+    folders_and_splits = [(rel.split("/")[1], rel.split("/")[2].split("-")[0]) for rel in new]
+    assert len(folders_and_splits) == len(set(folders_and_splits))  # one group: one shard per split at most
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove"])
+def test_a_change_rewrites_the_shards_of_one_group(source, tmp_path, small_groups, change):
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    # Not a document that closes a group: adding or removing one of those joins or parts two groups.
+    doc_id = _ids(corpus)[DOCS // 3]
+    aside = tmp_path / "aside"
+    if change == "add":  # built first without the document
+        for path in _files_of(corpus, doc_id):
+            target = aside / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+    first = _build(corpus, out, cache)
+    assert len(list((out / "data" / "raw").glob("train-*.parquet"))) > 1  # several groups
+    before = _inodes(out)
+    if change == "edit":
+        annotated = sorted(p.stem for p in (corpus / "annotations").glob("*.json"))
+        _edit_claim(corpus, annotated[len(annotated) // 2])
+    elif change == "add":
+        shutil.copytree(aside, corpus, dirs_exist_ok=True)
+    else:
+        for path in _files_of(corpus, doc_id):
+            path.unlink()
+    charts = {p.name: p.stat().st_ino for p in (out / "charts").glob("*.png")}
+    second = _build(corpus, out, cache)
+    _one_group_written(before, out, second)
+    assert second.shards_written < first.shards_written
+    if change == "edit":  # a claim's text: the counts the charts are drawn from are the same
+        assert {p.name: p.stat().st_ino for p in (out / "charts").glob("*.png")} == charts and len(charts) == 6
+    _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_statistics_counted_per_group_are_those_of_the_files(source, tmp_path, small_groups):
+    from castcorpus.release.card import config_order
+    from castcorpus.release.card_statistics import split_statistics, statistics_section
+    from castcorpus.release.stats import release_stats
+
+    out = tmp_path / "out"
+    summary = _build(source, out, tmp_path / "cache")
+    assert len(list((out / "data" / "documents").glob("train-*.parquet"))) > 1
+    assert summary.stats == release_stats(out)  # distinct actors counted once across groups
+    patterns = {folder.name: {p.name.split("-")[0]: f"data/{folder.name}/{p.name.split('-')[0]}-*.parquet"
+                              for p in folder.glob("*.parquet")} for folder in (out / "data").iterdir()}
+    read_back = statistics_section(split_statistics(out, patterns), config_order(summary.rows))
+    assert read_back in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_agreement_section_is_that_of_the_passes(source, tmp_path):
+    from castcorpus.annotation.agreement import card_section, corpus_agreement
+    from castcorpus.corpus.reader import Corpus
+
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    passed = sorted((corpus / "passes").glob("*/*.json"))
+    assert passed  # the synthetic corpus has independent passes
+    data = json.loads(passed[0].read_text(encoding="utf-8"))
+    data["claims"][0]["check_worthy"] = not data["claims"][0]["check_worthy"]  # a label the figures compare
+    passed[0].write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    _build(corpus, out, cache)  # figures of the other documents from the state, this one's again
+    assert card_section(corpus_agreement(Corpus(corpus))) in (out / "README.md").read_text(encoding="utf-8")
     _same_as_full(corpus, tmp_path, out, cache)

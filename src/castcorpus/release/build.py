@@ -14,7 +14,9 @@ release only when the build has succeeded.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
+import os
 import shutil
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -30,12 +32,13 @@ from .card import CardInput, render
 from .charts import write_charts
 from .croissant import write_croissant
 from .derive import derive_pass
-from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, make_parents,
-                     remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
+from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, file_sha256,
+                     make_parents, remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
 from .jobs import default_jobs
 from .rowcache import RowCache
 from .stats import Stats
-from .incremental import BuildState, remove_state
+from .filerecords import FileRecords, load_records
+from .incremental import INPUT_RECORDS, RELEASE_RECORDS, BuildState, remove_state, state_folder
 from .uptodate import RECORD, code_digest, inputs_digest, is_up_to_date, record
 from .write import write_configs
 
@@ -82,7 +85,8 @@ class BuildSummary:
     dataset_version: str = UNVERSIONED  # corpus/release.json's version
     ledger_sha256: str | None = None  # SHA-256 of the split ledger the splits came from
     documents_derived: int = 0  # documents checked and derived again (the others came from the build state)
-    folders_written: int = 0  # config folders written again (the others were linked from the previous release)
+    folders_written: int = 0  # config folders with shards written again (the others were linked from the previous release)
+    shards_written: int = 0  # Parquet shards written again (the others were linked from the previous release)
 
     def essentials(self) -> dict:
         """What an up-to-date check needs to report the release again without rebuilding it."""
@@ -136,23 +140,31 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     # Custom writers are not part of the inputs' digest: a build with them always runs.
     # The digest's reads also give the incremental build its per-file hashes.
     file_hashes: dict[str, str] | None = {} if incremental else None
+    records = load_records(state_folder(out_dir) / INPUT_RECORDS) if incremental and not force else FileRecords()
     digest = None
     if incremental or not extra_writers:
-        digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes)
+        digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes, records)
     digest = None if extra_writers else digest
-    if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest):
+    release_records = load_records(state_folder(out_dir) / RELEASE_RECORDS) if incremental and not force else None
+    if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest, release_records):
+        if incremental and state_folder(out_dir).is_dir():
+            records.save(state_folder(out_dir) / INPUT_RECORDS)  # files no longer racy are not read again
         return BuildSummary.from_essentials(out_dir, json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["summary"])
     made = make_parents(out_dir)
     staging, done, state = None, False, None
     try:
         staging = staging_folder(out_dir)
         if incremental:
-            state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force)
+            state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force, records=records)
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
             summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs, state)
         copy_repository_files(repo, staging)
+        if state is not None:
+            _reuse_charts(staging, summary, state, out_dir)
         for writer in [*EXTRA_WRITERS, *writers, *(extra_writers or [])]:
             writer(staging, summary)
+        if state is not None:
+            _keep_charts(staging, summary, state)
         if digest:
             (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
         write_marker(staging, summary.fingerprint, __version__)
@@ -160,7 +172,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         replace_atomically(staging, out_dir)
         done = True
         if state is not None:
-            state.commit()
+            state.commit(out_dir)
         else:
             remove_state(out_dir)
     finally:
@@ -171,6 +183,33 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         if not done:
             remove_made(made)  # a failed build leaves no new empty folders behind
     return summary
+
+
+def _reuse_charts(staging: Path, summary: BuildSummary, state: BuildState, previous: Path) -> None:
+    """Link the previous release's charts when they were drawn from the same counts and are
+    intact (:func:`castcorpus.release.charts.write_charts` then keeps them)."""
+    from .charts import chart_files, counts_key
+
+    known = state.finished("charts", counts_key(summary.stats)) if summary.stats is not None else None
+    if known is None or sorted(known) != sorted(chart_files()):
+        return
+    if not all(state.intact(previous, rel, digest) for rel, digest in known.items()):
+        return
+    for rel in known:
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous / rel, staging / rel)
+        except OSError:
+            shutil.copyfile(previous / rel, staging / rel)
+
+
+def _keep_charts(staging: Path, summary: BuildSummary, state: BuildState) -> None:
+    """Record the charts in the state, by the key of the counts they were drawn from."""
+    from .charts import chart_files, counts_key
+
+    files = chart_files()
+    if summary.stats is not None and all((staging / rel).is_file() for rel in files):
+        state.keep_finished("charts", counts_key(summary.stats), {rel: file_sha256(staging / rel) for rel in files})
 
 
 def _name(writer: Writer) -> str:
@@ -201,7 +240,7 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
         summary.issues.extend(cache_findings + result.issues)
         summary.left_out = result.left_out()
         written = write_configs(staging, result, summary.splits, jobs, state, out_dir)
-        statistics = _statistics_section(staging, written, state)
+        statistics = _statistics_section(written)
         if state is not None:
             state.save()  # before the staged rows go: the state keeps its chunks' files
     finally:
@@ -210,6 +249,7 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
             shutil.rmtree(staging / STAGE)  # no ignore_errors: staged rows must never ship
     summary.rows, summary.file_hashes, summary.stats = written.rows, written.file_hashes, written.stats
     summary.documents_derived, summary.folders_written = result.derived, written.folders_written
+    summary.shards_written = written.shards_written
     summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
     summary.fingerprint = data_fingerprint(summary.file_hashes)
     card = CardInput(written.splits, summary.fingerprint, summary.dataset_version, len(result.positions),
@@ -218,44 +258,70 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
                      mentions_off_tokens=sum(i.code == "mention-not-on-tokens" for i in summary.issues),
                      claims_off_tokens=sum(i.code.startswith("claim-") and i.message.endswith("claim_spans")
                                            for i in summary.issues),
-                     extra_sections=[statistics, _agreement_section(corpus_root)])
+                     extra_sections=[statistics, _agreement_section(corpus_root, state)])
     (staging / "README.md").write_text(render(card), encoding="utf-8", newline="\n")
     return summary
 
 
-def _statistics_section(staging: Path, written, state: BuildState | None) -> str:
-    """The card's rows, tokens and label distributions per config and split, read from the
-    written files (with a build state, only those of splits whose shards changed)."""
+def _statistics_section(written) -> str:
+    """The card's rows, tokens and label distributions per config and split, counted from the
+    rows as they were written (per shard group, merged; :mod:`castcorpus.release.write`)."""
     from .card import config_order
-    from .card_statistics import split_statistics, statistics_section
+    from .card_statistics import statistics_section
 
-    splits = written.splits
-    patterns = {config: {split: stats.pattern for split, stats in by_split.items()}
-                for config, by_split in splits.items()}
-    hashes: dict[tuple[str, str], list[str]] = {}
-    for rel, digest in sorted(written.file_hashes.items()):
-        _, config, name = rel.split("/", 2)
-        hashes.setdefault((config, name.split("-", 1)[0]), []).append(digest)
-    known = {}
-    if state is not None:
-        for (config, split), digests in hashes.items():
-            found = state.card_statistics(config, split, tuple(digests))
-            if found is not None:
-                known[(config, split)] = found
-    stats = split_statistics(staging, patterns, known)
-    if state is not None:
-        for config, by_split in stats.items():
-            for split, entry in by_split.items():
-                state.keep_card_statistics(config, split, tuple(hashes.get((config, split), ())), entry)
-    return statistics_section(stats, config_order(splits))
+    return statistics_section(written.card, config_order(written.splits))
 
 
-def _agreement_section(corpus_root: Path) -> str:
-    """The card's agreement figures, from the corpus's independent passes."""
+def _agreement_section(corpus_root: Path, state: BuildState | None = None) -> str:
+    """The card's agreement figures, from the corpus's independent passes (with a build state,
+    the previous build's section when the passes and the documents' ids are the same, else
+    its figures of each document whose passes are the same)."""
     from castcorpus.annotation.agreement import card_section, corpus_agreement
     from castcorpus.corpus.reader import Corpus
 
-    return card_section(corpus_agreement(Corpus(corpus_root)))
+    if state is None:
+        return card_section(corpus_agreement(Corpus(corpus_root)))
+    # The section reads the passes of the corpus's documents, nothing else.
+    digest = hashlib.sha256()
+    for rel, sha in sorted(state.file_hashes.items()):
+        if rel.startswith(("passes/", "documents/")):
+            digest.update(f"{rel}\0{sha if rel.startswith('passes/') else ''}\n".encode("utf-8", "surrogateescape"))
+    key = digest.hexdigest()
+    section = state.finished("agreement", key)
+    if section is None:
+        section = card_section(_agreement_by_document(Corpus(corpus_root), state))
+    state.keep_finished("agreement", key, section)
+    return section
+
+
+def _agreement_by_document(corpus, state: BuildState) -> dict:
+    """:func:`castcorpus.annotation.agreement.corpus_agreement`, each document's figures taken
+    from the previous build when its pass files have the same SHA-256."""
+    from castcorpus.annotation.agreement import compare
+
+    root = corpus.layout.passes
+    annotators = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    known = state.finished("agreement by document", "") or {}
+    kept, results = {}, {}
+    for doc_id in corpus.document_ids():
+        rels = {a: f"passes/{a}/{doc_id}.json" for a in annotators}
+        # The pass files the inputs' digest hashed (every regular file of the corpus), not a
+        # second look at the disk for each of tens of thousands of documents.
+        have = [a for a in annotators if rels[a] in state.file_hashes]
+        if len(have) < 2:
+            continue
+        doc_key = tuple((a, state.file_hashes[rels[a]]) for a in have)
+        previous = known.get(doc_id)
+        if previous is not None and previous[0] == doc_key:
+            figures = previous[1]
+        else:
+            loaded = {a: corpus.read(root / a / f"{doc_id}.json") for a in have}
+            figures = {f"{left} vs {right}": compare(loaded[left], loaded[right])
+                       for x, left in enumerate(have) for right in have[x + 1:]}
+        kept[doc_id] = (doc_key, figures)
+        results[doc_id] = figures
+    state.keep_finished("agreement by document", "", kept)
+    return results
 
 
 #: Folder of the staging files inside the staging release (removed before the release is done).

@@ -1,5 +1,6 @@
-"""The card's per-split statistics: rows, tokens and label distributions, read back from the
-written Parquet files so the card describes exactly what ships."""
+"""The card's per-split statistics: rows, tokens and label distributions of exactly what
+ships, counted from the Arrow tables as they are written (:class:`SplitCounter`, merged over a
+split's shard groups) or read back from the Parquet files (:func:`split_statistics`)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,40 @@ def split_statistics(release: Path, patterns: dict[str, dict[str, str]], known: 
                            for column in labels},
             }
     return stats
+
+
+class SplitCounter:
+    """The card's statistics of one config split, counted from the Arrow tables written (so
+    that the files need not be read back): add tables, then take :meth:`entry`."""
+
+    def __init__(self, config: str):
+        base = _base(config)
+        self.config, self.labels, self.token_column = config, TASK_LABELS.get(base, ()), TOKEN_COLUMN.get(base)
+        self.rows = self.tokens = 0
+        self.counts = {column: Counter() for column in self.labels}
+
+    def add(self, table) -> None:
+        """Count the rows of an Arrow table of the config."""
+        self.rows += table.num_rows
+        if self.token_column:
+            self.tokens += _token_count(table, self.token_column)
+        for column in self.labels:
+            self.counts[column].update(label_counts(self.config, column, table.column(column)))
+
+    def entry(self) -> dict:
+        """``{"rows", "tokens", "labels": {column: Counter}}``, as :func:`split_statistics` gives."""
+        return {"rows": self.rows, "tokens": self.tokens, "labels": {c: Counter(n) for c, n in self.counts.items()}}
+
+
+def merge_entries(entries: list[dict]) -> dict:
+    """The statistics of the rows of several entries together (e.g. a split's shard groups)."""
+    merged = {"rows": 0, "tokens": 0, "labels": {}}
+    for entry in entries:
+        merged["rows"] += entry["rows"]
+        merged["tokens"] += entry["tokens"]
+        for column, counts in entry["labels"].items():
+            merged["labels"].setdefault(column, Counter()).update(counts)
+    return merged
 
 
 def _cell(counts: Counter) -> str:

@@ -10,6 +10,8 @@ or date, so that redrawing the same counts gives the same bytes on one matplotli
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from .stats import Stats, release_stats
@@ -67,6 +69,22 @@ def _outlets(Figure, title: str, stats: Stats):
     return fig
 
 
+def counts_key(stats: Stats) -> str:
+    """SHA-256 of the counts the charts are drawn from: the same key, the same charts (on one
+    matplotlib version, which the build state's code key covers)."""
+    drawn = {"claim-types": stats.claim_types, "certainty": stats.certainty, "check-worthiness": stats.check_worthy,
+             "stance-polarity": stats.polarity, "actor-types": stats.actor_types,
+             "outlets-splits": [[outlet, split, count] for (outlet, split), count in stats.outlet_split.items()]}
+    drawn = {name: sorted(map(list, value.items())) if isinstance(value, dict) else sorted(value)
+             for name, value in drawn.items()}
+    return hashlib.sha256(json.dumps([CHARTS, drawn], sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def chart_files() -> list[str]:
+    """The release-relative paths of the charts."""
+    return [f"charts/{name}.png" for name in CHARTS]
+
+
 def draw(stats: Stats, folder: str | Path) -> list[Path]:
     """Draw every chart of ``stats`` into ``folder``; the paths written, in :data:`CHARTS` order."""
     Figure = _figure_class()
@@ -91,12 +109,15 @@ def markdown(prefix: str) -> str:
 
 
 def write_charts(staging: Path, summary) -> None:
-    """Extra writer of the build: charts of what the release holds, and a section in its card."""
+    """Extra writer of the build: charts of what the release holds, and a section in its card.
+    Charts already in ``staging`` (an incremental build linked them from the previous release,
+    drawn from the same counts) are kept: matplotlib is then not even imported."""
     from .card import append_section
 
     try:
         stats = getattr(summary, "stats", None)  # counted by the build as it wrote the rows
-        draw(stats if stats is not None else release_stats(staging), staging / "charts")
+        if not all((staging / rel).is_file() for rel in chart_files()):
+            draw(stats if stats is not None else release_stats(staging), staging / "charts")
     except ImportError:  # matplotlib is an extra: the release is still complete without charts
         from castcorpus.report import Issue
 

@@ -76,6 +76,7 @@ class PassResult:
     issues: list[Issue] = field(default_factory=list)
     annotated: int = 0
     chunk_hashes: list[dict[str, str]] = field(default_factory=list)  # each chunk's file_hashes, in order
+    chunk_starts: list[int] = field(default_factory=list)  # each chunk's first position, in order
     borrowed: set[Path] = field(default_factory=set)  # staged files of the state's chunks: never deleted here
     derived: int = 0  # documents checked and derived in this pass (the others came from the build state)
 
@@ -87,6 +88,7 @@ class PassResult:
             if borrowed:
                 self.borrowed.add(path)
         self.chunk_hashes.append(chunk.file_hashes)
+        self.chunk_starts.append(len(self.positions))
         self.positions.extend(chunk.positions)
         self.missing_text.extend(chunk.missing_text)
         self.issues.extend(chunk.issues)

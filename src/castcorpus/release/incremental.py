@@ -3,18 +3,21 @@
 A build keeps a *state* folder beside the release (``.<release name>.state``): the staged
 Arrow rows of every chunk of documents it derived (:mod:`castcorpus.release.stage`), what
 checking each chunk found (:class:`castcorpus.validation.context.DocumentFindings`), a hash of
-each chunk's staging file per config, and for every config folder the hashes of its Parquet shards
-and the statistics taken while writing them. The next build
+each chunk's staging file per config, for every shard group of every config folder the hashes of
+its Parquet shards and the statistics taken while writing them, and records of the files' sizes,
+times and inodes (:mod:`castcorpus.release.filerecords`). The next build
 
 - cuts the documents into the same chunks (chunk boundaries are chosen by a hash of document
   ids, so that adding or removing a document changes one chunk, not all that follow), and
   reuses a chunk when the key of every document in it (the bytes of its metadata, text,
   annotation and passes), the registries it was checked against and the package's code are
   the same; only the other chunks are checked and derived again;
-- writes a config folder again only when the rows it would hold changed (the hashes of the
-  chunks' staging files of that config, in order, with both splits of every document); otherwise it
-  links the previous release's shards, after checking them against their recorded SHA-256;
-- reads back for the card only the splits whose shards changed.
+- cuts the chunks into shard groups (:func:`shard_groups`, about 2,000 documents, boundaries
+  chosen by a second hash of ids) and writes a group's shards of a config folder again only
+  when its rows would change (the hashes of its chunks' staging files of that config, in order,
+  and both splits of each of its documents); otherwise it links the previous release's shards,
+  after checking them against their recorded SHA-256 (by their stat record while unchanged);
+- links the previous charts when the counts they are drawn from are the same.
 
 The checks that need the whole corpus (registries, orphan files, passes, splits, the
 ledger) run in every build, on the chunks' findings. Every key covers what the reused part
@@ -32,17 +35,31 @@ import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from castcorpus.validation.context import DocumentFindings, RunState
+from .filerecords import FileRecords, load_records
 
 #: Version of the state's layout; a state of another version is ignored.
-STATE_VERSION = 1
+STATE_VERSION = 2
 #: A chunk ends after a document whose id hashes to 0 modulo this (about this many documents
 #: per chunk): small enough that re-deriving one chunk is a few percent of a large build.
 CHUNK_MODULUS = 256
 #: A chunk never holds more documents than this (bounds the work one edit can cause).
 MAX_CHUNK = 1_024
+#: Shard groups: a group of chunks closes after a chunk whose last document id hashes to 0
+#: modulo this, once it holds MIN_GROUP documents (with chunks of ~256 documents, groups of
+#: ~2,000): an edit rewrites one group's shards, a group's rows never straddle two groups.
+GROUP_MODULUS = 4
+MIN_GROUP = 1_000
+#: A group never holds more documents than this (bounds the rewriting one edit can cause).
+MAX_GROUP = 8_192
 _INDEX = "index.pickle"
+#: The records of the corpus files the inputs' digest read (:mod:`castcorpus.release.filerecords`).
+INPUT_RECORDS = "inputs.pickle"
+#: The records of the release's shards and charts, taken once it is in place.
+RELEASE_RECORDS = "release.pickle"
+_FINISHING = "finishing.pickle"
 
 
 def state_folder(out_dir: Path) -> Path:
@@ -64,6 +81,35 @@ def chunked(paths: list[Path]) -> list[list[Path]]:
         if _ends_chunk(path.stem) or len(chunks[-1]) >= MAX_CHUNK:
             chunks.append([])
     return [chunk for chunk in chunks if chunk]
+
+
+def _ends_group(doc_id: str) -> bool:
+    digest = hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8, person=b"shard-group").digest()
+    return int.from_bytes(digest, "big") % GROUP_MODULUS == 0
+
+
+class Group(NamedTuple):
+    """A shard group: its chunks (indices, in pass order) and their documents' positions."""
+
+    chunks: range
+    positions: range
+
+
+def shard_groups(chunk_starts: list[int], positions: list[str]) -> list[Group]:
+    """The chunks of a pass (``chunk_starts``: each chunk's first position in ``positions``, in
+    order) cut into shard groups of whole chunks: a group closes after a chunk whose last
+    document's id hashes to 0 modulo :data:`GROUP_MODULUS` once it holds :data:`MIN_GROUP`
+    documents, or when it holds :data:`MAX_GROUP`. A small corpus has one group."""
+    groups, first_chunk, start = [], 0, 0
+    ends = chunk_starts[1:] + [len(positions)]
+    for chunk, end in enumerate(ends):
+        size = end - start
+        if size >= MAX_GROUP or (size >= MIN_GROUP and _ends_group(positions[end - 1])):
+            groups.append(Group(range(first_chunk, chunk + 1), range(start, end)))
+            first_chunk, start = chunk + 1, end
+    if first_chunk < len(chunk_starts) or not groups:
+        groups.append(Group(range(first_chunk, len(chunk_starts)), range(start, len(positions))))
+    return groups
 
 
 def _canonical(value) -> bytes:
@@ -100,12 +146,24 @@ class ChunkMemo:
 
 
 @dataclass
-class TaskMemo:
-    """One config folder of a previous build, as written (see :mod:`castcorpus.release.write`)."""
+class ShardMemo:
+    """One Parquet shard a build wrote or linked: where it is in the release, and what it holds."""
+
+    rel: str  # release-relative path
+    sha256: str
+    size: int  # bytes on disk
+    num_rows: int
+    num_bytes: int  # uncompressed size of its column data (from its footer)
+
+
+@dataclass
+class GroupMemo:
+    """The shards of one shard group of one config folder, as written (see
+    :mod:`castcorpus.release.write`), with the statistics taken of their rows while writing."""
 
     key: str
-    shards: dict[tuple[str, str], list[tuple[str, str]]]  # (folder, split) -> [(release path, sha256)]
-    split_stats: dict[tuple[str, str], object]  # (folder, split) -> card.SplitStats
+    shards: dict[tuple[str, str], list[ShardMemo]]  # (config folder, split) -> shards, in order
+    card: dict[tuple[str, str], dict]  # (config folder, split) -> card statistics of these rows
     stats: object | None  # stats.Stats counted while writing (scheme 0), or None
 
 
@@ -116,8 +174,8 @@ class Memo:
     version: int = STATE_VERSION
     code: str = ""
     chunks: dict[str, ChunkMemo] = field(default_factory=dict)
-    tasks: dict[tuple[str, int], TaskMemo] = field(default_factory=dict)
-    card: dict[tuple[str, str], tuple[tuple[str, ...], dict]] = field(default_factory=dict)
+    groups: dict[str, GroupMemo] = field(default_factory=dict)  # by key
+    finishing: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (key, value); own file
 
 
 class BuildState:
@@ -128,11 +186,15 @@ class BuildState:
     previous state is not used (but replaced by this build's)."""
 
     def __init__(self, out_dir: Path, code: str, corpus_root: Path, cache_dir: Path, file_hashes: dict[str, str],
-                 fresh: bool = False):
+                 fresh: bool = False, records: FileRecords | None = None):
         self.folder = state_folder(out_dir)
         self.code, self.corpus_root, self.cache_dir = code, corpus_root, cache_dir
-        self.file_hashes = file_hashes
+        self.file_hashes, self.records = file_hashes, records
+        self._root = os.path.join(str(corpus_root), "")  # paths as strings: tens of thousands per build
+        self._passes: tuple[list[Path], list[str]] | None = None
         self.previous = Memo(code=code) if fresh else _load(self.folder, code)
+        self.release_records = FileRecords() if fresh else load_records(self.folder / RELEASE_RECORDS)
+        self.previous.finishing = {} if fresh else _load_finishing(self.folder / _FINISHING)
         self.new = Memo(code=code)
         self.new_folder = self.folder.parent / f"{self.folder.name}-new-{os.getpid()}"
         self._moves: list[tuple[Path, Path]] = []  # chunk folders to keep: (from, to)
@@ -142,15 +204,20 @@ class BuildState:
 
     def doc_key(self, path: Path, pass_folders: list[Path]) -> bytes:
         """Hash of every file a document's checks and rows read, by content and kind."""
-        doc_id, root = path.stem, self.corpus_root
+        doc_id, root = path.stem, self._root
         rels = [f"documents/{doc_id}.json", f"texts/{doc_id}.txt", f"annotations/{doc_id}.json"]
-        rels += [f"passes/{folder.name}/{doc_id}.json" for folder in pass_folders]
+        rels += [f"passes/{name}/{doc_id}.json" for name in self._pass_names(pass_folders)]
         digest = hashlib.blake2b(doc_id.encode("utf-8"), digest_size=20)
         for rel in rels:
-            digest.update(b"\0" + rel.encode("utf-8") + b"\0" + _kind(root / rel) + b"\0"
+            digest.update(b"\0" + rel.encode("utf-8") + b"\0" + _kind(root + rel) + b"\0"
                           + self.file_hashes.get(rel, "-").encode())
         digest.update(b"\0hydrated\0" + self.file_hashes.get(f"hydrated:{doc_id}", "-").encode())
         return digest.digest()
+
+    def _pass_names(self, pass_folders: list[Path]) -> list[str]:
+        if self._passes is None or self._passes[0] != pass_folders:
+            self._passes = (pass_folders, [folder.name for folder in pass_folders])
+        return self._passes[1]
 
     def chunk_key(self, run_digest: str, keys: list[bytes]) -> str:
         """Key of a chunk: the code, the run's registries and its documents' keys, in order."""
@@ -178,23 +245,32 @@ class BuildState:
         self.new.chunks[key] = memo
         self._moves.append((folder, self.new_folder / "chunks" / key))
 
-    # -- config folders and the card ------------------------------------------------------------
+    # -- shard groups and charts ----------------------------------------------------------------
 
-    def task(self, task: tuple[str, int], key: str) -> TaskMemo | None:
-        """The previous build's writing of a config folder with this key, or None."""
-        memo = self.previous.tasks.get(task)
-        return memo if memo is not None and memo.key == key else None
+    def group(self, key: str) -> GroupMemo | None:
+        """The previous build's writing of a shard group with this key, or None."""
+        return self.previous.groups.get(key)
 
-    def keep_task(self, task: tuple[str, int], memo: TaskMemo) -> None:
-        self.new.tasks[task] = memo
+    def keep_group(self, memo: GroupMemo) -> None:
+        self.new.groups[memo.key] = memo
 
-    def card_statistics(self, config: str, split: str, hashes: tuple[str, ...]) -> dict | None:
-        """The card's statistics of a split whose shards have these hashes, when known."""
-        known = self.previous.card.get((config, split))
-        return known[1] if known is not None and known[0] == hashes else None
+    def intact(self, release: Path, rel: str, sha256: str) -> bool:
+        """Whether the previous release's file ``rel`` still has this SHA-256 (by its recorded
+        size, times and inode, or read again when they changed)."""
+        path = release / rel
+        try:
+            return self.release_records.file_sha256(os.path.abspath(path), path) == sha256
+        except OSError:
+            return False
 
-    def keep_card_statistics(self, config: str, split: str, hashes: tuple[str, ...], stats: dict) -> None:
-        self.new.card[(config, split)] = (hashes, stats)
+    def finished(self, name: str, key: str):
+        """What the previous build's finishing step ``name`` (e.g. the charts) made from inputs
+        with this key, or None."""
+        known = self.previous.finishing.get(name)
+        return known[1] if known is not None and known[0] == key else None
+
+    def keep_finished(self, name: str, key: str, value) -> None:
+        self.new.finishing[name] = (key, value)
 
     # -- saving ------------------------------------------------------------------------------------
 
@@ -210,11 +286,32 @@ class BuildState:
                 target.mkdir()
         with open(self.new_folder / _INDEX, "wb") as handle:
             pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.records is not None:
+            self.records.save(self.new_folder / INPUT_RECORDS)
 
-    def commit(self) -> None:
-        """Put the new state in the place of the previous one (after the release is in place)."""
+    def commit(self, release: Path | None = None) -> None:
+        """Put the new state in the place of the previous one (after the release is in place),
+        with the records of the ``release``'s shards and charts as they are now."""
+        if release is not None:
+            self._record_release(release)
         shutil.rmtree(self.folder, ignore_errors=True)
         os.replace(self.new_folder, self.folder)
+
+    def _record_release(self, release: Path) -> None:
+        records = FileRecords()
+        files = [(shard.rel, shard.sha256) for memo in self.new.groups.values()
+                 for shards in memo.shards.values() for shard in shards]
+        files += list((self.new.finishing.get("charts") or ("", {}))[1].items())
+        for rel, sha256 in files:
+            path = os.path.abspath(release / rel)
+            try:
+                records.note(path, os.stat(path), sha256)
+            except OSError:
+                continue  # not recorded: checked by its bytes next time
+        records.save(self.new_folder / RELEASE_RECORDS)
+        # The finishing steps run after the index is saved (with the staged rows): a file of their own.
+        with open(self.new_folder / _FINISHING, "wb") as handle:
+            pickle.dump(self.new.finishing, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     def abandon(self) -> None:
         """Drop the new state (the build failed); the previous one stays as it was, except for
@@ -222,7 +319,7 @@ class BuildState:
         shutil.rmtree(self.new_folder, ignore_errors=True)
 
 
-def _kind(path: Path) -> bytes:
+def _kind(path: str) -> bytes:
     """What kind of file ``path`` is: absent, a regular file, a symbolic link (with its target:
     a link out of the corpus is a finding), or something else."""
     try:
@@ -244,6 +341,15 @@ def _load(folder: Path, code: str) -> Memo:
     if not isinstance(memo, Memo) or memo.version != STATE_VERSION or memo.code != code:
         return Memo(code=code)
     return memo
+
+
+def _load_finishing(path: Path) -> dict[str, tuple[str, object]]:
+    try:
+        with open(path, "rb") as handle:
+            finishing = pickle.load(handle)  # the user's own build state, written by this module
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    return finishing if isinstance(finishing, dict) else {}
 
 
 def _clear_new_leftovers(folder: Path) -> None:

@@ -5,8 +5,10 @@ for both split schemes (the config and its ``_by_outlet`` twin): it fills the sp
 and routes the rows of each split, by a filter on the rows' split codes, to that split's
 :class:`SplitWriter`, which writes row groups of a fixed size with
 :class:`pyarrow.parquet.ParquetWriter`. Rows reach this module as Arrow, converted once for
-both schemes. Shards are numbered at the end (``train-00000-of-00002.parquet``), when their
-count is known; nothing is written for a split that never receives a row.
+both schemes. A writer writes one shard group's rows (:mod:`castcorpus.release.write`); its
+shards are named at the end (``train-00000-of-00002.parquet``), when the count of the whole
+split is known; nothing is written for a split that never receives a row. Each split writer
+can hand its rows to a counter as they pass (the card's statistics).
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ class SplitWriter:
     """Writes the rows of one split of one config into ``folder``, from Arrow tables."""
 
     def __init__(self, folder: Path, split: str, schema: pa.Schema,
-                 rows_per_group: int = ROWS_PER_GROUP, rows_per_shard: int = ROWS_PER_SHARD):
+                 rows_per_group: int = ROWS_PER_GROUP, rows_per_shard: int = ROWS_PER_SHARD,
+                 prefix: str = "", counter=None):
         self.folder, self.split, self.schema = folder, split, schema
+        self.prefix, self.counter = prefix, counter
         self.rows_per_group, self.rows_per_shard = rows_per_group, rows_per_shard
         self.pending: list[pa.Table] = []
         self.pending_rows = 0
@@ -48,6 +52,8 @@ class SplitWriter:
         """Queue rows (ClassLabel columns already as ids); full row groups are written."""
         self.pending.append(table)
         self.pending_rows += table.num_rows
+        if self.counter is not None:
+            self.counter.add(table)
         while self.pending_rows >= self.rows_per_group:
             self._write_group(self.rows_per_group)
 
@@ -65,28 +71,26 @@ class SplitWriter:
         if self.writer is not None:
             self.writer.close()
         self.folder.mkdir(parents=True, exist_ok=True)
-        part = self.folder / f".{self.split}-{len(self.parts):05d}.part"
+        part = self.folder / f".{self.split}-{self.prefix}{len(self.parts):05d}.part"
         self.parts.append(part)
         self.writer = pq.ParquetWriter(part, self.schema, compression="zstd")
         self.shard_rows = 0
 
-    def close(self) -> list[Path]:
-        """Write what is queued, close and give the shards their final names; the paths written."""
+    def close(self) -> list[tuple[Path, int, int]]:
+        """Write what is queued and close; each shard written, in order, as ``(part file, rows,
+        uncompressed bytes)``. The part files are named by the caller (:func:`shard_name`)."""
         if self.pending_rows:
             self._write_group(self.pending_rows)
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+        shards = []
         for part in self.parts:
             metadata = pq.read_metadata(part)
-            self.num_bytes += sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
-        total = len(self.parts)
-        final = []
-        for index, part in enumerate(self.parts):
-            target = self.folder / f"{self.split}-{index:05d}-of-{total:05d}.parquet"
-            part.rename(target)
-            final.append(target)
-        return final
+            size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+            self.num_bytes += size
+            shards.append((part, metadata.num_rows, size))
+        return shards
 
     def abort(self) -> None:
         """Close without finishing (the staging folder is removed by the caller)."""
@@ -102,9 +106,9 @@ class ConfigWriter:
     in its own thread)."""
 
     def __init__(self, folders: tuple[Path | None, Path | None], features: Features,
-                 rows_per_group: int = ROWS_PER_GROUP):
+                 rows_per_group: int = ROWS_PER_GROUP, prefix: str = "", counter_type=None):
         self.folders, self.schema = folders, features.arrow_schema
-        self.rows_per_group = rows_per_group
+        self.rows_per_group, self.prefix, self.counter_type = rows_per_group, prefix, counter_type
         self.writers: dict[tuple[str, str], SplitWriter] = {}
 
     def add_table(self, table: pa.Table, codes: tuple[np.ndarray, np.ndarray]) -> pa.Table:
@@ -124,13 +128,20 @@ class ConfigWriter:
     def _writer(self, folder: Path, split: str) -> SplitWriter:
         writer = self.writers.get((folder.name, split))
         if writer is None:
-            writer = self.writers[(folder.name, split)] = SplitWriter(folder, split, self.schema, self.rows_per_group)
+            counter = self.counter_type(folder.name) if self.counter_type is not None else None
+            writer = self.writers[(folder.name, split)] = SplitWriter(folder, split, self.schema, self.rows_per_group,
+                                                                      prefix=self.prefix, counter=counter)
         return writer
 
     def abort(self) -> None:
         """Close every split writer without finishing."""
         for writer in self.writers.values():
             writer.abort()
+
+
+def shard_name(split: str, index: int, total: int) -> str:
+    """A shard's file name, by the Hub's convention: ``train-00000-of-00002.parquet``."""
+    return f"{split}-{index:05d}-of-{total:05d}.parquet"
 
 
 _SPLIT_NAMES = pa.array(SPLITS, pa.string())

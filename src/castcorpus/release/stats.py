@@ -39,6 +39,7 @@ class Stats:
     polarity: Counter = field(default_factory=Counter)
     explicit: Counter = field(default_factory=Counter)  # "explicit" / "implicit"
     actor_types: Counter = field(default_factory=Counter)  # type -> distinct actors annotated
+    actor_kinds: dict = field(default_factory=dict)  # actor -> type, of the distinct actors counted
     mention_types: Counter = field(default_factory=Counter)  # type -> mentions
     outlet_split: Counter = field(default_factory=Counter)  # (outlet, split) -> documents
     split: Counter = field(default_factory=Counter)  # (scheme, split, "all"|"annotated") -> documents
@@ -47,11 +48,15 @@ class Stats:
     gold_ids: set = field(default_factory=set)  # ids of the annotated documents
 
     def merge(self, other: "Stats") -> None:
-        """Add the counts of ``other``, counted over other rows. Distinct-actor counts
-        (``actor_types``) add up only when the two saw different actors; the build counts all
-        ``documents`` rows in one :class:`ReleaseCounter`, so they do."""
+        """Add the counts of ``other``, counted over other rows (coming after these). Distinct
+        actors are counted once: an actor ``other`` saw that these rows saw already is not
+        counted again (``actor_kinds`` keeps the type of its first mention)."""
+        new_actors = {actor: kind for actor, kind in other.actor_kinds.items() if actor not in self.actor_kinds}
         for name in self.__dataclass_fields__:
-            setattr(self, name, _merge_field(getattr(self, name), getattr(other, name)))
+            if name not in ("actor_types", "actor_kinds"):
+                setattr(self, name, _merge_field(getattr(self, name), getattr(other, name)))
+        self.actor_kinds = {**self.actor_kinds, **new_actors}
+        self.actor_types = _merge_field(self.actor_types, Counter(new_actors.values()))
 
 
 def _merge_field(mine, theirs):
@@ -66,7 +71,7 @@ def _merge_field(mine, theirs):
     return mine + theirs
 
 
-def _add_annotation(stats: Stats, annotation: dict, actor_type, seen_actors: set) -> None:
+def _add_annotation(stats: Stats, annotation: dict, actor_type) -> None:
     """Count one gold annotation; ``annotation`` uses the corpus's own field names."""
     stats.annotated += 1
     provenance = annotation.get("provenance") or {}
@@ -89,8 +94,8 @@ def _add_annotation(stats: Stats, annotation: dict, actor_type, seen_actors: set
         n = len(actor.get("mentions") or [])
         stats.mentions += n
         stats.mention_types[kind] += n
-        if actor["actor"] not in seen_actors:
-            seen_actors.add(actor["actor"])
+        if actor["actor"] not in stats.actor_kinds:
+            stats.actor_kinds[actor["actor"]] = kind
             stats.actor_types[kind] += 1
 
 
@@ -111,14 +116,14 @@ def corpus_stats(corpus_root: str | Path) -> Stats:
     """Counts over the corpus's JSON files (texts are not needed)."""
     corpus = Corpus(corpus_root)
     types = {key: actor["type"] for key, actor in corpus.actors.items()}
-    stats, seen = Stats(), set()
+    stats = Stats()
     splits = corpus_splits(corpus)
     for doc_id in corpus.document_ids():
         meta, annotation = corpus.meta(doc_id), corpus.annotation(doc_id)
         _add_document(stats, meta["collection"], meta["outlet"], splits[doc_id], annotation is not None)
         if annotation is not None:
             stats.gold_ids.add(doc_id)
-            _add_annotation(stats, annotation, lambda a: types.get(a["actor"], "unknown"), seen)
+            _add_annotation(stats, annotation, lambda a: types.get(a["actor"], "unknown"))
     for path in sorted(corpus.layout.passes.glob("*/*.json")):
         stats.passes.setdefault(path.stem, []).append(path.parent.name)
     return stats
@@ -129,7 +134,7 @@ class ReleaseCounter:
     rows it writes, so that its statistics never need the configs read back into memory."""
 
     def __init__(self):
-        self.stats, self._seen = Stats(), set()
+        self.stats = Stats()
 
     def add(self, config: str, row: dict) -> None:
         """Count one row of ``config`` (rows of other configs are ignored)."""
@@ -137,7 +142,7 @@ class ReleaseCounter:
             _add_document(self.stats, row["collection"], row["outlet"], (row["split"], row["outlet_split"]),
                           row["annotated"])
         elif config == "documents":
-            _add_annotation(self.stats, row, lambda a: a["type"], self._seen)
+            _add_annotation(self.stats, row, lambda a: a["type"])
 
     def add_table(self, config: str, table) -> None:
         """Count the rows of an Arrow table of ``config`` (only the columns counted are read)."""

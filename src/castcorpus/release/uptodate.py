@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 from castcorpus.corpus.jsonio import load_json
 from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.corpus.segment import SEGMENTER
+from .filerecords import FileRecords, sha256_of
 from .folder import REPOSITORY_FILES, file_sha256
 
 #: The file the digest is recorded in, inside the release.
@@ -37,8 +39,8 @@ def _update(digest, label: str, data: bytes | None) -> None:
     digest.update(part)
 
 
-def _files(folder: Path) -> list[tuple[str, str]]:
-    """``(relative posix path, path)`` of the files under ``folder``, in path order; symbolic
+def _files(folder: Path) -> list[tuple[str, str, os.stat_result]]:
+    """``(relative posix path, path, status)`` of the files under ``folder``, in path order; symbolic
     links to folders are followed (as the build's readers follow them), links back to an
     enclosing folder are not. Paths are strings: a corpus has tens of thousands of files,
     and pathlib objects for each cost more than hashing them."""
@@ -48,9 +50,19 @@ def _files(folder: Path) -> list[tuple[str, str]]:
         dirs[:] = [d for d in dirs if d != "__pycache__" and not _loops_back(real_top, os.path.join(top, d))]
         rel = Path(top).relative_to(folder).as_posix()
         prefix = "" if rel == "." else rel + "/"
-        paths = ((name, os.path.join(top, name)) for name in names)
-        found.extend((prefix + name, path) for name, path in paths if os.path.isfile(path))
-    return sorted(found)
+        for name in names:
+            path = os.path.join(top, name)
+            status = _stat(path)
+            if status is not None and stat.S_ISREG(status.st_mode):
+                found.append((prefix + name, path, status))
+    return sorted(found, key=lambda entry: entry[0])
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def _read(path: str) -> bytes:
@@ -65,7 +77,7 @@ def _loops_back(real_top: str, child: str) -> bool:
 
 def _code(digest) -> None:
     package = Path(str(resources.files("castcorpus")))
-    for rel, path in _files(package):
+    for rel, path, _ in _files(package):
         if rel.endswith((".py", ".json", ".j2", ".css", ".js", ".md")):  # code and its templates
             _update(digest, f"code:{rel}", _read(path))
     # The schemas decide label orders; in a development install they live outside the package.
@@ -100,34 +112,47 @@ def _collection_of(data: bytes) -> str | None:
 
 
 def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: Sequence[str] = (),
-                  file_hashes: dict[str, str] | None = None) -> str:
+                  file_hashes: dict[str, str] | None = None, records: FileRecords | None = None) -> str:
     """SHA-256 over everything a build of ``corpus_root`` reads, and the names of the ``writers``
     hooks it runs (a release built without the card's baselines is not up to date for a build
-    that adds them). When ``file_hashes`` is given, the SHA-256 of every corpus file is put in
-    it by corpus-relative path, and of each external document's hydrated copy as
-    ``hydrated:<id>`` (the incremental build's keys, from the same reads)."""
+    that adds them). Corpus files and hydrated copies count by their SHA-256. When
+    ``file_hashes`` is given, the SHA-256 of every corpus file is put in it by corpus-relative
+    path, and of each external document's hydrated copy as ``hydrated:<id>`` (the incremental
+    build's keys, from the same reads). With ``records``, a file whose recorded size, times and
+    inode are unchanged is not read again (:mod:`castcorpus.release.filerecords`)."""
     digest = hashlib.sha256()
     _update(digest, "writers", "\n".join(writers).encode())
+    records = records if records is not None else FileRecords()
     external, hydrated = _external_collections(corpus_root), []
-    for rel, path in _files(corpus_root):
-        data = _read(path)
-        _update(digest, f"corpus:{rel}", data)
+    root = os.path.abspath(corpus_root) + os.sep  # records are keyed by absolute path
+    for rel, path, status in _files(corpus_root):
+        document = rel.startswith("documents/") and rel.endswith(".json")
+        record = records.known(root + rel, status)
+        if record is None:
+            data = _read(path)
+            record = records.note(root + rel, status, sha256_of(data), _collection_of(data) if document else None)
+        _update(digest, f"corpus:{rel}", record.sha256.encode())
         if file_hashes is not None:
-            file_hashes[rel] = hashlib.sha256(data).hexdigest()
-        if external and rel.startswith("documents/") and rel.endswith(".json"):
-            collection = _collection_of(data)
-            if collection in external:
-                hydrated.append(hydrated_text_path(cache_dir, collection, Path(path).stem))
+            file_hashes[rel] = record.sha256
+        if external and document and record.extra in external:
+            hydrated.append(hydrated_text_path(cache_dir, record.extra, Path(path).stem))
     for text in hydrated:  # each external document's hydrated copy, or its absence
-        data = text.read_bytes() if text.is_file() else None
-        _update(digest, f"hydrated:{text.stem}", data)
-        if file_hashes is not None and data is not None:
-            file_hashes[f"hydrated:{text.stem}"] = hashlib.sha256(data).hexdigest()
+        status = _stat(str(text))
+        sha = None
+        if status is not None and stat.S_ISREG(status.st_mode):
+            key = os.path.abspath(text)
+            record = records.known(key, status)
+            if record is None:
+                record = records.note(key, status, sha256_of(_read(key)))
+            sha = record.sha256
+        _update(digest, f"hydrated:{text.stem}", None if sha is None else sha.encode())
+        if file_hashes is not None and sha is not None:
+            file_hashes[f"hydrated:{text.stem}"] = sha
     for name in REPOSITORY_FILES:
         source = repo_root / name
         _update(digest, f"repo:{name}", source.read_bytes() if source.is_file() else None)
     if (repo_root / "licenses").is_dir():
-        for rel, path in _files(repo_root / "licenses"):
+        for rel, path, _ in _files(repo_root / "licenses"):
             _update(digest, f"repo:licenses/{rel}", _read(path))
     _code(digest)
     return digest.hexdigest()
@@ -146,21 +171,26 @@ def record(digest: str, summary: dict) -> str:
     return json.dumps({"inputs_sha256": digest, "summary": summary}, indent=2, ensure_ascii=False) + "\n"
 
 
-def is_up_to_date(release: Path, digest: str) -> bool:
-    """True when ``release`` was built from inputs with ``digest`` and is intact."""
+def is_up_to_date(release: Path, digest: str, records: FileRecords | None = None) -> bool:
+    """True when ``release`` was built from inputs with ``digest`` and is intact (every file
+    has the SHA-256 its SHA256SUMS lists; with ``records``, a file whose recorded size, times
+    and inode are unchanged is not read again)."""
     recorded = load_json(release / RECORD, RECORD).value
     if not isinstance(recorded, dict) or recorded.get("inputs_sha256") != digest:
         return False
-    return _intact(release)
+    return _intact(release, records if records is not None else FileRecords())
 
 
-def _intact(release: Path) -> bool:
+def _intact(release: Path, records: FileRecords) -> bool:
     sums = release / "SHA256SUMS"
     if not sums.is_file():
         return False
     for line in sums.read_text(encoding="utf-8").splitlines():
         expected, _, name = line.partition("  ")
         path = release / name
-        if not path.is_file() or file_sha256(path) != expected:
+        try:
+            if not path.is_file() or records.file_sha256(os.path.abspath(path), path) != expected:
+                return False
+        except OSError:
             return False
     return True

@@ -1,0 +1,99 @@
+"""What a file's bytes hashed to, reused while the file is provably unchanged.
+
+An incremental build reads every corpus file for the inputs' digest and checks every shard it
+links from the previous release. Re-reading tens of thousands of unchanged files costs more
+than the work they save, so the build state keeps, per file, its SHA-256 with the
+``(size, mtime_ns, inode, ctime_ns)`` it had when hashed (any write, rename over, ``touch`` or
+``utime`` changes one of them; ctime cannot be set back by a user). As git does with its index,
+a record is not trusted when the file's mtime is not older than the moment the records were
+taken (less a margin for file systems with coarse timestamps): such a file could have been
+changed again within the same timestamp tick, so it is hashed again ("racy" files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Margin for file systems whose timestamps are coarse (FAT: 2 s): a file modified less than
+#: this before the records were taken is always hashed again.
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Record:
+    """A file's identity and content hash as of when it was hashed (``extra``: something else
+    the reader took from the bytes, e.g. a document's collection)."""
+
+    size: int
+    mtime_ns: int
+    ino: int
+    ctime_ns: int
+    sha256: str
+    extra: object = None
+
+
+class FileRecords:
+    """The records of a previous build (read) and those of this one (being taken)."""
+
+    def __init__(self, previous: dict[str, Record] | None = None, previous_taken: int = 0):
+        self.previous, self.previous_taken = previous or {}, previous_taken
+        self.taken = time.time_ns()  # before any file is looked at
+        self.current: dict[str, Record] = {}
+        self.hashed = 0  # files read and hashed (the others' records were reused)
+
+    def known(self, key: str, status: os.stat_result) -> Record | None:
+        """The previous record of ``key`` when the file (``status``, from ``os.stat``) is the
+        same and was not racy; it is kept for the next build too."""
+        record = self.previous.get(key)
+        if (record is None or record.size != status.st_size or record.mtime_ns != status.st_mtime_ns
+                or record.ino != status.st_ino or record.ctime_ns != status.st_ctime_ns
+                or status.st_mtime_ns >= self.previous_taken - RACY_NS):
+            return None
+        self.current[key] = record
+        return record
+
+    def note(self, key: str, status: os.stat_result, sha256: str, extra: object = None) -> Record:
+        """Record a file just hashed."""
+        self.hashed += 1
+        record = Record(status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, sha256, extra)
+        self.current[key] = record
+        return record
+
+    def file_sha256(self, key: str, path: str | Path) -> str:
+        """SHA-256 of the file at ``path``: recorded, or read (and recorded)."""
+        status = os.stat(path)
+        record = self.known(key, status)
+        if record is not None:
+            return record.sha256
+        from .folder import file_sha256
+
+        return self.note(key, status, file_sha256(Path(path))).sha256
+
+    def save(self, path: Path) -> None:
+        """Write this build's records (replacing the file atomically)."""
+        partial = path.with_name(path.name + ".part")
+        with open(partial, "wb") as handle:
+            pickle.dump((self.taken, self.current), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+
+
+def load_records(path: Path) -> FileRecords:
+    """The records saved at ``path``, or none (a missing or unreadable file is no record)."""
+    try:
+        with open(path, "rb") as handle:
+            taken, records = pickle.load(handle)  # the user's own build state, written by this module
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return FileRecords()
+    if not isinstance(taken, int) or not isinstance(records, dict):
+        return FileRecords()
+    return FileRecords(records, taken)
+
+
+def sha256_of(data: bytes) -> str:
+    """SHA-256 (hex) of bytes."""
+    return hashlib.sha256(data).hexdigest()
