@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from castcorpus.validation.context import DocumentFindings, RunState
-from .filerecords import FileRecords, load_records
+from .filerecords import FileRecords, dump_pickle, load_pickle, load_records
 
 #: Version of the state's layout; a state of another version is ignored.
 STATE_VERSION = 2
@@ -49,8 +49,10 @@ CHUNK_MODULUS = 256
 MAX_CHUNK = 1_024
 #: Shard groups: a group of chunks closes after a chunk whose last document id hashes to 0
 #: modulo this, once it holds MIN_GROUP documents (with chunks of ~256 documents, groups of
-#: ~2,000): an edit rewrites one group's shards, a group's rows never straddle two groups.
-GROUP_MODULUS = 4
+#: about 1,500): an edit rewrites one group's shards, a group's rows never straddle two groups.
+#: MIN_GROUP is above the 805 documents of the corpus itself, whose release stays one shard
+#: per split.
+GROUP_MODULUS = 2
 MIN_GROUP = 1_000
 #: A group never holds more documents than this (bounds the rewriting one edit can cause).
 MAX_GROUP = 8_192
@@ -285,7 +287,7 @@ class BuildState:
             else:  # a chunk without rows (no document with a text) has no files
                 target.mkdir()
         with open(self.new_folder / _INDEX, "wb") as handle:
-            pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            dump_pickle(self.new, handle)
         if self.records is not None:
             self.records.save(self.new_folder / INPUT_RECORDS)
 
@@ -311,7 +313,7 @@ class BuildState:
         records.save(self.new_folder / RELEASE_RECORDS)
         # The finishing steps run after the index is saved (with the staged rows): a file of their own.
         with open(self.new_folder / _FINISHING, "wb") as handle:
-            pickle.dump(self.new.finishing, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            dump_pickle(self.new.finishing, handle)
 
     def abandon(self) -> None:
         """Drop the new state (the build failed); the previous one stays as it was, except for
@@ -335,7 +337,7 @@ def _load(folder: Path, code: str) -> Memo:
     """The state in ``folder``, or an empty one when there is none or it is of other code."""
     try:
         with open(folder / _INDEX, "rb") as handle:
-            memo = pickle.load(handle)  # the user's own build state, written by this module
+            memo = load_pickle(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return Memo(code=code)
     if not isinstance(memo, Memo) or memo.version != STATE_VERSION or memo.code != code:
@@ -346,7 +348,7 @@ def _load(folder: Path, code: str) -> Memo:
 def _load_finishing(path: Path) -> dict[str, tuple[str, object]]:
     try:
         with open(path, "rb") as handle:
-            finishing = pickle.load(handle)  # the user's own build state, written by this module
+            finishing = load_pickle(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return {}
     return finishing if isinstance(finishing, dict) else {}
