@@ -100,7 +100,7 @@ def instrument_build(stages: Stages) -> None:
     # queueing rows for staging (label columns are encoded when a batch is flushed).
     stages.wrap(derive.PassDeriver, "__call__", "write: queue rows")
     stages.wrap(stage.StagedConfig, "flush", "write: Arrow (staging)")
-    stages.wrap(stage.StagedTokenConfig, "flush", "write: Arrow (staging)")
+    stages.wrap(stage.StagedColumns, "flush", "write: Arrow (staging)")
     stages.wrap(build, "write_configs", "write: Arrow + Parquet")
     for name in ("data_fingerprint", "copy_repository_files", "sha256sums", "replace_atomically", "render"):
         stages.wrap(build, name, "finish")
