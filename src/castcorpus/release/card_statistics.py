@@ -41,13 +41,26 @@ def _read(release: Path, pattern: str, columns: list[str]):
     return pa.concat_tables(tables) if tables else None
 
 
-def _token_count(table, column: str) -> int:
+#: A column of the staged rows (not of the release): each row's token count, counted once when
+#: the rows are staged rather than again for each split scheme's files.
+TOKENS_COLUMN = "__tokens"
+
+
+def row_token_counts(table, column: str):
+    """Each row's whitespace-separated tokens in ``column`` (a ``tokens`` list: its length)."""
     import pyarrow.compute as pc
 
     values = table.column(column)
     if column == "tokens":
-        return int(pc.sum(pc.list_value_length(values)).as_py() or 0)
-    return int(pc.sum(pc.list_value_length(pc.utf8_split_whitespace(values))).as_py() or 0)
+        return pc.list_value_length(values)
+    return pc.list_value_length(pc.utf8_split_whitespace(values))
+
+
+def _token_count(table, column: str) -> int:
+    import pyarrow.compute as pc
+
+    counts = table.column(TOKENS_COLUMN) if TOKENS_COLUMN in table.column_names else row_token_counts(table, column)
+    return int(pc.sum(counts).as_py() or 0)
 
 
 def label_counts(config: str, column: str, values) -> Counter:

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from datasets import Features
 
 from castcorpus.splits.assign import SPLITS
+from .card_statistics import TOKENS_COLUMN
 
 #: Rows per row group and per shard. Small row groups keep memory flat while streaming.
 ROWS_PER_GROUP = 2_000
@@ -49,11 +50,14 @@ class SplitWriter:
         self.num_bytes = 0
 
     def add_table(self, table: pa.Table) -> None:
-        """Queue rows (ClassLabel columns already as ids); full row groups are written."""
-        self.pending.append(table)
-        self.pending_rows += table.num_rows
+        """Queue rows (ClassLabel columns already as ids); full row groups are written. The
+        staged rows' token counts (card_statistics.TOKENS_COLUMN) go to the counter, not to the file."""
         if self.counter is not None:
             self.counter.add(table)
+        if TOKENS_COLUMN in table.column_names:
+            table = table.drop_columns([TOKENS_COLUMN])
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
         while self.pending_rows >= self.rows_per_group:
             self._write_group(self.rows_per_group)
 

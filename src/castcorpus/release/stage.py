@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import columns, features
+from .card_statistics import TOKEN_COLUMN, TOKENS_COLUMN, row_token_counts
 
 #: Rows per staged batch.
 ROWS_PER_BATCH = 2_000
@@ -44,6 +45,10 @@ class StagedConfig:
         self.schema = features.arrow_schema(config)
         self.names_schema = features.names_schema(config)
         self.staged_schema = self.schema.append(pa.field(DOC_COLUMN, pa.int32(), nullable=False))
+        # Each row's token count for the card (card_statistics.TOKEN_COLUMN), staged beside the row.
+        self.token_column = TOKEN_COLUMN.get(config)
+        self.file_schema = (self.staged_schema.append(pa.field(TOKENS_COLUMN, pa.int32()))
+                            if self.token_column else self.staged_schema)
         self.rows_per_batch = rows_per_batch
         self.rows: list[dict[str, Any]] = []
         self.documents: list[int] = []
@@ -70,10 +75,13 @@ class StagedConfig:
         self._write(table)
 
     def _write(self, table: pa.Table) -> None:
+        if self.token_column:
+            table = table.append_column(self.file_schema.field(TOKENS_COLUMN),
+                                        row_token_counts(table, self.token_column).cast(pa.int32()))
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._sink = pa.OSFile(str(self.path), "wb")
-            self._writer = pa.ipc.new_stream(self._sink, self.staged_schema, options=_OPTIONS)
+            self._writer = pa.ipc.new_stream(self._sink, self.file_schema, options=_OPTIONS)
         self._writer.write_table(table)
         self.num_rows += table.num_rows
 
