@@ -13,12 +13,11 @@ release only when the build has succeeded.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
 import shutil
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -37,7 +36,7 @@ from .folder import (check_output_folder, clear_leftovers, copy_repository_files
 from .jobs import default_jobs
 from .rowcache import RowCache
 from .stats import Stats
-from .filerecords import FileRecords, load_records
+from .filerecords import FileRecords, collector_paused, load_records
 from .incremental import INPUT_RECORDS, RELEASE_RECORDS, BuildState, remove_state, state_folder
 from .uptodate import RECORD, code_digest, inputs_digest, is_up_to_date, record
 from .write import write_configs
@@ -227,7 +226,11 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
     """Validate and derive in one pass, then write the staged rows by split; the summary."""
     total = sum(1 for _ in (corpus_root / "documents").glob("*.json"))
     with tqdm(total=total, disable=not progress, desc="build", unit="doc") as bar:
-        with _cyclic_gc_paused():
+        # Rows are plain dicts and lists without reference cycles (reference counting frees
+        # them), but each automatic collection would re-scan every row buffered for staging:
+        # 10 to 15% of a build's CPU time on synthetic corpora. The deriver collects explicitly
+        # every few thousand documents, so cyclic garbage of the libraries it calls cannot pile up.
+        with collector_paused():
             result = derive_pass(corpus_root, cache, staging / STAGE, rows_cache, bar, jobs, state)
     try:
         report = result.report
@@ -327,20 +330,3 @@ def _agreement_by_document(corpus, state: BuildState) -> dict:
 #: Folder of the staging files inside the staging release (removed before the release is done).
 STAGE = ".rows"
 
-
-@contextmanager
-def _cyclic_gc_paused():
-    """Pause the cyclic garbage collector while documents stream through.
-
-    Rows are plain dicts and lists without reference cycles (reference counting frees them),
-    but each automatic collection re-scans every row buffered for staging: on synthetic
-    corpora that cost 10 to 15% of a build's CPU time. The deriver collects explicitly every
-    few thousand documents, so that cyclic garbage of the libraries it calls cannot pile up.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
