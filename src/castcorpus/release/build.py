@@ -329,4 +329,3 @@ def _agreement_by_document(corpus, state: BuildState) -> dict:
 
 #: Folder of the staging files inside the staging release (removed before the release is done).
 STAGE = ".rows"
-
