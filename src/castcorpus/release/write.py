@@ -34,7 +34,7 @@ from .derive import PassResult
 from .features import OUTLET_SUFFIX, features
 from .folder import file_sha256
 from .incremental import BuildState, Group, GroupMemo, ShardMemo, shard_groups
-from .parquet import ConfigWriter, shard_name
+from .parquet import ConfigWriter, rows_per_group, shard_name
 from .stage import staged_batches
 from .stats import ReleaseCounter, Stats
 
@@ -80,7 +80,8 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
                 return memo, False
             base, scheme, index = task
             writer = writers[task] = ConfigWriter(_folders(staging, base, scheme), features(base),
-                                                  prefix=f"g{index:05d}-", counter_type=SplitCounter)
+                                                  rows_per_group(base), prefix=f"g{index:05d}-",
+                                                  counter_type=SplitCounter)
             counter = ReleaseCounter() if scheme == 0 else None
             shards = _write_one(base, entries[base][index], codes, writer, counter, stop)
             return _outcome(staging, writer, shards, keys.get(task, ""), counter.stats if counter else None), True
