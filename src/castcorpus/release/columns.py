@@ -9,7 +9,8 @@ largest share of a build's staging.
 
 A column is one of: a :class:`Same` value for every row, a numpy array (numbers, label ids),
 a Python list (any value per row, label names included), :class:`Cut` (strings cut from the
-text) or :class:`Lists` (a list per row, over values of one of the other kinds).
+text), :class:`Keys` (codes into a few distinct values) or :class:`Lists` (a list per row, over
+values of one of the other kinds).
 """
 
 from __future__ import annotations
@@ -37,6 +38,15 @@ class Cut:
 
     starts: np.ndarray
     ends: np.ndarray
+
+
+@dataclass(frozen=True)
+class Keys:
+    """A value per row from a few distinct ones: ``values[codes[i]]``, None where the code is
+    -1 (an actor key or claim id per token, mostly None: no Python object per token)."""
+
+    codes: np.ndarray
+    values: list
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,8 @@ def _python(text: str, column, count: int, labels: list[str] | None) -> list:
         return [flat[a:b] for a, b in zip(offsets, offsets[1:])]
     if isinstance(column, Cut):
         return [text[a:b] for a, b in zip(column.starts.tolist(), column.ends.tolist())]
+    if isinstance(column, Keys):
+        return [column.values[code] if code >= 0 else None for code in column.codes.tolist()]
     values = column.tolist() if isinstance(column, np.ndarray) else list(column)
     if labels is not None and isinstance(column, np.ndarray):
         return [labels[v] for v in values]
@@ -121,6 +133,8 @@ def _plain(value):
         return ("cut", _int_bytes(value.starts), _int_bytes(value.ends))
     if isinstance(value, Lists):
         return ("lists", _int_bytes(value.offsets), _plain(value.values))
+    if isinstance(value, Keys):
+        return ("keys", _int_bytes(value.codes), list(value.values))
     if isinstance(value, np.ndarray):
         return ("array", _int_bytes(value))
     return ("list", list(value))
@@ -134,6 +148,8 @@ def _unplain(value):
         return Cut(_ints(value[1]), _ints(value[2]))
     if kind == "lists":
         return Lists(_ints(value[1]), _unplain(value[2]))
+    if kind == "keys":
+        return Keys(_ints(value[1]), list(value[2]))
     if kind == "array":
         return _ints(value[1])
     return list(value[1])
@@ -153,15 +169,15 @@ def to_table(documents: list[tuple[ColumnRows, int]], schema: pa.Schema, positio
     Label columns given as names are encoded as ids; a name that is no label raises KeyError."""
     config = documents[0][0].config
     texts = [rows.utf8 or TextBytes(rows.text) for rows, _ in documents]
+    counts = [rows.num_rows for rows, _ in documents]
     arrays = []
     for field in schema:
-        if field.name == position_column:
-            counts = [rows.num_rows for rows, _ in documents]
+        name = field.name  # (a pyarrow property that decodes the name on every access)
+        if name == position_column:
             arrays.append(pa.array(np.repeat([p for _, p in documents], counts).astype(np.int32)))
             continue
-        parts = [rows.columns[field.name] for rows, _ in documents]
-        counts = [rows.num_rows for rows, _ in documents]
-        arrays.append(_arrow(parts, counts, texts, field.type, label_names(config, field.name)))
+        parts = [rows.columns[name] for rows, _ in documents]
+        arrays.append(_arrow(parts, counts, texts, field.type, label_names(config, name)))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -173,11 +189,13 @@ def _arrow(parts: list, counts: list[int], texts: list[TextBytes], kind: pa.Data
         sizes = [int(part.offsets[-1]) for part in parts]
         values = _arrow([part.values for part in parts], sizes, texts, kind.value_type, labels)
         return pa.ListArray.from_arrays(pa.array(offsets), values, type=kind)
-    if isinstance(first, Same):
-        return _encoded(pa.array([part.value for part, count in zip(parts, counts) for _ in range(count)],
-                                 _named(kind, labels)), kind, labels)
+    if isinstance(first, Same):  # a value per document, repeated by Arrow for its rows
+        values = _encoded(pa.array([part.value for part in parts], _named(kind, labels)), kind, labels)
+        return values.take(pa.array(np.repeat(np.arange(len(parts)), counts)))
     if isinstance(first, Cut):
         return _cut_strings(texts, parts)
+    if isinstance(first, Keys):
+        return _keys(parts, kind)
     if isinstance(first, np.ndarray):
         return pa.array(np.concatenate(parts) if parts else np.zeros(0), type=kind)
     flat = [value for part in parts for value in part]
@@ -197,6 +215,18 @@ def _encoded(names: pa.Array, kind: pa.DataType, labels: list[str] | None) -> pa
         unknown = pc.filter(names, pc.and_(pc.is_null(ids), pc.is_valid(names)))[0].as_py()
         raise KeyError(f"{unknown!r} is not a label")
     return ids.cast(kind)
+
+
+def _keys(parts: list[Keys], kind: pa.DataType) -> pa.Array:
+    """The values of :class:`Keys` columns one after another: each part's codes shifted past
+    the values of the parts before it, looked up by Arrow."""
+    codes, values, before = [], [], 0
+    for part in parts:
+        codes.append(np.where(part.codes >= 0, part.codes + before, -1))
+        values.extend(part.values)
+        before += len(part.values)
+    joined = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    return pa.array(values, kind).take(pa.array(joined, mask=joined < 0))
 
 
 def _join_offsets(offsets: list[np.ndarray]) -> np.ndarray:

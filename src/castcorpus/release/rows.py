@@ -15,7 +15,7 @@ import numpy as np
 from castcorpus.corpus.segment import Segmentation, Sentence, overlapping, segmentation
 from castcorpus.report import Issue
 from .columns import ColumnRows, Cut, Lists, Same, TextBytes
-from .features import AUTHOR, CREDIBILITY_LABELS, claim_types
+from .features import AUTHOR, CHECKWORTHY_LABELS, CREDIBILITY_LABELS, SENTENCE_LABELS, claim_types
 from .token_rows import claim_span_rows, ner_rows
 
 
@@ -135,38 +135,51 @@ def _sentence_views(annotation, text: str, segmented: Segmentation, common: dict
                     utf8: TextBytes | None = None) -> tuple[ColumnRows, ColumnRows]:
     """The ``sentences`` and ``checkworthiness`` rows, a row per sentence, as columns: the
     claims a sentence shares a character with (in annotation order), their types (in the
-    schema's order, so equal sets give equal lists) and the check-worthy ones among them."""
+    schema's order, so equal sets give equal lists) and the check-worthy ones among them.
+    Labels are ids (numpy), lists are offsets over the sentence-claim pairs: no Python object
+    per sentence."""
     cuts = segmented.cuts
     count = len(cuts) - 1
     starts, ends = segmented.token_starts[cuts[:-1]], segmented.token_ends[cuts[1:] - 1]
     claims = annotation["claims"]
-    inside: list[list[dict]] = [[] for _ in range(count)]
+    order = claim_types()
     if claims and count:
         claim_starts = np.array([c["span"]["start"] for c in claims], dtype=np.int64)
         claim_ends = np.array([c["span"]["end"] for c in claims], dtype=np.int64)
+        # Row-major: the pairs come sentence by sentence, claims in annotation order.
         rows, which = np.nonzero((claim_starts[None, :] < ends[:, None]) & (starts[:, None] < claim_ends[None, :]))
-        for row, claim in zip(rows.tolist(), which.tolist()):  # row by row, claims in order
-            inside[row].append(claims[claim])
-    order = claim_types()
-    ids = [[c["id"] for c in found] for found in inside]
-    types = [[t for t in order if t in kinds] for kinds in ({c["type"] for c in found} for found in inside)]
-    worthy = [[c["id"] for c in found if c["check_worthy"]] for found in inside]
+        kinds = np.zeros((count, len(order)), dtype=bool)
+        kinds[rows, np.array([order.index(c["type"]) for c in claims], dtype=np.int64)[which]] = True
+        type_rows, type_ids = np.nonzero(kinds)  # each sentence's types, in the schema's order
+        worthy = np.array([bool(c["check_worthy"]) for c in claims], dtype=bool)[which]
+    else:
+        rows = which = type_rows = type_ids = np.zeros(0, dtype=np.int64)
+        worthy = np.zeros(0, dtype=bool)
+    ids = [c["id"] for c in claims]
     shared = {**{name: Same(value) for name, value in common.items()}, "sentence_index": np.arange(count),
               "start": starts, "end": ends, "text": Cut(starts, ends)}
+    with_claim = np.bincount(rows, minlength=count)
+    with_worthy = np.bincount(rows[worthy], minlength=count)
     sentences = ColumnRows("sentences", count, text, {
-        **shared, "label": ["claim" if found else "no_claim" for found in ids],
-        "claim_types": _lists(types), "claim_ids": _lists(ids)}, utf8)
+        **shared, "label": _label_ids(SENTENCE_LABELS, "no_claim", "claim", with_claim > 0),
+        "claim_types": Lists(_offsets(np.bincount(type_rows, minlength=count)), type_ids.astype(np.int64)),
+        "claim_ids": Lists(_offsets(with_claim), [ids[i] for i in which.tolist()])}, utf8)
     checkworthiness = ColumnRows("checkworthiness", count, text, {
-        **shared, "label": ["check_worthy" if found else "not_check_worthy" for found in worthy],
-        "claim_ids": _lists(worthy)}, utf8)
+        **shared, "label": _label_ids(CHECKWORTHY_LABELS, "not_check_worthy", "check_worthy", with_worthy > 0),
+        "claim_ids": Lists(_offsets(with_worthy), [ids[i] for i in which[worthy].tolist()])}, utf8)
     return sentences, checkworthiness
 
 
-def _lists(values: list[list]) -> Lists:
-    """A list column from a list per row."""
-    offsets = np.zeros(len(values) + 1, dtype=np.int64)
-    np.cumsum([len(v) for v in values], out=offsets[1:])
-    return Lists(offsets, [x for v in values for x in v])
+def _label_ids(labels: tuple[str, ...], no: str, yes: str, where: np.ndarray) -> np.ndarray:
+    """The id of label ``yes`` where ``where`` holds, else of ``no``."""
+    return np.where(where, labels.index(yes), labels.index(no)).astype(np.int64)
+
+
+def _offsets(sizes: np.ndarray) -> np.ndarray:
+    """List offsets from the size of each list."""
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return offsets
 
 
 def _claim_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict]:

@@ -21,12 +21,12 @@ import numpy as np
 
 from castcorpus.corpus.segment import Segmentation
 from castcorpus.report import Issue, pointer
-from .columns import ColumnRows, Cut, Lists, Same, TextBytes
+from .columns import ColumnRows, Cut, Keys, Lists, Same, TextBytes
 from .features import CLAIM_SPAN_TAGS, ner_labels
 
 
 def _token_view(view: str, common: dict[str, Any], text: str, segmentation: Segmentation, tags: np.ndarray,
-                keys: list[str | None], utf8: TextBytes | None) -> ColumnRows:
+                keys: Keys, utf8: TextBytes | None) -> ColumnRows:
     """The rows of a token view, one per sentence, as columns over the document's tokens:
     ``tags`` (label ids) and ``keys`` (actor key or claim id, or None) per token."""
     tag_name, key_name = ("ner_tags", "actor_keys") if view == "actor_ner" else ("span_tags", "claim_ids")
@@ -101,7 +101,7 @@ def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segment
     tokens = _Tokens(segmentation)
     size = len(tokens.starts)
     tags = np.zeros(size, dtype=np.int64)
-    ids: list[str | None] = [None] * size
+    ids = np.full(size, -1, dtype=np.int64)  # into the claims, -1 outside every span
     issues = []
     places = tokens.align_all([claim["span"] for claim in annotation["claims"]])
     for i, (claim, place) in enumerate(zip(annotation["claims"], places)):
@@ -111,8 +111,9 @@ def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segment
             continue
         first, last = place
         tags[first], tags[first + 1:last + 1] = CLAIM_SPAN_TAGS.index("B-claim"), CLAIM_SPAN_TAGS.index("I-claim")
-        ids[first:last + 1] = [claim["id"]] * (last + 1 - first)
-    return _token_view("claim_spans", common, text, segmentation, tags, ids, utf8), issues
+        ids[first:last + 1] = i
+    keys = Keys(ids, [claim["id"] for claim in annotation["claims"]])
+    return _token_view("claim_spans", common, text, segmentation, tags, keys, utf8), issues
 
 
 def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, actor_types: dict[str, str],
@@ -130,7 +131,8 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
             found.append((*place, actor, where))
     size = len(tokens.starts)
     tags = np.zeros(size, dtype=np.int64)
-    keys: list[str | None] = [None] * size
+    codes = np.full(size, -1, dtype=np.int64)  # into ``actors``, -1 outside every kept mention
+    actors: dict[str, int] = {}
     taken = np.zeros(size, dtype=bool)
     label = {name: index for index, name in enumerate(ner_labels())}
     # Longest first, then earliest: the kept mention of an overlapping pair is well defined.
@@ -142,5 +144,5 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
         kind = actor_types[actor]
         taken[first:last + 1] = True
         tags[first], tags[first + 1:last + 1] = label[f"B-{kind}"], label[f"I-{kind}"]
-        keys[first:last + 1] = [actor] * (last + 1 - first)
-    return _token_view("actor_ner", common, text, segmentation, tags, keys, utf8), issues
+        codes[first:last + 1] = actors.setdefault(actor, len(actors))
+    return _token_view("actor_ner", common, text, segmentation, tags, Keys(codes, list(actors)), utf8), issues
