@@ -15,6 +15,7 @@ values of one of the other kinds).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,10 +164,37 @@ def _ints(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=np.int64)
 
 
-def to_table(documents: list[tuple[ColumnRows, int]], schema: pa.Schema, position_column: str) -> pa.Table:
+class SharedColumns:
+    """Arrow arrays already converted from column objects that several views share, by the
+    identity of those objects. The four per-sentence views of a document hold the same column
+    objects for the columns they have in common (:func:`castcorpus.release.token_rows.sentence_columns`)
+    and, having a row per sentence each, are staged in batches of the same documents; the views
+    staged after the first find the arrays here. An entry keeps its column objects alive, so
+    that no identity it is keyed by can be reused while it is kept; the oldest go first."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.entries: OrderedDict[tuple, tuple[list, Any]] = OrderedDict()
+
+    def get(self, parts: list, what: tuple, make) -> Any:
+        """The value ``make()`` gives for ``parts`` (the column objects of a batch's documents)
+        under ``what`` (the Arrow type and labels it is converted with), made once."""
+        key = (what, tuple(map(id, parts)))
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = self.entries[key] = (parts, make())
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return entry[1]
+
+
+def to_table(documents: list[tuple[ColumnRows, int]], schema: pa.Schema, position_column: str,
+             shared: SharedColumns | None = None) -> pa.Table:
     """The Arrow rows of ``documents`` (each with its position in the pass, written to
     ``position_column``) under ``schema``, the config's Arrow schema plus that column.
-    Label columns given as names are encoded as ids; a name that is no label raises KeyError."""
+    Label columns given as names are encoded as ids; a name that is no label raises KeyError.
+    With ``shared``, a column whose objects another view of the same documents had is not
+    converted again."""
     config = documents[0][0].config
     texts = [rows.utf8 or TextBytes(rows.text) for rows, _ in documents]
     counts = [rows.num_rows for rows, _ in documents]
@@ -177,7 +205,12 @@ def to_table(documents: list[tuple[ColumnRows, int]], schema: pa.Schema, positio
             arrays.append(pa.array(np.repeat([p for _, p in documents], counts).astype(np.int32)))
             continue
         parts = [rows.columns[name] for rows, _ in documents]
-        arrays.append(_arrow(parts, counts, texts, field.type, label_names(config, name)))
+        labels = label_names(config, name)
+        if shared is None:
+            arrays.append(_arrow(parts, counts, texts, field.type, labels))
+        else:
+            arrays.append(shared.get(parts, (field.type, labels and tuple(labels)),
+                                     lambda: _arrow(parts, counts, texts, field.type, labels)))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

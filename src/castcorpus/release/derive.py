@@ -30,6 +30,7 @@ from pathlib import Path
 from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.report import Issue, Report
 from castcorpus.validation.run import CheckedDocument, DocumentFindings, RunState, ValidationRun
+from .columns import SharedColumns
 from .features import CONFIGS
 from .folder import file_sha256
 from .incremental import BuildState, ChunkMemo, chunked, state_digest
@@ -308,6 +309,7 @@ class PassDeriver:
         self.cache_dir, self.stage_dir = cache_dir, stage_dir
         self.rows_cache, self.progress, self.stop = rows_cache, progress, stop
         self.staged: dict[str, StagedConfig] = {}
+        self.shared = SharedColumns()  # the per-sentence views' common columns, converted once
         self.chunk = DerivedChunk()
         self.clean, self._seen_issues = clean, seen_issues
         self._registries: Registries | None = None
@@ -364,8 +366,9 @@ class PassDeriver:
     def _staged(self, base: str) -> StagedConfig:
         staged = self.staged.get(base)
         if staged is None:
-            kind = StagedColumns if base in COLUMN_VIEWS else StagedConfig
-            staged = self.staged[base] = kind(self.stage_dir / f"{base}.arrows", base)
+            path = self.stage_dir / f"{base}.arrows"
+            staged = self.staged[base] = (StagedColumns(path, base, shared=self.shared) if base in COLUMN_VIEWS
+                                          else StagedConfig(path, base))
         return staged
 
     def _rows(self, doc: CheckedDocument):

@@ -14,9 +14,9 @@ import numpy as np
 
 from castcorpus.corpus.segment import Segmentation, Sentence, overlapping, segmentation
 from castcorpus.report import Issue
-from .columns import ColumnRows, Cut, Lists, Same, TextBytes
+from .columns import ColumnRows, Cut, Lists, TextBytes
 from .features import AUTHOR, CHECKWORTHY_LABELS, CREDIBILITY_LABELS, SENTENCE_LABELS, claim_types
-from .token_rows import claim_span_rows, ner_rows
+from .token_rows import SentenceColumns, claim_span_rows, ner_rows, sentence_columns
 
 
 @dataclass(frozen=True)
@@ -132,15 +132,15 @@ def _context(text: str, sentences: list[Sentence], spans: list[dict]) -> tuple[s
 
 
 def _sentence_views(annotation, text: str, segmented: Segmentation, common: dict[str, Any],
-                    utf8: TextBytes | None = None) -> tuple[ColumnRows, ColumnRows]:
+                    utf8: TextBytes | None = None, *,
+                    shared: SentenceColumns | None = None) -> tuple[ColumnRows, ColumnRows]:
     """The ``sentences`` and ``checkworthiness`` rows, a row per sentence, as columns: the
     claims a sentence shares a character with (in annotation order), their types (in the
     schema's order, so equal sets give equal lists) and the check-worthy ones among them.
     Labels are ids (numpy), lists are offsets over the sentence-claim pairs: no Python object
-    per sentence."""
-    cuts = segmented.cuts
-    count = len(cuts) - 1
-    starts, ends = segmented.token_starts[cuts[:-1]], segmented.token_ends[cuts[1:] - 1]
+    per sentence. ``shared``: the document's :func:`sentence_columns`, when the caller has them."""
+    shared = shared or sentence_columns(text, segmented, common, utf8)
+    count, starts, ends = shared.count, shared.columns["start"], shared.columns["end"]
     claims = annotation["claims"]
     order = claim_types()
     if claims and count:
@@ -156,17 +156,16 @@ def _sentence_views(annotation, text: str, segmented: Segmentation, common: dict
         rows = which = type_rows = type_ids = np.zeros(0, dtype=np.int64)
         worthy = np.zeros(0, dtype=bool)
     ids = [c["id"] for c in claims]
-    shared = {**{name: Same(value) for name, value in common.items()}, "sentence_index": np.arange(count),
-              "start": starts, "end": ends, "text": Cut(starts, ends)}
+    columns = {**shared.columns, "text": Cut(starts, ends)}  # one object: converted once for both views
     with_claim = np.bincount(rows, minlength=count)
     with_worthy = np.bincount(rows[worthy], minlength=count)
     sentences = ColumnRows("sentences", count, text, {
-        **shared, "label": _label_ids(SENTENCE_LABELS, "no_claim", "claim", with_claim > 0),
+        **columns, "label": _label_ids(SENTENCE_LABELS, "no_claim", "claim", with_claim > 0),
         "claim_types": Lists(_offsets(np.bincount(type_rows, minlength=count)), type_ids.astype(np.int64)),
-        "claim_ids": Lists(_offsets(with_claim), [ids[i] for i in which.tolist()])}, utf8)
+        "claim_ids": Lists(_offsets(with_claim), [ids[i] for i in which.tolist()])}, shared.utf8)
     checkworthiness = ColumnRows("checkworthiness", count, text, {
-        **shared, "label": _label_ids(CHECKWORTHY_LABELS, "not_check_worthy", "check_worthy", with_worthy > 0),
-        "claim_ids": Lists(_offsets(with_worthy), [ids[i] for i in which[worthy].tolist()])}, utf8)
+        **columns, "label": _label_ids(CHECKWORTHY_LABELS, "not_check_worthy", "check_worthy", with_worthy > 0),
+        "claim_ids": Lists(_offsets(with_worthy), [ids[i] for i in which[worthy].tolist()])}, shared.utf8)
     return sentences, checkworthiness
 
 
@@ -274,14 +273,14 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     sentences = segmented.bounds()
     common = {"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta)}
     types = {key: reg.actors[key]["type"] for key in reg.actors}
-    utf8 = TextBytes(text)  # one UTF-8 copy for the four views cut from the text
-    ner, issues = ner_rows(annotation, text, segmented, types, common, file, utf8)
+    shared = sentence_columns(text, segmented, common)  # the four per-sentence views' common columns
+    ner, issues = ner_rows(annotation, text, segmented, types, common, file, shared=shared)
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
-    rows["sentences"], rows["checkworthiness"] = _sentence_views(annotation, text, segmented, common, utf8)
+    rows["sentences"], rows["checkworthiness"] = _sentence_views(annotation, text, segmented, common, shared=shared)
     claims = _claim_rows(meta, annotation, text, sentences, reg)
     rows["claims"] = [{**common, **r} for r in claims]
     rows["attribution"] = [{**common, **r} for r in _attribution_rows(claims)]
     rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, sentences, reg)]
     rows["actor_ner"] = ner
-    rows["claim_spans"], span_issues = claim_span_rows(annotation, text, segmented, common, file, utf8)
+    rows["claim_spans"], span_issues = claim_span_rows(annotation, text, segmented, common, file, shared=shared)
     return rows, issues + span_issues

@@ -74,10 +74,13 @@ class StagedConfig:
         del self.rows[:self.rows_per_batch], self.documents[:self.rows_per_batch]
         self._write(table)
 
-    def _write(self, table: pa.Table) -> None:
+    def _token_counts(self, table: pa.Table) -> pa.Array:
+        return row_token_counts(table, self.token_column).cast(pa.int32())
+
+    def _write(self, table: pa.Table, token_counts: pa.Array | None = None) -> None:
         if self.token_column:
-            table = table.append_column(self.file_schema.field(TOKENS_COLUMN),
-                                        row_token_counts(table, self.token_column).cast(pa.int32()))
+            counts = token_counts if token_counts is not None else self._token_counts(table)
+            table = table.append_column(self.file_schema.field(TOKENS_COLUMN), counts)
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._sink = pa.OSFile(str(self.path), "wb")
@@ -116,10 +119,12 @@ class StagedColumns(StagedConfig):
     a row per sentence), staged like :class:`StagedConfig`'s but converted to Arrow by
     :func:`castcorpus.release.columns.to_table`, a batch of documents at a time."""
 
-    def __init__(self, path: Path, config: str, rows_per_batch: int = ROWS_PER_BATCH):
+    def __init__(self, path: Path, config: str, rows_per_batch: int = ROWS_PER_BATCH,
+                 shared: columns.SharedColumns | None = None):
         super().__init__(path, config, rows_per_batch)
         self.pending: list[tuple[Any, int]] = []  # (ColumnRows, document)
         self.pending_rows = 0
+        self.shared = shared  # arrays converted for another view of the same documents
 
     def add_rows(self, rows, document: int) -> None:
         """Queue one document's :class:`ColumnRows`; a batch is written once it is large enough."""
@@ -132,6 +137,10 @@ class StagedColumns(StagedConfig):
         """Convert the queued documents' rows to Arrow and append them to the staging file."""
         if not self.pending:
             return
-        table = columns.to_table(self.pending, self.staged_schema, DOC_COLUMN)
+        table = columns.to_table(self.pending, self.staged_schema, DOC_COLUMN, self.shared)
+        counts = None
+        if self.token_column and self.shared is not None:  # the same text, counted once
+            parts = [rows.columns[self.token_column] for rows, _ in self.pending]
+            counts = self.shared.get(parts, ("tokens",), lambda: self._token_counts(table))
         self.pending, self.pending_rows = [], 0
-        self._write(table)
+        self._write(table, counts)

@@ -15,6 +15,7 @@ share of a build. ``.to_pylist()`` gives the rows as dicts (label names).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,20 +26,42 @@ from .columns import ColumnRows, Cut, Keys, Lists, Same, TextBytes
 from .features import CLAIM_SPAN_TAGS, ner_labels
 
 
-def _token_view(view: str, common: dict[str, Any], text: str, segmentation: Segmentation, tags: np.ndarray,
-                keys: Keys, utf8: TextBytes | None) -> ColumnRows:
+@dataclass
+class SentenceColumns:
+    """The columns every view with a row per sentence has (document fields, sentence index,
+    start and end), the token columns of the two token views, and the text's UTF-8 bytes:
+    made once per document and shared by the four views, so that staging converts them to
+    Arrow once (:class:`castcorpus.release.columns.SharedColumns`)."""
+
+    text: str
+    count: int
+    columns: dict[str, Any]
+    tokens: Lists
+    token_starts: Lists
+    utf8: TextBytes
+
+
+def sentence_columns(text: str, segmentation: Segmentation, common: dict[str, Any],
+                     utf8: TextBytes | None = None) -> SentenceColumns:
+    """The shared columns of a document's per-sentence views (``common``: a value per document)."""
+    seg, cuts = segmentation, segmentation.cuts
+    count = len(cuts) - 1
+    columns = {**{name: Same(value) for name, value in common.items()}, "sentence_index": np.arange(count),
+               "start": seg.token_starts[cuts[:-1]], "end": seg.token_ends[cuts[1:] - 1]}
+    return SentenceColumns(text, count, columns, Lists(cuts, Cut(seg.token_starts, seg.token_ends)),
+                           Lists(cuts, seg.token_starts), utf8 or TextBytes(text))
+
+
+def _token_view(view: str, shared: SentenceColumns, segmentation: Segmentation, tags: np.ndarray,
+                keys: Keys) -> ColumnRows:
     """The rows of a token view, one per sentence, as columns over the document's tokens:
     ``tags`` (label ids) and ``keys`` (actor key or claim id, or None) per token."""
     tag_name, key_name = ("ner_tags", "actor_keys") if view == "actor_ner" else ("span_tags", "claim_ids")
-    seg = segmentation
-    cuts = seg.cuts
-    return ColumnRows(view, len(cuts) - 1, text, {
-        **{name: Same(value) for name, value in common.items()},
-        "sentence_index": np.arange(len(cuts) - 1), "start": seg.token_starts[cuts[:-1]],
-        "end": seg.token_ends[cuts[1:] - 1],
-        "tokens": Lists(cuts, Cut(seg.token_starts, seg.token_ends)), "token_starts": Lists(cuts, seg.token_starts),
+    cuts = segmentation.cuts
+    return ColumnRows(view, shared.count, shared.text, {
+        **shared.columns, "tokens": shared.tokens, "token_starts": shared.token_starts,
         tag_name: Lists(cuts, tags), key_name: Lists(cuts, keys),
-    }, utf8)
+    }, shared.utf8)
 
 
 #: Why a span cannot be tagged (what :meth:`_Tokens.align` answers instead of its tokens).
@@ -94,10 +117,13 @@ def _issue(problem: str, kind: str, span: dict, what: str, where: tuple, file: s
 
 
 def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, common: dict[str, Any],
-                    file: str, utf8: TextBytes | None = None) -> tuple[ColumnRows, list[Issue]]:
+                    file: str, utf8: TextBytes | None = None, *,
+                    shared: SentenceColumns | None = None) -> tuple[ColumnRows, list[Issue]]:
     """The ``claim_spans`` view: one row per sentence with BIO tags over the claim spans
     (``B-claim``, ``I-claim``, ``O``) and the claim id per token. Claim spans never overlap
-    (guidelines 3.3); one that does not cover whole tokens of one sentence is reported."""
+    (guidelines 3.3); one that does not cover whole tokens of one sentence is reported.
+    ``shared``: the document's :func:`sentence_columns` when the caller has them (then
+    ``common`` and ``utf8`` are not used)."""
     tokens = _Tokens(segmentation)
     size = len(tokens.starts)
     tags = np.zeros(size, dtype=np.int64)
@@ -113,13 +139,16 @@ def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segment
         tags[first], tags[first + 1:last + 1] = CLAIM_SPAN_TAGS.index("B-claim"), CLAIM_SPAN_TAGS.index("I-claim")
         ids[first:last + 1] = i
     keys = Keys(ids, [claim["id"] for claim in annotation["claims"]])
-    return _token_view("claim_spans", common, text, segmentation, tags, keys, utf8), issues
+    shared = shared or sentence_columns(text, segmentation, common, utf8)
+    return _token_view("claim_spans", shared, segmentation, tags, keys), issues
 
 
 def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, actor_types: dict[str, str],
-             common: dict[str, Any], file: str, utf8: TextBytes | None = None) -> tuple[ColumnRows, list[Issue]]:
+             common: dict[str, Any], file: str, utf8: TextBytes | None = None, *,
+             shared: SentenceColumns | None = None) -> tuple[ColumnRows, list[Issue]]:
     """The ``actor_ner`` view: one row per sentence (tokens, BIO tags by actor type, actor key
-    per token) and the issues of mentions that could not be tagged."""
+    per token) and the issues of mentions that could not be tagged. ``shared`` as for
+    :func:`claim_span_rows`."""
     tokens = _Tokens(segmentation)
     found, issues = [], []
     mentions = [(span, entry["actor"], ("actors", i, "mentions", j))  # where: a JSON pointer only for an issue
@@ -145,4 +174,5 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
         taken[first:last + 1] = True
         tags[first], tags[first + 1:last + 1] = label[f"B-{kind}"], label[f"I-{kind}"]
         codes[first:last + 1] = actors.setdefault(actor, len(actors))
-    return _token_view("actor_ner", common, text, segmentation, tags, Keys(codes, list(actors)), utf8), issues
+    shared = shared or sentence_columns(text, segmentation, common, utf8)
+    return _token_view("actor_ner", shared, segmentation, tags, Keys(codes, list(actors))), issues
