@@ -108,3 +108,33 @@ def test_sentence_rows_hold_the_claims_each_sentence_shares_a_character_with(doc
                                 "claim_ids": worthy})
     assert sentences.to_pylist() == expected
     assert checkworthiness.to_pylist() == expected_worthy
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents())
+def test_ner_tags_follow_the_longest_then_earliest_rule_token_by_token(doc):
+    # The reference: mentions on whole tokens of one sentence, longest first then earliest, each
+    # kept unless it shares a token with one kept before; then B- on its first token, I- after.
+    text, segmented, annotation, types = doc
+    rows, issues = ner_rows(annotation, text, segmented, types, {}, "a.json")
+    sentences = segmented.sentences
+    tokens = [(start, end, index) for index, s in enumerate(sentences) for start, end in s.tokens]
+    spans = []
+    for entry in annotation["actors"]:
+        for span in entry["mentions"]:
+            first = [i for i, t in enumerate(tokens) if t[0] == span["start"]]
+            last = [i for i, t in enumerate(tokens) if t[1] == span["end"]]
+            if first and last and first[0] <= last[0] and tokens[first[0]][2] == tokens[last[0]][2]:
+                spans.append((first[0], last[0], entry["actor"]))
+    tags, keys, overlaps = ["O"] * len(tokens), [None] * len(tokens), 0
+    for first, last, actor in sorted(spans, key=lambda m: (m[0] - m[1], m[0])):
+        if any(keys[i] is not None for i in range(first, last + 1)):
+            overlaps += 1
+            continue
+        for i in range(first, last + 1):
+            tags[i] = ("B-" if i == first else "I-") + types[actor]
+            keys[i] = actor
+    produced = rows.to_pylist()
+    assert [tag for row in produced for tag in row["ner_tags"]] == tags
+    assert [key for row in produced for key in row["actor_keys"]] == keys
+    assert sum(issue.code == "mention-overlap" for issue in issues) == overlaps

@@ -15,6 +15,7 @@ share of a build. ``.to_pylist()`` gives the rows as dicts (label names).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,8 @@ from .features import CLAIM_SPAN_TAGS, ner_labels
 @dataclass
 class SentenceColumns:
     """The columns every view with a row per sentence has (document fields, sentence index,
-    start and end), the token columns of the two token views, and the text's UTF-8 bytes:
+    start and end), the token columns of the two token views, the lookup of tokens by offset
+    and the text's UTF-8 bytes:
     made once per document and shared by the four views, so that staging converts them to
     Arrow once (:class:`castcorpus.release.columns.SharedColumns`)."""
 
@@ -39,6 +41,7 @@ class SentenceColumns:
     tokens: Lists
     token_starts: Lists
     utf8: TextBytes
+    lookup: "_Tokens"
 
 
 def sentence_columns(text: str, segmentation: Segmentation, common: dict[str, Any],
@@ -49,7 +52,7 @@ def sentence_columns(text: str, segmentation: Segmentation, common: dict[str, An
     columns = {**{name: Same(value) for name, value in common.items()}, "sentence_index": np.arange(count),
                "start": seg.token_starts[cuts[:-1]], "end": seg.token_ends[cuts[1:] - 1]}
     return SentenceColumns(text, count, columns, Lists(cuts, Cut(seg.token_starts, seg.token_ends)),
-                           Lists(cuts, seg.token_starts), utf8 or TextBytes(text))
+                           Lists(cuts, seg.token_starts), utf8 or TextBytes(text), _Tokens(seg))
 
 
 def _token_view(view: str, shared: SentenceColumns, segmentation: Segmentation, tags: np.ndarray,
@@ -124,7 +127,8 @@ def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segment
     (guidelines 3.3); one that does not cover whole tokens of one sentence is reported.
     ``shared``: the document's :func:`sentence_columns` when the caller has them (then
     ``common`` and ``utf8`` are not used)."""
-    tokens = _Tokens(segmentation)
+    shared = shared or sentence_columns(text, segmentation, common, utf8)
+    tokens = shared.lookup
     size = len(tokens.starts)
     tags = np.zeros(size, dtype=np.int64)
     ids = np.full(size, -1, dtype=np.int64)  # into the claims, -1 outside every span
@@ -139,8 +143,42 @@ def claim_span_rows(annotation: dict[str, Any], text: str, segmentation: Segment
         tags[first], tags[first + 1:last + 1] = CLAIM_SPAN_TAGS.index("B-claim"), CLAIM_SPAN_TAGS.index("I-claim")
         ids[first:last + 1] = i
     keys = Keys(ids, [claim["id"] for claim in annotation["claims"]])
-    shared = shared or sentence_columns(text, segmentation, common, utf8)
     return _token_view("claim_spans", shared, segmentation, tags, keys), issues
+
+
+@functools.cache
+def _ner_label_ids() -> dict[str, int]:
+    return {name: index for index, name in enumerate(ner_labels())}
+
+
+def _disjoint(found: list[tuple]) -> bool:
+    """Whether no two of the ``(first, last, ...)`` token ranges share a token."""
+    if len(found) < 2:
+        return True
+    ranges = np.array([(m[0], m[1]) for m in found], dtype=np.int64)
+    ranges = ranges[np.argsort(ranges[:, 0], kind="stable")]
+    return bool((ranges[1:, 0] > np.maximum.accumulate(ranges[:, 1])[:-1]).all())
+
+
+def _longest_kept(found: list[tuple], size: int, file: str, issues: list[Issue]) -> list[tuple]:
+    """The mentions kept where some overlap: longest first, then earliest, so that the kept
+    mention of an overlapping pair is well defined; each one left out is reported."""
+    taken = np.zeros(size, dtype=bool)
+    kept = []
+    for first, last, actor, where in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+        if taken[first:last + 1].any():
+            issues.append(Issue(file, pointer(*where), "mention-overlap",
+                                f"mention of {actor!r} overlaps a longer or earlier mention; left out of actor_ner"))
+            continue
+        taken[first:last + 1] = True
+        kept.append((first, last, actor, where))
+    return kept
+
+
+def _spread(firsts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Every index of the ranges ``[firsts[i], firsts[i] + lengths[i])``, one range after another."""
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1]) + np.repeat(firsts - (ends - lengths), lengths)
 
 
 def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, actor_types: dict[str, str],
@@ -149,7 +187,8 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
     """The ``actor_ner`` view: one row per sentence (tokens, BIO tags by actor type, actor key
     per token) and the issues of mentions that could not be tagged. ``shared`` as for
     :func:`claim_span_rows`."""
-    tokens = _Tokens(segmentation)
+    shared = shared or sentence_columns(text, segmentation, common, utf8)
+    tokens = shared.lookup
     found, issues = [], []
     mentions = [(span, entry["actor"], ("actors", i, "mentions", j))  # where: a JSON pointer only for an issue
                 for i, entry in enumerate(annotation["actors"]) for j, span in enumerate(entry["mentions"])]
@@ -162,17 +201,14 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
     tags = np.zeros(size, dtype=np.int64)
     codes = np.full(size, -1, dtype=np.int64)  # into ``actors``, -1 outside every kept mention
     actors: dict[str, int] = {}
-    taken = np.zeros(size, dtype=bool)
-    label = {name: index for index, name in enumerate(ner_labels())}
-    # Longest first, then earliest: the kept mention of an overlapping pair is well defined.
-    for first, last, actor, where in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
-        if taken[first:last + 1].any():
-            issues.append(Issue(file, pointer(*where), "mention-overlap",
-                                f"mention of {actor!r} overlaps a longer or earlier mention; left out of actor_ner"))
-            continue
-        kind = actor_types[actor]
-        taken[first:last + 1] = True
-        tags[first], tags[first + 1:last + 1] = label[f"B-{kind}"], label[f"I-{kind}"]
-        codes[first:last + 1] = actors.setdefault(actor, len(actors))
-    shared = shared or sentence_columns(text, segmentation, common, utf8)
+    label = _ner_label_ids()
+    kept = found if _disjoint(found) else _longest_kept(found, size, file, issues)
+    if kept:
+        firsts = np.array([m[0] for m in kept], dtype=np.int64)
+        lengths = np.array([m[1] for m in kept], dtype=np.int64) - firsts + 1
+        kinds = [actor_types[m[2]] for m in kept]
+        inside = _spread(firsts, lengths)
+        tags[inside] = np.repeat([label[f"I-{kind}"] for kind in kinds], lengths)
+        tags[firsts] = [label[f"B-{kind}"] for kind in kinds]
+        codes[inside] = np.repeat([actors.setdefault(m[2], len(actors)) for m in kept], lengths)
     return _token_view("actor_ner", shared, segmentation, tags, Keys(codes, list(actors))), issues
