@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from castcorpus.corpus.segment import segmentation
 from castcorpus.release.features import actor_types, claim_types, encode_labels, features
-from castcorpus.release.columns import from_marshal, to_marshal, to_table
+from castcorpus.release.columns import SharedColumns, from_marshal, to_marshal, to_table
 from castcorpus.release.rows import _sentence_views
 from castcorpus.release.stage import DOC_COLUMN, StagedColumns
-from castcorpus.release.token_rows import claim_span_rows, ner_rows
+from castcorpus.release.token_rows import claim_span_rows, ner_rows, sentence_columns
 
 # Words of several scripts and widths (1 to 4 UTF-8 bytes), punctuation and blank lines.
 WORDS = st.sampled_from(["the", "army", "Aleppo", "حلب", "قوات", "Ḥamā", "𝔸", "😀", "-", ".", ",", "«", "»",
@@ -138,3 +138,31 @@ def test_ner_tags_follow_the_longest_then_earliest_rule_token_by_token(doc):
     assert [tag for row in produced for tag in row["ner_tags"]] == tags
     assert [key for row in produced for key in row["actor_keys"]] == keys
     assert sum(issue.code == "mention-overlap" for issue in issues) == overlaps
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(documents(), min_size=1, max_size=3))
+def test_views_staged_together_convert_their_shared_columns_once_and_equal_the_views_alone(docs):
+    common = {"doc_id": "d", "outlet": "o", "outlet_camp": None}
+    views = {"actor_ner": [], "claim_spans": [], "sentences": [], "checkworthiness": []}
+    for position, (text, segmented, annotation, types) in enumerate(docs):
+        shared = sentence_columns(text, segmented, common)
+        views["actor_ner"].append((ner_rows(annotation, text, segmented, types, common, "a.json", shared=shared)[0], position))
+        views["claim_spans"].append((claim_span_rows(annotation, text, segmented, common, "a.json", shared=shared)[0], position))
+        sentences, checkworthiness = _sentence_views(annotation, text, segmented, common, shared=shared)
+        views["sentences"].append((sentences, position))
+        views["checkworthiness"].append((checkworthiness, position))
+    memo, made = SharedColumns(), []
+    original = memo.get
+
+    def counting(parts, what, make):
+        return original(parts, what, lambda: made.append(what) or make())
+
+    memo.get = counting
+    for view, pending in views.items():
+        schema = StagedColumns(Path("never-written.arrows"), view).staged_schema
+        assert to_table(pending, schema, DOC_COLUMN, memo).equals(to_table(pending, schema, DOC_COLUMN))
+    # 39 columns in the four views; doc_id, outlet, outlet_camp, sentence_index, start and end
+    # converted once for the four (18 saved), the sentence text once for two (1 saved), tokens and
+    # token_starts once for two (2 saved).
+    assert len(made) == 39 - 18 - 1 - 2
