@@ -5,13 +5,14 @@ same table, on any text."""
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from castcorpus.corpus.segment import segmentation
 from castcorpus.release.features import actor_types, claim_types, encode_labels, features
-from castcorpus.release.columns import SharedColumns, from_marshal, to_marshal, to_table
+from castcorpus.release.columns import Cut, SharedColumns, TextBytes, _cut_strings, from_marshal, to_marshal, to_table
 from castcorpus.release.rows import _sentence_views
 from castcorpus.release.stage import DOC_COLUMN, StagedColumns
 from castcorpus.release.token_rows import claim_span_rows, ner_rows, sentence_columns
@@ -166,3 +167,27 @@ def test_views_staged_together_convert_their_shared_columns_once_and_equal_the_v
     # converted once for the four (18 saved), the sentence text once for two (1 saved), tokens and
     # token_starts once for two (2 saved).
     assert len(made) == 39 - 18 - 1 - 2
+
+
+@st.composite
+def texts_with_cuts(draw):
+    """Texts and, for each, cuts that may be empty, overlap or come in any order."""
+    texts = draw(st.lists(TEXTS, min_size=1, max_size=3))
+    cuts = []
+    for text in texts:
+        pairs = draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))), max_size=6))
+        pairs = [(min(a, b), max(a, b)) for a, b in pairs]
+        if draw(st.booleans()):  # tokens' shape too: in order, non-empty, no overlap
+            pairs = sorted({(a, b) for a, b in pairs if a < b})
+            pairs = [p for i, p in enumerate(pairs) if all(p[0] >= q[1] for q in pairs[:i])]
+        cuts.append(Cut(np.array([a for a, _ in pairs], dtype=np.int64), np.array([b for _, b in pairs], dtype=np.int64)))
+    return texts, cuts
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts_with_cuts())
+def test_strings_cut_from_the_texts_bytes_equal_python_slices(case):
+    texts, cuts = case
+    array = _cut_strings([TextBytes(text) for text in texts], cuts)
+    expected = [text[a:b] for text, cut in zip(texts, cuts) for a, b in zip(cut.starts.tolist(), cut.ends.tolist())]
+    assert array.to_pylist() == expected
