@@ -339,10 +339,15 @@ def cluster_refs(claim, base) -> Iterator[tuple[tuple, str]]:
         yield (*base, "other_clusters", j), key
 
 
+def _clusters_known(claim, clusters: set[str]) -> bool:
+    """Whether every cluster key the claim cites (see :func:`cluster_refs`) is in ``clusters``."""
+    return (claim.get("cluster") is None or claim["cluster"] in clusters) and clusters.issuperset(claim.get("other_clusters", []))
+
+
 def _claim_issues(claim, index, in_document, ctx, resolved=None) -> Iterator[Issue]:
     """The findings of one claim; ``resolved``: the file's :func:`_resolved_refs`, when known."""
     base = ("claims", index)
-    if ctx.clusters is not None:
+    if ctx.clusters is not None and not _clusters_known(claim, ctx.clusters):
         for path, key in cluster_refs(claim, base):
             if key not in ctx.clusters:
                 yield Issue(ctx.file, pointer(*path), "unknown-cluster", f"cluster {key!r} is not in clusters.json")

@@ -267,5 +267,5 @@ def _check_annotation_folder(run: Context, folder: Path, expected_annotator: str
     """The files of an annotation folder that no document's check has reached (bad names,
     annotations of documents that do not exist)."""
     for path in _json_files(run, folder):
-        if path not in run.checked:
+        if str(path) not in run.checked:
             check_annotation_file(run, path, expected_annotator)
