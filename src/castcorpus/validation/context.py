@@ -176,10 +176,11 @@ class Context:
     def issue(self, file: str, where: str, code: str, message: str) -> None:
         self.report.add(Issue(file, where, code, message))
 
-    def load(self, path: str | Path, kind: str, status: os.stat_result | None = None) -> Any:
+    def load(self, path: str | Path, kind: str, status: os.stat_result | None = None, rel: str | None = None) -> Any:
         """Parse and schema-check one file; its value when usable, else None. ``status``: the
-        file's ``os.lstat``, when the caller has it (else it is taken here)."""
-        rel = self.layout.rel(path)
+        file's ``os.lstat``, when the caller has it (else it is taken here); ``rel``: its
+        name in reports, when the caller has it."""
+        rel = rel or self.layout.rel(path)
         self.report.files_checked += 1
         try:
             status = status or lstat(path)

@@ -28,12 +28,11 @@ def check_documents(run: Context, paths: list[Path]) -> None:
     """Check these document files (from :meth:`ValidationRun.document_files`), each with its text and
     annotations, calling ``on_document`` after each."""
     for path in paths:
-        stem = path.stem
-        meta = run.load(path, "document")
+        stem, rel = path.stem, run.layout.rel(path)
+        meta = run.load(path, "document", rel=rel)
         if meta is None:
             run.unusable_documents.add(stem)
             continue
-        rel = run.layout.rel(path)
         if meta["id"] != stem:
             run.issue(rel, "/id", "document-id-mismatch", f"id {meta['id']!r} differs from the file name {stem!r}")
             run.unusable_documents.add(stem)
@@ -161,10 +160,10 @@ def check_annotation_file(run: Context, path: str | Path, expected_annotator: st
                           status: os.stat_result | None = None) -> dict | None:
     """Check one annotation file (gold when ``expected_annotator`` is None, else a pass of that
     annotator); its value when its schema holds. ``status``: its ``os.lstat``, when known."""
-    annotation = run.load(path, "annotation", status)
+    rel = run.layout.rel(path)
+    annotation = run.load(path, "annotation", status, rel)
     if annotation is None:
         return None
-    rel = run.layout.rel(path)
     stem = os.path.basename(path).rpartition(".")[0]  # a <id>.json file
     if expected_annotator and annotation["provenance"]["annotators"] != [expected_annotator]:
         run.issue(rel, "/provenance/annotators", "pass-annotator-mismatch",
