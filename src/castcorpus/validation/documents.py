@@ -56,16 +56,16 @@ def _slim(meta: dict) -> dict:
 
 def _check_annotations_of(run: Context, doc_id: str) -> dict | None:
     """Check a document's gold annotation and passes; the gold one when its schema holds."""
-    # Paths as plain strings: pathlib objects for every file showed in large corpora.
+    # Paths and report names as plain strings: pathlib objects for every file showed in large corpora.
     name = f"{doc_id}.json"
-    candidates = [(os.path.join(run.folders.annotations, name), None)]
-    candidates += [(os.path.join(folder, name), folder.name) for folder in run.pass_folders]
+    candidates = [(os.path.join(run.folders.annotations, name), f"annotations/{name}", None)]
+    candidates += [(os.path.join(folder, name), f"passes/{folder.name}/{name}", folder.name) for folder in run.pass_folders]
     gold = None
-    for path, annotator in candidates:
+    for path, rel, annotator in candidates:
         status = lstat(path)  # one system call for "is it there" and the reading that follows
         if status is not None and (stat.S_ISREG(status.st_mode) or stat.S_ISLNK(status.st_mode) and os.path.isfile(path)):
             run.checked.add(path)
-            loaded = check_annotation_file(run, path, annotator, status)
+            loaded = check_annotation_file(run, path, annotator, status, rel)
             gold = loaded if annotator is None else gold
     return gold
 
@@ -157,10 +157,11 @@ def _check_text_file(run: Context, meta: dict, path: str | Path, rel: str, statu
 
 
 def check_annotation_file(run: Context, path: str | Path, expected_annotator: str | None,
-                          status: os.stat_result | None = None) -> dict | None:
+                          status: os.stat_result | None = None, rel: str | None = None) -> dict | None:
     """Check one annotation file (gold when ``expected_annotator`` is None, else a pass of that
-    annotator); its value when its schema holds. ``status``: its ``os.lstat``, when known."""
-    rel = run.layout.rel(path)
+    annotator); its value when its schema holds. ``status``: its ``os.lstat``, and ``rel``: its
+    name in reports, when known."""
+    rel = rel or run.layout.rel(path)
     annotation = run.load(path, "annotation", status, rel)
     if annotation is None:
         return None
