@@ -112,12 +112,13 @@ def redistributable(run: Context, meta: dict) -> bool | None:
 
 
 def _check_document_text(run: Context, meta: dict, rel: str) -> None:
-    stored = os.path.join(run.folders.texts, f"{meta['id']}.txt")  # a string, as in _check_annotations_of
+    name = f"{meta['id']}.txt"
+    stored, stored_rel = os.path.join(run.folders.texts, name), f"texts/{name}"  # strings, as in _check_annotations_of
     status = lstat(stored)  # None: neither a file nor a link (dangling or not) is there
     collection = _collection(run, meta)
     if collection is not None and collection["storage"] == "external":
         if status is not None:
-            run.issue(run.layout.rel(stored), "", "text-stored-non-redistributable",
+            run.issue(stored_rel, "", "text-stored-non-redistributable",
                       f"document {meta['id']} is not redistributable: its text must not be stored in the corpus")
         hydrated = hydrated_text_path(run.cache_dir, meta["collection"], meta["id"])
         if hydrated.exists():
@@ -128,7 +129,6 @@ def _check_document_text(run: Context, meta: dict, rel: str) -> None:
         if collection is not None:
             run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
         return
-    stored_rel = run.layout.rel(stored)
     if not run.outside(stored, stored_rel, status):
         _check_text_file(run, meta, stored, stored_rel, status)
 
