@@ -26,9 +26,15 @@ def canonicalize(text: str) -> str:
 
 def text_sha256(text: str) -> str:
     """SHA-256 (hex) of the UTF-8 bytes of ``text``, which should already be canonical."""
+    return bytes_sha256(text.encode("utf-8"))
+
+
+def bytes_sha256(data: bytes) -> str:
+    """SHA-256 (hex) of ``data``: for the bytes a text was decoded from as UTF-8, its
+    :func:`text_sha256` without encoding the text again (strict UTF-8 decodes one way only)."""
     import hashlib  # here, not at the top: loading OpenSSL is a good part of `castcorpus --help`
 
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,6 @@ def decode_canonical(data: bytes) -> tuple[str | None, list[TextProblem]]:
         nfc = unicodedata.normalize("NFC", text)
         offset = next((i for i, (a, b) in enumerate(zip(text, nfc)) if a != b), min(len(text), len(nfc)))
         problems.append(TextProblem("text-not-nfc", f"text is not in Unicode NFC (first at code point {offset})"))
-    if not text.strip():
+    if not text or text.isspace():  # what `not text.strip()` says, without copying the text
         problems.append(TextProblem("text-empty", "text is empty or only whitespace"))
     return text, problems

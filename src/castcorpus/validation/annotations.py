@@ -25,20 +25,25 @@ class AnnotationContext:
 
 def annotation_issues(annotation: dict[str, Any], ctx: AnnotationContext) -> Iterator[Issue]:
     """Every semantic finding in one schema-valid annotation file."""
-    for path, span in iter_spans(annotation):
-        yield from span_issues(span, path, ctx)
-    yield from _mention_issues(annotation, ctx)
-    yield from _mention_layout_issues(annotation, ctx)
+    # Most files have nothing to report: a plain pass over their spans and mentions says so,
+    # and only a file where it finds something goes through the checks that say what (a
+    # generator and a JSON pointer per span cost more than the checks themselves).
+    if not (_spans_sound(annotation, ctx) and _mentions_sound(annotation, ctx)):
+        for path, span in iter_spans(annotation):
+            yield from span_issues(span, path, ctx)
+        yield from _mention_issues(annotation, ctx)
+        yield from _mention_layout_issues(annotation, ctx)
     claim_ids = yield from _unique_ids(annotation.get("claims", []), "claims", ctx.file)
     yield from _unique_ids(annotation.get("stances", []), "stances", ctx.file)
     in_document = {entry["actor"] for entry in annotation.get("actors", [])}
+    resolved = _resolved_refs(in_document, ctx)
     for index, claim in enumerate(annotation.get("claims", [])):
-        yield from _claim_issues(claim, index, in_document, ctx)
+        yield from _claim_issues(claim, index, in_document, ctx, resolved)
     yield from _overlapping_claims(annotation, ctx)
     if ctx.text is not None and ctx.redistributable is False:
         yield from _copied_prose(annotation, ctx)
     for index, stance in enumerate(annotation.get("stances", [])):
-        yield from _stance_issues(stance, index, claim_ids, in_document, ctx)
+        yield from _stance_issues(stance, index, claim_ids, in_document, ctx, resolved)
 
 
 def iter_spans(annotation: dict[str, Any]) -> Iterator[tuple[tuple, dict]]:
@@ -56,6 +61,43 @@ def iter_spans(annotation: dict[str, Any]) -> Iterator[tuple[tuple, dict]]:
     for i, stance in enumerate(annotation.get("stances", [])):
         for j, span in enumerate(stance.get("evidence", [])):
             yield ("stances", i, "evidence", j), span
+
+
+def spans_of(annotation: dict[str, Any]) -> list[dict]:
+    """The spans of :func:`iter_spans`, in its order, without their paths."""
+    spans = [span for entry in annotation.get("actors", []) for span in entry.get("mentions", [])]
+    for claim in annotation.get("claims", []):
+        spans.append(claim["span"])
+        if claim.get("cue"):
+            spans.append(claim["cue"])
+        spans.extend(step["cue"] for step in claim.get("attribution", []) if step.get("cue"))
+    for stance in annotation.get("stances", []):
+        spans.extend(stance.get("evidence", []))
+    return spans
+
+
+def _spans_sound(annotation: dict[str, Any], ctx: AnnotationContext) -> bool:
+    """True only when :func:`span_issues` finds nothing in any span of the file (False when it
+    may: the edges that need a category lookup are left to it)."""
+    text, stored_ok = ctx.text, ctx.redistributable
+    limit = ctx.text_length if text is None else min(ctx.text_length, len(text))
+    for span in spans_of(annotation):
+        start, end = span["start"], span["end"]
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= limit:
+            return False
+        if "text" in span and (stored_ok is False or stored_ok and text is not None and span["text"] != text[start:end]):
+            return False
+        if text is None:
+            continue
+        if text[start].isspace() or text[end - 1].isspace():
+            return False
+        # An edge is surely inside no grapheme when its code point is below the first combining
+        # mark and does not follow a joiner (see splits_grapheme); the text's end never is.
+        if start and (text[start] >= _FIRST_EXTENDING or text[start - 1] == _ZWJ):
+            return False
+        if end < len(text) and (text[end] >= _FIRST_EXTENDING or text[end - 1] == _ZWJ):
+            return False
+    return True
 
 
 def span_issues(span: dict[str, Any], path: tuple, ctx: AnnotationContext) -> Iterator[Issue]:
@@ -114,6 +156,23 @@ def splits_grapheme(text: str, offset: int) -> str | None:
     if char == _ZWJ or text[offset - 1] == _ZWJ or unicodedata.category(char) in _EXTENDING:
         return char
     return None
+
+
+def _mentions_sound(annotation, ctx) -> bool:
+    """True only when :func:`_mention_issues` and :func:`_mention_layout_issues` find nothing,
+    given sound spans: known actors, each listed once, and no two mentions of the file (of the
+    same actor or not) sharing a code point, each actor's in text order."""
+    actors, everyone = [], []
+    for entry in annotation.get("actors", []):
+        spans = [(span["start"], span["end"]) for span in entry["mentions"]]
+        if spans != sorted(set(spans)):  # out of order, or one listed twice
+            return False
+        actors.append(entry["actor"])
+        everyone += spans
+    if len(set(actors)) != len(actors) or ctx.actors is not None and not ctx.actors.keys() >= set(actors):
+        return False
+    everyone.sort()
+    return all(before[1] <= after[0] for before, after in zip(everyone, everyone[1:]))
 
 
 def _mention_issues(annotation, ctx) -> Iterator[Issue]:
@@ -243,6 +302,9 @@ def _copied_prose(annotation, ctx) -> Iterator[Issue]:
 
 
 def _unique_ids(items, list_name, file):
+    ids = {item["id"] for item in items}
+    if len(ids) == len(items):  # no id twice: nothing to say where
+        return ids
     first: dict[str, int] = {}
     for index, item in enumerate(items):
         if item["id"] in first:
@@ -251,6 +313,12 @@ def _unique_ids(items, list_name, file):
         else:
             first[item["id"]] = index
     return set(first)
+
+
+def _resolved_refs(in_document: set[str], ctx: AnnotationContext) -> set[str]:
+    """The actor references of a file that :func:`_actor_ref` has nothing to say about."""
+    known = in_document if ctx.actors is None else {key for key in in_document if key in ctx.actors}
+    return known | {"author"}
 
 
 def _actor_ref(ref, path, in_document, ctx) -> Iterator[Issue]:
@@ -271,21 +339,26 @@ def cluster_refs(claim, base) -> Iterator[tuple[tuple, str]]:
         yield (*base, "other_clusters", j), key
 
 
-def _claim_issues(claim, index, in_document, ctx) -> Iterator[Issue]:
+def _clusters_known(claim, clusters: set[str]) -> bool:
+    """Whether every cluster key the claim cites (see :func:`cluster_refs`) is in ``clusters``."""
+    return (claim.get("cluster") is None or claim["cluster"] in clusters) and clusters.issuperset(claim.get("other_clusters", []))
+
+
+def _claim_issues(claim, index, in_document, ctx, resolved=None) -> Iterator[Issue]:
+    """The findings of one claim; ``resolved``: the file's :func:`_resolved_refs`, when known."""
     base = ("claims", index)
-    for path, key in cluster_refs(claim, base):
-        if ctx.clusters is not None and key not in ctx.clusters:
-            yield Issue(ctx.file, pointer(*path), "unknown-cluster", f"cluster {key!r} is not in clusters.json")
+    if ctx.clusters is not None and not _clusters_known(claim, ctx.clusters):
+        for path, key in cluster_refs(claim, base):
+            if key not in ctx.clusters:
+                yield Issue(ctx.file, pointer(*path), "unknown-cluster", f"cluster {key!r} is not in clusters.json")
     if claim.get("cluster") is not None and claim["cluster"] in claim.get("other_clusters", []):
         yield Issue(ctx.file, pointer(*base, "other_clusters"), "cluster-repeated",
                     f"cluster {claim['cluster']!r} is already the claim's cluster")
-    yield from _actor_ref(claim["speaker"], (*base, "speaker"), in_document, ctx)
-    for role in ("agents", "patients"):
-        for j, ref in enumerate(claim[role]):
-            yield from _actor_ref(ref, (*base, role, j), in_document, ctx)
     chain = claim["attribution"]
-    for j, step in enumerate(chain):
-        yield from _actor_ref(step["source"], (*base, "attribution", j, "source"), in_document, ctx)
+    # One set test for the claim's references, and a finding per reference only when one fails.
+    if resolved is None or not resolved.issuperset(
+            [claim["speaker"], *claim["agents"], *claim["patients"], *(step["source"] for step in chain)]):
+        yield from _claim_refs(claim, base, in_document, ctx)
     for j, step in enumerate(chain[1:], start=1):
         if step["cue"] is None:
             yield Issue(ctx.file, pointer(*base, "attribution", j, "cue"), "cue-missing",
@@ -309,12 +382,25 @@ def _claim_issues(claim, index, in_document, ctx) -> Iterator[Issue]:
                     "the claim's cue differs from the cue of the last attribution step")
 
 
-def _stance_issues(stance, index, claim_ids, in_document, ctx) -> Iterator[Issue]:
+def _claim_refs(claim, base, in_document, ctx) -> Iterator[Issue]:
+    """A finding for every actor a claim refers to that the file or the registry lacks."""
+    yield from _actor_ref(claim["speaker"], (*base, "speaker"), in_document, ctx)
+    for role in ("agents", "patients"):
+        for j, ref in enumerate(claim[role]):
+            yield from _actor_ref(ref, (*base, role, j), in_document, ctx)
+    for j, step in enumerate(claim["attribution"]):
+        yield from _actor_ref(step["source"], (*base, "attribution", j, "source"), in_document, ctx)
+
+
+def _stance_issues(stance, index, claim_ids, in_document, ctx, resolved=frozenset()) -> Iterator[Issue]:
+    """The findings of one stance; ``resolved``: the file's :func:`_resolved_refs`, when known."""
     base = ("stances", index)
-    yield from _actor_ref(stance["holder"], (*base, "holder"), in_document, ctx)
+    if stance["holder"] not in resolved:
+        yield from _actor_ref(stance["holder"], (*base, "holder"), in_document, ctx)
     target = stance["target"]
     if "actor" in target:
-        yield from _actor_ref(target["actor"], (*base, "target", "actor"), in_document, ctx)
+        if target["actor"] not in resolved:
+            yield from _actor_ref(target["actor"], (*base, "target", "actor"), in_document, ctx)
         if target["actor"] == stance["holder"]:
             yield Issue(ctx.file, pointer(*base, "target"), "stance-self-target",
                         f"stance holder {stance['holder']!r} is also its target")

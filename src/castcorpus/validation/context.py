@@ -63,7 +63,7 @@ class DocumentFindings:
     files_checked: int
     documents: dict[str, dict]
     unusable: set[str]
-    checked: set[Path]
+    checked: set[str]
     splits: SplitCollector
     warnings: list[Issue]
 
@@ -71,7 +71,15 @@ class DocumentFindings:
 _NO_CLUSTERS: frozenset[str] = frozenset()
 
 
-def lstat(path: Path) -> os.stat_result | None:
+@dataclass(frozen=True)
+class Folders:
+    """The folders the per-document checks read, as plain strings (joined with os.path)."""
+
+    annotations: str
+    texts: str
+
+
+def lstat(path: str | Path) -> os.stat_result | None:
     """``os.lstat(path)``, or None when there is nothing there (the errors ``Path.exists``
     takes for "not there"; others are raised as it raises them). Taken once per file, it
     answers "is it there", "is it a link" and "is it a regular file" without more system calls."""
@@ -97,6 +105,7 @@ class Context:
 
     def __init__(self, root: Path, cache_dir: Path | None, on_document: Callable[[CheckedDocument], None] | None):
         self.layout = Layout(root)
+        self.folders = Folders(str(self.layout.annotations), str(self.layout.texts))
         self.on_document = on_document
         self.root_resolved = root.resolve()
         self.cache_dir = cache_dir
@@ -124,7 +133,7 @@ class Context:
         self.unusable_documents: set[str] = set()
         self.texts: dict[str, str] = {}
         self.pass_folders: list[Path] = []
-        self.checked: set[Path] = set()  # annotation files already checked with their document
+        self.checked: set[str] = set()  # annotation files already checked with their document (str(path))
         self.folders_inside: dict[str, bool] = {}  # by folder, as os.path.dirname gives it
 
     def absorb(self, findings: DocumentFindings) -> None:
@@ -167,10 +176,11 @@ class Context:
     def issue(self, file: str, where: str, code: str, message: str) -> None:
         self.report.add(Issue(file, where, code, message))
 
-    def load(self, path: Path, kind: str, status: os.stat_result | None = None) -> Any:
+    def load(self, path: str | Path, kind: str, status: os.stat_result | None = None, rel: str | None = None) -> Any:
         """Parse and schema-check one file; its value when usable, else None. ``status``: the
-        file's ``os.lstat``, when the caller has it (else it is taken here)."""
-        rel = self.layout.rel(path)
+        file's ``os.lstat``, when the caller has it (else it is taken here); ``rel``: its
+        name in reports, when the caller has it."""
+        rel = rel or self.layout.rel(path)
         self.report.files_checked += 1
         try:
             status = status or lstat(path)
@@ -186,7 +196,7 @@ class Context:
         self.report.extend(errors)
         return None if errors else loaded.value
 
-    def outside(self, path: Path, rel: str, status: os.stat_result | None = None) -> bool:
+    def outside(self, path: str | Path, rel: str, status: os.stat_result | None = None) -> bool:
         """Report and return True when ``path`` resolves outside the corpus folder (through a
         symbolic link to the file or to any folder above it): the validator reads only the corpus.
         ``status``: the file's ``os.lstat``, when the caller has it."""
@@ -194,7 +204,7 @@ class Context:
         # (plain strings and os.path: Path objects for each file showed in large corpora).
         try:
             if stat.S_ISLNK(status.st_mode) if status is not None else os.path.islink(path):
-                inside = path.resolve().is_relative_to(self.root_resolved)
+                inside = Path(path).resolve().is_relative_to(self.root_resolved)
             else:
                 inside = self._folder_inside(os.path.dirname(path))
         except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)

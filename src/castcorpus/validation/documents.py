@@ -15,7 +15,7 @@ from pathlib import Path
 from castcorpus.corpus.jsonio import MAX_TEXT_BYTES, read_limited
 from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.corpus.schema import load_schema
-from castcorpus.corpus.texts import decode_canonical, text_sha256
+from castcorpus.corpus.texts import bytes_sha256, decode_canonical, text_sha256
 from castcorpus.report import Issue, pointer
 from .annotations import AnnotationContext, annotation_issues, cluster_refs
 from .context import CheckedDocument, Context, lstat
@@ -28,14 +28,14 @@ def check_documents(run: Context, paths: list[Path]) -> None:
     """Check these document files (from :meth:`ValidationRun.document_files`), each with its text and
     annotations, calling ``on_document`` after each."""
     for path in paths:
-        meta = run.load(path, "document")
+        stem, rel = path.stem, run.layout.rel(path)
+        meta = run.load(path, "document", rel=rel)
         if meta is None:
-            run.unusable_documents.add(path.stem)
+            run.unusable_documents.add(stem)
             continue
-        rel = run.layout.rel(path)
-        if meta["id"] != path.stem:
-            run.issue(rel, "/id", "document-id-mismatch", f"id {meta['id']!r} differs from the file name {path.stem!r}")
-            run.unusable_documents.add(path.stem)
+        if meta["id"] != stem:
+            run.issue(rel, "/id", "document-id-mismatch", f"id {meta['id']!r} differs from the file name {stem!r}")
+            run.unusable_documents.add(stem)
             continue
         run.documents[meta["id"]] = _slim(meta)
         _check_document_refs(run, meta, rel)
@@ -56,14 +56,16 @@ def _slim(meta: dict) -> dict:
 
 def _check_annotations_of(run: Context, doc_id: str) -> dict | None:
     """Check a document's gold annotation and passes; the gold one when its schema holds."""
-    candidates = [(run.layout.annotations / f"{doc_id}.json", None)]
-    candidates += [(folder / f"{doc_id}.json", folder.name) for folder in run.pass_folders]
+    # Paths and report names as plain strings: pathlib objects for every file showed in large corpora.
+    name = f"{doc_id}.json"
+    candidates = [(os.path.join(run.folders.annotations, name), f"annotations/{name}", None)]
+    candidates += [(os.path.join(folder, name), f"passes/{folder.name}/{name}", folder.name) for folder in run.pass_folders]
     gold = None
-    for path, annotator in candidates:
+    for path, rel, annotator in candidates:
         status = lstat(path)  # one system call for "is it there" and the reading that follows
-        if status is not None and (stat.S_ISREG(status.st_mode) or stat.S_ISLNK(status.st_mode) and path.is_file()):
+        if status is not None and (stat.S_ISREG(status.st_mode) or stat.S_ISLNK(status.st_mode) and os.path.isfile(path)):
             run.checked.add(path)
-            loaded = check_annotation_file(run, path, annotator, status)
+            loaded = check_annotation_file(run, path, annotator, status, rel)
             gold = loaded if annotator is None else gold
     return gold
 
@@ -110,12 +112,13 @@ def redistributable(run: Context, meta: dict) -> bool | None:
 
 
 def _check_document_text(run: Context, meta: dict, rel: str) -> None:
-    stored = run.layout.texts / f"{meta['id']}.txt"
+    name = f"{meta['id']}.txt"
+    stored, stored_rel = os.path.join(run.folders.texts, name), f"texts/{name}"  # strings, as in _check_annotations_of
     status = lstat(stored)  # None: neither a file nor a link (dangling or not) is there
     collection = _collection(run, meta)
     if collection is not None and collection["storage"] == "external":
         if status is not None:
-            run.issue(run.layout.rel(stored), "", "text-stored-non-redistributable",
+            run.issue(stored_rel, "", "text-stored-non-redistributable",
                       f"document {meta['id']} is not redistributable: its text must not be stored in the corpus")
         hydrated = hydrated_text_path(run.cache_dir, meta["collection"], meta["id"])
         if hydrated.exists():
@@ -126,12 +129,11 @@ def _check_document_text(run: Context, meta: dict, rel: str) -> None:
         if collection is not None:
             run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
         return
-    stored_rel = run.layout.rel(stored)
     if not run.outside(stored, stored_rel, status):
         _check_text_file(run, meta, stored, stored_rel, status)
 
 
-def _check_text_file(run: Context, meta: dict, path: Path, rel: str, status: os.stat_result | None = None) -> None:
+def _check_text_file(run: Context, meta: dict, path: str | Path, rel: str, status: os.stat_result | None = None) -> None:
     run.report.files_checked += 1
     data, issues = read_limited(path, rel, MAX_TEXT_BYTES, status)
     run.report.extend(issues)
@@ -142,7 +144,7 @@ def _check_text_file(run: Context, meta: dict, path: Path, rel: str, status: os.
         run.issue(rel, "", problem.code, problem.message)
     if text is None or problems:
         return
-    if text_sha256(text) != meta["text_sha256"]:
+    if bytes_sha256(data) != meta["text_sha256"]:  # the bytes are the text's UTF-8: no need to encode it
         run.issue(rel, "", "text-hash-mismatch",
                   f"SHA-256 of the text is {text_sha256(text)}, document {meta['id']} says {meta['text_sha256']}")
         return
@@ -154,22 +156,24 @@ def _check_text_file(run: Context, meta: dict, path: Path, rel: str, status: os.
     run.texts[meta["id"]] = text
 
 
-def check_annotation_file(run: Context, path: Path, expected_annotator: str | None,
-                          status: os.stat_result | None = None) -> dict | None:
+def check_annotation_file(run: Context, path: str | Path, expected_annotator: str | None,
+                          status: os.stat_result | None = None, rel: str | None = None) -> dict | None:
     """Check one annotation file (gold when ``expected_annotator`` is None, else a pass of that
-    annotator); its value when its schema holds. ``status``: its ``os.lstat``, when known."""
-    annotation = run.load(path, "annotation", status)
+    annotator); its value when its schema holds. ``status``: its ``os.lstat``, and ``rel``: its
+    name in reports, when known."""
+    rel = rel or run.layout.rel(path)
+    annotation = run.load(path, "annotation", status, rel)
     if annotation is None:
         return None
-    rel = run.layout.rel(path)
+    stem = os.path.basename(path).rpartition(".")[0]  # a <id>.json file
     if expected_annotator and annotation["provenance"]["annotators"] != [expected_annotator]:
         run.issue(rel, "/provenance/annotators", "pass-annotator-mismatch",
                   f"a pass in passes/{expected_annotator}/ must name exactly that annotator")
     if expected_annotator is None:
         _check_merged_clusters(run, annotation, rel)
         _check_guidelines_version(run, annotation, rel)
-        _check_adjudicated_passes(run, annotation, path.stem, rel)
-    _check_annotation(run, annotation, path.stem, rel)
+        _check_adjudicated_passes(run, annotation, stem, rel)
+    _check_annotation(run, annotation, stem, rel)
     return annotation
 
 

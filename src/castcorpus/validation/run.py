@@ -83,7 +83,8 @@ class ValidationRun(Context):
 
     def document_files(self) -> list[Path]:
         """The document files to check, in id order (badly named files are reported here)."""
-        return list(_json_files(self, self.layout.documents))
+        folder = self.layout.documents
+        return [folder / name for name in _json_names(self, folder)]
 
     def check_documents(self, paths: list[Path]) -> None:
         """Check these document files, each with its text and annotations, calling
@@ -213,8 +214,8 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _json_files(run: Context, folder: Path):
-    """The JSON files of a folder with a valid id as name; anything else is reported."""
+def _json_names(run: Context, folder: Path):
+    """The names of the JSON files of a folder with a valid id as name; anything else is reported."""
     if not folder.is_dir():
         return
     for name, is_dir in _scan(folder):
@@ -229,7 +230,7 @@ def _json_files(run: Context, folder: Path):
             run.issue(run.layout.rel(folder / name), "", "document-id-invalid",
                       f"file name {shown_name(stem)} is not a valid id (lowercase ASCII slug, at most 64 characters)")
         else:
-            yield folder / name
+            yield name
 
 
 def _pass_folders(run: Context) -> list[Path]:
@@ -243,12 +244,14 @@ def _pass_folders(run: Context) -> list[Path]:
 def _check_orphan_texts(run: Context) -> None:
     if not run.layout.texts.is_dir():
         return
-    for path in _entries(run.layout.texts):
-        rel = run.layout.rel(path)
-        if path.suffix != ".txt" or not is_slug(path.stem):
-            run.issue(rel, "", "document-id-invalid", "text files must be named <id>.txt with a valid id")
-        elif path.stem not in run.documents and not (run.layout.documents / f"{path.stem}.json").exists():
-            run.issue(rel, "", "text-orphan", f"no document {path.stem!r} in documents/")
+    for name, _ in _scan(run.layout.texts):
+        # Names as strings, a path made only for a finding (as in _json_names).
+        stem, dot, suffix = name.rpartition(".")
+        if not dot or suffix != "txt" or not is_slug(stem):
+            run.issue(run.layout.rel(run.layout.texts / name), "", "document-id-invalid",
+                      "text files must be named <id>.txt with a valid id")
+        elif stem not in run.documents and not (run.layout.documents / f"{stem}.json").exists():
+            run.issue(run.layout.rel(run.layout.texts / name), "", "text-orphan", f"no document {stem!r} in documents/")
 
 
 def _check_passes(run: Context) -> None:
@@ -266,6 +269,7 @@ def _check_passes(run: Context) -> None:
 def _check_annotation_folder(run: Context, folder: Path, expected_annotator: str | None) -> None:
     """The files of an annotation folder that no document's check has reached (bad names,
     annotations of documents that do not exist)."""
-    for path in _json_files(run, folder):
+    for name in _json_names(run, folder):
+        path = os.path.join(folder, name)  # a string, as the document checks record it in run.checked
         if path not in run.checked:
             check_annotation_file(run, path, expected_annotator)
