@@ -9,7 +9,7 @@ slice) to that split's
 both schemes. A writer writes one shard group's rows (:mod:`castcorpus.release.write`); its
 shards are named at the end (``train-00000-of-00002.parquet``), when the count of the whole
 split is known; nothing is written for a split that never receives a row. Each split writer
-can hand its rows to a counter as they pass (the card's statistics).
+can hand its rows to a counter as they pass (the card's statistics), a row group at a time.
 """
 
 from __future__ import annotations
@@ -66,10 +66,6 @@ class SplitWriter:
     def add_table(self, table: pa.Table) -> None:
         """Queue rows (ClassLabel columns already as ids); full row groups are written. The
         staged rows' token counts (card_statistics.TOKENS_COLUMN) go to the counter, not to the file."""
-        if self.counter is not None:
-            self.counter.add(table)
-        if TOKENS_COLUMN in table.column_names:
-            table = table.drop_columns([TOKENS_COLUMN])
         self.pending.append(table)
         self.pending_rows += table.num_rows
         while self.pending_rows >= self.rows_per_group:
@@ -79,6 +75,12 @@ class SplitWriter:
         queued = pa.concat_tables(self.pending)
         group, rest = queued.slice(0, size).combine_chunks(), queued.slice(size)
         self.pending, self.pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
+        # The card's statistics are counted here, a row group at a time, rather than for each
+        # piece of a batch as it arrives: the same rows, in a tenth of the calls.
+        if self.counter is not None:
+            self.counter.add(group)
+        if TOKENS_COLUMN in group.column_names:
+            group = group.drop_columns([TOKENS_COLUMN])
         if self.writer is None or self.shard_rows >= self.rows_per_shard:
             self._open_shard()
         self.writer.write_table(group, row_group_size=group.num_rows)
