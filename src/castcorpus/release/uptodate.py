@@ -50,8 +50,9 @@ def _files(folder: Path) -> list[tuple[str, str, os.stat_result]]:
         dirs[:] = [d for d in dirs if d != "__pycache__" and not _loops_back(real_top, os.path.join(top, d))]
         rel = Path(top).relative_to(folder).as_posix()
         prefix = "" if rel == "." else rel + "/"
+        base = top if top.endswith(os.sep) else top + os.sep  # os.path.join, without its cost per file
         for name in names:
-            path = os.path.join(top, name)
+            path = base + name
             status = _stat(path)
             if status is not None and stat.S_ISREG(status.st_mode):
                 found.append((prefix + name, path, status))
