@@ -128,9 +128,12 @@ class ConfigWriter:
     A folder given as None is not written (so that each scheme can have a writer of its own,
     in its own thread)."""
 
-    def __init__(self, folders: tuple[Path | None, Path | None], features: Features,
+    def __init__(self, folders: tuple[Path | None, Path | None], features: Features | pa.Schema,
                  rows_per_group: int = ROWS_PER_GROUP, prefix: str = "", counter_type=None):
-        self.folders, self.schema = folders, features.arrow_schema
+        # The Arrow schema may be given as is: Features.arrow_schema converts the features anew
+        # at each call, and the build makes a writer per config, scheme and shard group.
+        self.folders = folders
+        self.schema = features if isinstance(features, pa.Schema) else features.arrow_schema
         self.rows_per_group, self.prefix, self.counter_type = rows_per_group, prefix, counter_type
         self.writers: dict[tuple[str, str], SplitWriter] = {}
 
