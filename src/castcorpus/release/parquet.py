@@ -2,14 +2,14 @@
 
 A :class:`ConfigWriter` takes the staged Arrow batches of one config (:mod:`castcorpus.release.stage`)
 for both split schemes (the config and its ``_by_outlet`` twin): it fills the split columns,
-and routes the rows of each split (one take puts them in split order, each split's are a
-slice) to that split's
-:class:`SplitWriter`, which writes row groups of a fixed size with
-:class:`pyarrow.parquet.ParquetWriter`. Rows reach this module as Arrow, converted once for
-both schemes. A writer writes one shard group's rows (:mod:`castcorpus.release.write`); its
-shards are named at the end (``train-00000-of-00002.parquet``), when the count of the whole
-split is known; nothing is written for a split that never receives a row. Each split writer
-can hand its rows to a counter as they pass (the card's statistics), a row group at a time.
+and routes the rows of each split (one take puts a batch's rows in split order, each split's
+rows are a slice of it) to that split's :class:`SplitWriter`, which writes row groups of a
+fixed size with :class:`pyarrow.parquet.ParquetWriter`. Rows reach this module as Arrow,
+converted once for both schemes. A writer writes one shard group's rows
+(:mod:`castcorpus.release.write`); its shards are named at the end
+(``train-00000-of-00002.parquet``), when the count of the whole split is known; nothing is
+written for a split that never receives a row. Each split writer can hand its rows to a
+counter as they pass (the card's statistics), a row group at a time.
 """
 
 from __future__ import annotations
@@ -112,7 +112,9 @@ class SplitWriter:
         """Close the shard being written, keeping its footer (the file need not be read back)."""
         if self.writer is not None:
             self.writer.close()
-            self.footers.append(self.writer.writer.metadata)
+            # The footer as the writer wrote it; read back only should pyarrow not expose it.
+            footer = getattr(getattr(self.writer, "writer", None), "metadata", None)
+            self.footers.append(footer if footer is not None else pq.read_metadata(self.parts[-1]))
             self.writer = None
 
     def abort(self) -> None:
@@ -173,9 +175,9 @@ _SPLIT_NAMES = pa.array(SPLITS, pa.string())
 
 def _routed(table: pa.Table, codes: np.ndarray) -> list[tuple[int, pa.Table]]:
     """``(split code, rows)`` of each split present in ``table`` (``codes``: each row's split),
-    in code order, each split's rows in their order. The
-    rows are put in split order by one take (a stable sort keeps their order within a split)
-    and each split's are a slice of it: one pass over the columns instead of a filter per split."""
+    in code order, each split's rows in their order. The rows are put in split order by one
+    take (a stable sort keeps their order within a split) and each split's rows are a slice of
+    it: one pass over the columns instead of a filter per split."""
     counts = np.bincount(codes, minlength=len(SPLITS))
     present = np.flatnonzero(counts)
     if len(present) == 1:
