@@ -1,16 +1,20 @@
 """Row groups of the Parquet files: a fixed number of rows per group whatever the batches the
 rows arrive in (a release is the same bytes for any number of build processes), and short
-groups only for the configs whose rows carry a whole document."""
+groups only for the configs whose rows carry a whole document. Rows routed to their splits
+keep their order, and the card counts exactly what each split holds."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from castcorpus.release.parquet import WHOLE_DOCUMENT_CONFIGS, SplitWriter, rows_per_group
-from castcorpus.release.features import CONFIGS
+from castcorpus.release.card_statistics import TOKENS_COLUMN, SplitCounter, label_counts
+from castcorpus.release.features import CONFIGS, features
+from castcorpus.release.parquet import WHOLE_DOCUMENT_CONFIGS, ConfigWriter, SplitWriter, rows_per_group
+from castcorpus.splits.assign import SPLITS
 
 SCHEMA = pa.schema([pa.field("n", pa.int64())])
 
@@ -37,3 +41,50 @@ def test_configs_with_a_row_per_document_have_the_shorter_groups():
     whole = {rows_per_group(config) for config in WHOLE_DOCUMENT_CONFIGS}
     others = {rows_per_group(config) for config in CONFIGS if config not in WHOLE_DOCUMENT_CONFIGS}
     assert len(whole) == 1 and len(others) == 1 and max(whole) < min(others)
+
+
+CLAIMS_LABELS = ("type", "check_worthy", "certainty", "speaker_type")
+
+
+def _claims_table(features, draw_rows):
+    """A claims table of invented rows: ``draw_rows`` gives ``(label ids..., tokens)`` per row."""
+    schema = features.arrow_schema
+    rows = []
+    for number, (kind, worthy, certainty, speaker, tokens) in enumerate(draw_rows):
+        row = {field.name: None for field in schema}
+        row.update({"text": " ".join(["word"] * tokens), "type": kind, "check_worthy": worthy,
+                    "certainty": certainty, "speaker_type": speaker, "claim_id": f"c{number}"})
+        rows.append(row)
+    table = pa.Table.from_pylist(rows, schema=schema)
+    return table.append_column(TOKENS_COLUMN, pa.array([tokens for *_, tokens in draw_rows], pa.int32()))
+
+
+_ROW = st.tuples(st.integers(0, 2), st.booleans(), st.integers(0, 1), st.integers(0, 1), st.integers(0, 9))
+
+
+@settings(max_examples=25, deadline=None)
+@given(batches=st.lists(st.lists(st.tuples(_ROW, st.integers(0, len(SPLITS) - 1)), max_size=30), min_size=1, max_size=5),
+       group=st.integers(min_value=1, max_value=40))
+def test_each_split_gets_its_rows_in_order_and_the_card_counts_them(tmp_path_factory, batches, group):
+    """Rows routed by one take and slices (parquet._routed) reach each split in their order,
+    whatever the batches and the group size; the card's statistics counted group by group
+    are those of each split's rows counted at once (card_statistics.label_counts)."""
+    claims = features("claims")
+    folder = tmp_path_factory.mktemp("route") / "claims"
+    writer = ConfigWriter((folder, None), claims, rows_per_group=group, counter_type=SplitCounter)
+    expected: dict[str, list[tuple]] = {}
+    for batch in batches:
+        writer.add_table(_claims_table(claims, [row for row, _ in batch]),
+                         (np.array([code for _, code in batch], dtype=np.uint8), np.zeros(len(batch), dtype=np.uint8)))
+        for row, code in batch:
+            expected.setdefault(SPLITS[code], []).append(row)
+    assert {split for _, split in writer.writers} == set(expected)
+    for (_, split), split_writer in writer.writers.items():
+        (part, rows, _), = split_writer.close()
+        table = pq.read_table(part)
+        assert TOKENS_COLUMN not in table.column_names and rows == len(expected[split])
+        written = list(zip(*(table.column(name).to_pylist() for name in CLAIMS_LABELS)))
+        assert written == [row[:4] for row in expected[split]]
+        entry = split_writer.counter.entry()
+        assert entry["rows"] == rows and entry["tokens"] == sum(row[4] for row in expected[split])
+        assert entry["labels"] == {name: label_counts("claims", name, table.column(name)) for name in CLAIMS_LABELS}

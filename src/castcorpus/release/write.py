@@ -69,6 +69,7 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
              for index in range(len(groups))]
     keys = _group_keys(result, codes, groups, state.code) if state is not None else {}
     writers: dict[tuple[str, int, int], ConfigWriter] = {}
+    schemas = {base: features(base).arrow_schema for base in result.staged}  # once, not per task
 
     stop = threading.Event()  # set on failure: running tasks stop at their next batch
     failures: list[BaseException] = []
@@ -79,7 +80,7 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
             if memo is not None and previous is not None and _intact(memo, previous, state):
                 return memo, False
             base, scheme, index = task
-            writer = writers[task] = ConfigWriter(_folders(staging, base, scheme), features(base),
+            writer = writers[task] = ConfigWriter(_folders(staging, base, scheme), schemas[base],
                                                   rows_per_group(base), prefix=f"g{index:05d}-",
                                                   counter_type=SplitCounter)
             counter = ReleaseCounter() if scheme == 0 else None
