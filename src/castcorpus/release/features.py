@@ -213,9 +213,11 @@ def features(config: str) -> Features:
     return builders[base]()
 
 
+@cache
 def arrow_schema(config: str) -> pa.Schema:
     """The Arrow schema the config's Parquet files are written with (it also carries the
-    features as ``huggingface`` metadata, so the files load with labels even without a card)."""
+    features as ``huggingface`` metadata, so the files load with labels even without a card).
+    Made once per config: ``Features.arrow_schema`` converts every feature again on each call."""
     return features(config).arrow_schema
 
 
