@@ -71,7 +71,7 @@ def test_each_split_gets_its_rows_in_order_and_the_card_counts_them(tmp_path_fac
     are those of each split's rows counted at once (card_statistics.label_counts)."""
     claims = features("claims")
     folder = tmp_path_factory.mktemp("route") / "claims"
-    writer = ConfigWriter((folder, None), claims, rows_per_group=group, counter_type=SplitCounter)
+    writer = ConfigWriter((folder, None), claims.arrow_schema, rows_per_group=group, counter_type=SplitCounter)
     expected: dict[str, list[tuple]] = {}
     for batch in batches:
         writer.add_table(_claims_table(claims, [row for row, _ in batch]),

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import Features
 
 from castcorpus.splits.assign import SPLITS
 from .card_statistics import TOKENS_COLUMN
@@ -130,12 +129,9 @@ class ConfigWriter:
     A folder given as None is not written (so that each scheme can have a writer of its own,
     in its own thread)."""
 
-    def __init__(self, folders: tuple[Path | None, Path | None], features: Features | pa.Schema,
+    def __init__(self, folders: tuple[Path | None, Path | None], schema: pa.Schema,
                  rows_per_group: int = ROWS_PER_GROUP, prefix: str = "", counter_type=None):
-        # The Arrow schema may be given as is: Features.arrow_schema converts the features anew
-        # at each call, and the build makes a writer per config, scheme and shard group.
-        self.folders = folders
-        self.schema = features if isinstance(features, pa.Schema) else features.arrow_schema
+        self.folders, self.schema = folders, schema  # the config's, features.arrow_schema
         self.rows_per_group, self.prefix, self.counter_type = rows_per_group, prefix, counter_type
         self.writers: dict[tuple[str, str], SplitWriter] = {}
 

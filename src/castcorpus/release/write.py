@@ -31,7 +31,7 @@ from castcorpus.splits.assign import SPLITS
 from .card import SplitStats
 from .card_statistics import SplitCounter, merge_entries
 from .derive import PassResult
-from .features import OUTLET_SUFFIX, features
+from .features import OUTLET_SUFFIX, arrow_schema
 from .folder import file_sha256
 from .incremental import BuildState, Group, GroupMemo, ShardMemo, shard_groups
 from .parquet import ConfigWriter, rows_per_group, shard_name
@@ -69,7 +69,6 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
              for index in range(len(groups))]
     keys = _group_keys(result, codes, groups, state.code) if state is not None else {}
     writers: dict[tuple[str, int, int], ConfigWriter] = {}
-    schemas = {base: features(base).arrow_schema for base in result.staged}  # once, not per task
 
     stop = threading.Event()  # set on failure: running tasks stop at their next batch
     failures: list[BaseException] = []
@@ -80,7 +79,7 @@ def write_configs(staging: Path, result: PassResult, splits: dict[str, tuple[str
             if memo is not None and previous is not None and _intact(memo, previous, state):
                 return memo, False
             base, scheme, index = task
-            writer = writers[task] = ConfigWriter(_folders(staging, base, scheme), schemas[base],
+            writer = writers[task] = ConfigWriter(_folders(staging, base, scheme), arrow_schema(base),
                                                   rows_per_group(base), prefix=f"g{index:05d}-",
                                                   counter_type=SplitCounter)
             counter = ReleaseCounter() if scheme == 0 else None
