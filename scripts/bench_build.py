@@ -11,8 +11,10 @@ ours     castcorpus.release.build.build_release with an empty row cache and no b
          one process (jobs=1): validate, parse, segment, views, write; stages timed by wrapping
          the build's functions (bench_stages.py); it keeps a state for the incremental variants
 full     the same without keeping a state (incremental=False)
-ours-jobs  the same with the default worker processes (one per core); its CPU time includes
-         the workers', and the peak RSS of the largest worker is reported beside the main's
+ours-jobs  the same with the jobs the build chooses (one per idle core, castcorpus.release.jobs);
+         its CPU time includes the workers', and the peak RSS of the largest worker is
+         reported beside the main's; the result records the jobs chosen
+default  the jobs the build chooses, no build state (compare with full and jobs2)
 floor    the same final rows (read back from ours' Parquet, untimed) written again with
          pyarrow alone: Table.from_pylist + ParquetWriter, same schema, zstd, same row groups
 naive    what a user would write by hand (bench_naive.py): json.load, jsonschema per file,
@@ -48,7 +50,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_stages import Stages  # noqa: E402
 
-VARIANTS = ("ours", "full", "validate", "ours-jobs", "jobs2", "floor", "naive", "rebuild", "edit", "remove-add", "cached", "edit-cached",
+VARIANTS = ("ours", "full", "validate", "ours-jobs", "default", "jobs2", "floor", "naive", "rebuild", "edit", "remove-add", "cached", "edit-cached",
             "micro")
 #: The brief's stage names, and which measured stages fall under each.
 GROUPS = {"parse": "parse", "validate: parse JSON": "parse",  # the build parses once, in the validator's pass
@@ -106,10 +108,11 @@ def instrument_build(stages: Stages) -> None:
         stages.wrap(build, name, "finish")
 
 
-def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool = False, jobs: int = 1,
+def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool = False, jobs: int | None = 1,
              incremental: bool = True) -> dict:
     """One build_release with its stages timed (stages only mean something with ``jobs=1``:
-    workers' time is in their own processes; their CPU time is in the total)."""
+    workers' time is in their own processes; their CPU time is in the total). ``jobs=None``
+    lets the build choose (castcorpus.release.jobs); the result says what it chose."""
     import resource
 
     stages = Stages()
@@ -129,7 +132,8 @@ def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool =
     workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     rows = sum(n for splits in summary.rows.values() for n in splits.values())
     return {"total_s": total, "total_cpu_s": total_cpu + workers_cpu, "workers_cpu_s": workers_cpu,
-            "jobs": jobs, "worker_peak_rss_mb": round(after.ru_maxrss / 1024, 1) if jobs > 1 else None,
+            "jobs": summary.jobs, "jobs_given": jobs,
+            "worker_peak_rss_mb": round(after.ru_maxrss / 1024, 1) if summary.jobs > 1 else None,
             "stages": stages.as_dict(), "cpu_stages": stages.cpu_dict(), "missing_hooks": stages.missing,
             "rows": rows, "cache_hits": summary.cache_hits, "cache_misses": summary.cache_misses,
             "documents_derived": summary.documents_derived, "folders_written": summary.folders_written,
@@ -206,10 +210,12 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
     elif variant == "full":  # a first build without keeping a state (what an incremental build saves on)
         _fresh(work / "out-full")
         result = run_ours(corpus, work / "out-full", cache, repo, incremental=False)
-    elif variant == "ours-jobs":
-        from castcorpus.release.jobs import default_jobs
+    elif variant == "ours-jobs":  # as `castcorpus build` runs it: the build chooses its jobs
         shutil.rmtree(work / "out-jobs", ignore_errors=True)
-        result = run_ours(corpus, work / "out-jobs", cache, repo, jobs=default_jobs())
+        result = run_ours(corpus, work / "out-jobs", cache, repo, jobs=None)
+    elif variant == "default":  # the build chooses its jobs (idle cores), no state: compare with full
+        shutil.rmtree(work / "out-default", ignore_errors=True)
+        result = run_ours(corpus, work / "out-default", cache, repo, jobs=None, incremental=False)
     elif variant == "jobs2":  # two workers whatever the load (the default takes idle cores only), no state
         shutil.rmtree(work / "out-jobs2", ignore_errors=True)
         result = run_ours(corpus, work / "out-jobs2", cache, repo, jobs=2, incremental=False)

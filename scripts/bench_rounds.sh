@@ -1,7 +1,7 @@
 #!/bin/bash
 # The rounds behind docs/benchmarks.md (session 5): three paired rounds at 20,000 documents
 # (naive on one core, ours on the other), scaling at 1,000, 5,000 and 100,000, workers with the
-# second core busy (a spinning process) and free. Usage: scripts/bench_rounds.sh WORK_FOLDER; then
+# second core busy (a spinning process) and free. Usage: scripts/bench_rounds.sh WORK_FOLDER [all|rounds|workers]; then
 # python scripts/bench_report.py WORK_FOLDER/res. Corpora: WORK_FOLDER/w<N>/corpus-<N>-seed0.
 set -u
 B=${1:-/tmp/castcorpus-rounds}; PY=${PYTHON:-python}; S=$(dirname "$0")/bench_build.py; REPO=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -9,8 +9,10 @@ B=${1:-/tmp/castcorpus-rounds}; PY=${PYTHON:-python}; S=$(dirname "$0")/bench_bu
 log() { echo "$(date +%T) load $(cut -d' ' -f1 /proc/loadavg) $*" >> $B/timeline.log; }
 bench() { # work docs variants json
   log "start $4"; $PY $S --docs $2 --variants $3 --work $B/$1 --repo $REPO --json $B/res/$4.json > $B/res/$4.txt 2>&1; log "end $4"; }
+PART=${2:-all}
 mkdir -p $B/res
 for i in 1 2 3; do
+  [ $PART = workers ] && break
   log "round $i naive start"
   ( bench w20000 20000 naive naive20k-r$i ) &
   NAIVE=$!
@@ -26,16 +28,20 @@ for i in 1 2 3; do
   log "round $i waiting for naive"
   wait $NAIVE
 done
-# Workers with the second core busy: a spinning process keeps one core occupied.
+[ $PART = rounds ] && { log "all done"; exit 0; }
+# Workers with the second core busy: a spinning process keeps one core occupied. One process
+# (full), two workers (jobs2) and the build's own choice (default), in rotating order.
 $PY -c "while True: pass" &
 SPIN=$!
-bench w5000 5000 full,jobs2 busy5k-r1
-bench w5000 5000 jobs2,full busy5k-r2
-bench w20000 20000 full,jobs2 busy20k-r1
-bench w20000 20000 jobs2,full busy20k-r2
+sleep 2
+bench w5000 5000 full,jobs2,default busy5k-r1
+bench w5000 5000 default,full,jobs2 busy5k-r2
+bench w20000 20000 full,jobs2,default busy20k-r1
+bench w20000 20000 jobs2,default,full busy20k-r2
 kill $SPIN
-bench w5000 5000 full,jobs2 free5k-r1
-bench w5000 5000 jobs2,full free5k-r2
-bench w20000 20000 full,jobs2 free20k-r1
-bench w20000 20000 jobs2,full free20k-r2
+sleep 2
+bench w5000 5000 full,jobs2,default free5k-r1
+bench w5000 5000 default,full,jobs2 free5k-r2
+bench w20000 20000 full,jobs2,default free20k-r1
+bench w20000 20000 jobs2,default,full free20k-r2
 log "all done"

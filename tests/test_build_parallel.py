@@ -134,13 +134,101 @@ def test_merging_counts_keeps_zero_counts_and_adds_the_rest():
     assert ("document", "train", "annotated") in a.split
 
 
-def test_the_default_number_of_workers_is_one_per_core_at_most_eight(monkeypatch):
+def test_the_default_number_of_workers_is_one_per_idle_core_at_most_eight(monkeypatch):
     from castcorpus.release import jobs
 
     monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    monkeypatch.setattr(jobs, "_read_stat", lambda: None)
+    monkeypatch.setattr(jobs.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert jobs.default_jobs() == jobs.MAX_DEFAULT_JOBS == 8
     monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     assert jobs.default_jobs() == 2
+    monkeypatch.setattr(jobs.os, "getloadavg", lambda: (1.0, 0.0, 0.0))  # one core busy elsewhere
+    assert jobs.default_jobs() == 1
+
+
+def _stat(*cpus: tuple[int, int]) -> str:
+    """A /proc/stat text: per CPU, (busy, idle) ticks; busy split over user and system."""
+    lines = ["cpu  0 0 0 0 0 0 0 0 0 0"]
+    for n, (busy, idle) in enumerate(cpus):
+        lines.append(f"cpu{n} {busy - busy // 3} 0 {busy // 3} {idle - idle // 4} {idle // 4} 0 0 0 0 0")
+    return "\n".join(lines + ["intr 1 2 3", "ctxt 99"]) + "\n"
+
+
+def test_cpu_ticks_count_only_the_usable_cores_and_idle_includes_waiting_for_io():
+    from castcorpus.release.jobs import cpu_ticks
+
+    text = _stat((100, 900), (700, 300), (5, 5))
+    assert cpu_ticks(text, [0]) == (100, 1000)
+    assert cpu_ticks(text, [0, 1]) == (800, 2000)
+    assert cpu_ticks(text, [2]) == (5, 10)
+    assert cpu_ticks(text, [7]) == (0, 0)
+
+
+@pytest.mark.parametrize("cores, busy, expected", [
+    (2, 0.0, 2), (2, 0.2, 2), (2, 0.8, 1), (2, 1.0, 1), (2, 2.0, 1), (2, -0.5, 2),
+    (8, 1.0, 7), (16, 0.0, 8), (1, 0.0, 1),
+])
+def test_jobs_for_counts_the_cores_other_processes_leave_idle(cores, busy, expected):
+    from castcorpus.release.jobs import jobs_for
+
+    assert jobs_for(cores, busy) == expected
+
+
+def test_idle_cores_subtract_this_process_and_see_a_core_busy_elsewhere(monkeypatch):
+    from castcorpus.release import jobs
+
+    # Two cores over 100 ticks each: a spinning process keeps one busy (~1 core busy
+    # elsewhere) while this process used 0.1 s of CPU in the 1 s measured.
+    clock = {"wall": 100.0, "cpu": 5.0}
+    monkeypatch.setattr(jobs.time, "monotonic", lambda: clock["wall"])
+    monkeypatch.setattr(jobs.time, "process_time", lambda: clock["cpu"])
+    monkeypatch.setattr(jobs.time, "sleep", lambda s: pytest.fail("slept although the sample was long enough"))
+    probe = jobs.IdleCores([0, 1], _stat((0, 0), (0, 0)))
+    clock["wall"], clock["cpu"] = 101.0, 5.1
+    monkeypatch.setattr(jobs, "_read_stat", lambda: _stat((100, 0), (10, 90)))
+    assert probe.busy_elsewhere() == pytest.approx(1.0)
+    assert probe.jobs() == 1
+    monkeypatch.setattr(jobs, "_read_stat", lambda: _stat((12, 88), (3, 97)))  # only this process
+    assert probe.busy_elsewhere() == pytest.approx(0.05)
+    assert probe.jobs() == 2
+
+
+def test_a_short_measurement_waits_for_the_rest_of_its_minimum(monkeypatch):
+    from castcorpus.release import jobs
+
+    clock = {"wall": 10.0}
+    slept = []
+    monkeypatch.setattr(jobs.time, "monotonic", lambda: clock["wall"])
+
+    def sleep(seconds):
+        slept.append(seconds)
+        clock["wall"] += seconds
+
+    monkeypatch.setattr(jobs.time, "sleep", sleep)
+    monkeypatch.setattr(jobs, "_read_stat", lambda: _stat((0, 10), (0, 10)))
+    probe = jobs.IdleCores([0, 1], _stat((0, 0), (0, 0)))
+    clock["wall"] += 0.03
+    assert probe.jobs() == 2
+    assert slept == [pytest.approx(jobs.MIN_SAMPLE_SECONDS - 0.03)]
+
+
+def test_the_build_measures_the_idle_cores_only_for_a_large_corpus_without_a_given_count(
+        synthetic, tmp_path, monkeypatch):
+    from castcorpus.release import build
+
+    chosen = []
+    monkeypatch.setattr(build.IdleCores, "jobs", lambda self: chosen.append(self) or 1)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(build, "MIN_PARALLEL_DOCUMENTS", 46)  # the corpus has 45 documents
+    summary = build_release(synthetic, tmp_path / "small", cache_dir=cache, repo_root=REPO, incremental=False)
+    assert summary.jobs == 1 and chosen == []
+    monkeypatch.setattr(build, "MIN_PARALLEL_DOCUMENTS", 45)
+    summary = build_release(synthetic, tmp_path / "large", cache_dir=cache, repo_root=REPO, incremental=False)
+    assert summary.jobs == 1 and len(chosen) == 1
+    summary = build_release(synthetic, tmp_path / "given", cache_dir=cache, repo_root=REPO,
+                            incremental=False, jobs=3)
+    assert summary.jobs == 3 and len(chosen) == 1  # given, not measured
 
 
 def test_a_dead_worker_is_reported_with_a_hint_not_a_traceback(monkeypatch, capsys, tmp_path):

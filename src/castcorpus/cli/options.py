@@ -46,10 +46,11 @@ def out(cmd: argparse.ArgumentParser, what: str, metavar: str = "FILE", default:
 
 
 def jobs(cmd: argparse.ArgumentParser) -> None:
-    """``--jobs N``: the build's workers; the default is :func:`castcorpus.release.jobs.default_jobs`."""
+    """``--jobs N``: the build's workers; the default is measured by :class:`castcorpus.release.jobs.IdleCores`."""
     cmd.add_argument("--jobs", "-j", type=_positive, metavar="N",
                      help="worker processes that check and derive documents, then threads that write Parquet "
-                          f"(default: one per core, at most {MAX_DEFAULT_JOBS}; 1 builds in this process; "
+                          f"(default: one per core that other processes leave idle, at most {MAX_DEFAULT_JOBS}; "
+                          "1 builds in this process; "
                           "under 2,000 documents or with --row-cache documents are always checked in this process)")
 
 

@@ -30,10 +30,10 @@ from castcorpus.version import __version__
 from .card import CardInput, render
 from .charts import write_charts
 from .croissant import write_croissant
-from .derive import derive_pass
+from .derive import MIN_PARALLEL_DOCUMENTS, derive_pass
 from .folder import (check_output_folder, clear_leftovers, copy_repository_files, data_fingerprint, file_sha256,
                      make_parents, remove_made, replace_atomically, sha256sums, staging_folder, write_marker)
-from .jobs import default_jobs
+from .jobs import IdleCores
 from .rowcache import RowCache
 from .stats import Stats
 from .filerecords import FileRecords, collector_paused, load_records
@@ -86,6 +86,7 @@ class BuildSummary:
     documents_derived: int = 0  # documents checked and derived again (the others came from the build state)
     folders_written: int = 0  # config folders with shards written again (the others were linked from the previous release)
     shards_written: int = 0  # Parquet shards written again (the others were linked from the previous release)
+    jobs: int = 1  # the jobs the build was given or chose (castcorpus.release.jobs)
 
     def essentials(self) -> dict:
         """What an up-to-date check needs to report the release again without rebuilding it."""
@@ -118,7 +119,9 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     corpus's parent). ``jobs`` worker processes check and derive the documents
     (:func:`castcorpus.release.derive.derive_pass`; one process under 2,000 documents or with the
     row cache) and as many threads write the Parquet configs; the default is
-    :func:`castcorpus.release.jobs.default_jobs` (one per core, at most 8). The release is the
+    one per core that other processes leave idle while the build reads its inputs, at most 8
+    (:class:`castcorpus.release.jobs.IdleCores`; :attr:`BuildSummary.jobs` says how many were
+    used). The release is the
     same for any number. Workers are spawned, so a script that builds a large corpus needs the
     ``if __name__ == "__main__":`` guard that multiprocessing asks for. ``writers`` run after
     :data:`EXTRA_WRITERS` and are part of the up-to-date check (by their qualified names: a build
@@ -129,7 +132,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     (and makes a new state); ``incremental=False`` builds without a state and removes it.
     Raises :class:`BuildError` when the corpus is invalid; the previous release is then untouched.
     """
-    jobs = default_jobs() if jobs is None else jobs
+    workers: int | IdleCores = IdleCores.start() if jobs is None else jobs
     corpus_root, out_dir = Path(corpus_root), Path(out_dir)
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     repo = Path(repo_root) if repo_root else corpus_root.resolve().parent
@@ -156,7 +159,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
         if incremental:
             state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force, records=records)
         with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
-            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, jobs, state)
+            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, workers, state)
         copy_repository_files(repo, staging)
         if state is not None:
             _reuse_charts(staging, summary, state, out_dir)
@@ -222,9 +225,13 @@ def _row_cache(enabled: bool, folder: str | Path) -> RowCache:
 
 
 def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCache, progress: bool,
-                out_dir: Path, jobs: int, state: BuildState | None = None) -> BuildSummary:
-    """Validate and derive in one pass, then write the staged rows by split; the summary."""
+                out_dir: Path, workers: int | IdleCores, state: BuildState | None = None) -> BuildSummary:
+    """Validate and derive in one pass, then write the staged rows by split; the summary.
+    ``workers`` is the number of jobs, or the measurement that chooses it when the pass starts."""
     total = sum(1 for _ in (corpus_root / "documents").glob("*.json"))
+    # Under MIN_PARALLEL_DOCUMENTS the pass stays in this process whatever the count, so the
+    # cores are not measured (a measurement takes at least a tenth of a second).
+    jobs = workers if isinstance(workers, int) else workers.jobs() if total >= MIN_PARALLEL_DOCUMENTS else 1
     with tqdm(total=total, disable=not progress, desc="build", unit="doc") as bar:
         # Rows are plain dicts and lists without reference cycles (reference counting frees
         # them), but each automatic collection would re-scan every row buffered for staging:
@@ -252,7 +259,7 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
             shutil.rmtree(staging / STAGE)  # no ignore_errors: staged rows must never ship
     summary.rows, summary.file_hashes, summary.stats = written.rows, written.file_hashes, written.stats
     summary.documents_derived, summary.folders_written = result.derived, written.folders_written
-    summary.shards_written = written.shards_written
+    summary.shards_written, summary.jobs = written.shards_written, jobs
     summary.cache_hits, summary.cache_misses = rows_cache.hits, rows_cache.misses
     summary.fingerprint = data_fingerprint(summary.file_hashes)
     card = CardInput(written.splits, summary.fingerprint, summary.dataset_version, len(result.positions),
