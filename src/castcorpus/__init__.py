@@ -78,7 +78,8 @@ def build(corpus: str | Path = "corpus", out: str | Path = "dist/cast-syria", *,
     summary of what was written (rows per config and split, documents left out, fingerprint).
 
     The release is the command's, card baselines included. ``jobs`` workers check and derive
-    documents and write Parquet (default: one per core, at most 8; 1 builds in this process;
+    documents and write Parquet (default: one per core that other processes leave idle, at most 8;
+    1 builds in this process;
     a corpus of 2,000 documents or more is then checked in worker processes, and a script that
     builds one needs the ``if __name__ == "__main__":`` guard of multiprocessing). A build whose inputs have not
     changed is skipped unless ``force``. Raises :class:`BuildError` (with ``.report``) when the
