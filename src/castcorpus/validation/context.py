@@ -91,6 +91,18 @@ def lstat(path: str | Path) -> os.stat_result | None:
         raise
 
 
+def status_of(path: str) -> os.stat_result | None:
+    """``os.stat(path)`` (links followed), or None when ``Path.exists`` would say it is not there."""
+    try:
+        return os.stat(path)
+    except OSError as err:
+        if err.errno in _NOT_THERE:
+            return None
+        raise
+    except ValueError:  # an embedded NUL: Path.exists says False
+        return None
+
+
 _NOT_THERE = {errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP}
 
 
@@ -135,6 +147,7 @@ class Context:
         self.pass_folders: list[Path] = []
         self.checked: set[str] = set()  # annotation files already checked with their document (str(path))
         self.folders_inside: dict[str, bool] = {}  # by folder, as os.path.dirname gives it
+        self._pass_names: tuple[list[Path], list[tuple[str, str]]] | None = None
 
     def absorb(self, findings: DocumentFindings) -> None:
         """Take in what another process found checking a chunk of this corpus's documents."""
@@ -164,6 +177,13 @@ class Context:
         """What this run found in the documents it checked, for :meth:`absorb` in another process."""
         return DocumentFindings(self.report.issues, self.report.files_checked, self.documents,
                                 self.unusable_documents, self.checked, self.splits, self.report.warnings)
+
+    def pass_folder_names(self) -> list[tuple[str, str]]:
+        """``(folder as text, annotator)`` of each pass folder, made once per run (a run's pass
+        folders are set after it is made)."""
+        if self._pass_names is None or self._pass_names[0] is not self.pass_folders:
+            self._pass_names = (self.pass_folders, [(str(folder), folder.name) for folder in self.pass_folders])
+        return self._pass_names[1]
 
     def _folder_inside(self, folder: str) -> bool:
         """Whether ``folder`` (as text) resolves inside the corpus folder; resolved once per run
