@@ -196,17 +196,18 @@ class Context:
     def issue(self, file: str, where: str, code: str, message: str) -> None:
         self.report.add(Issue(file, where, code, message))
 
-    def load(self, path: str | Path, kind: str, status: os.stat_result | None = None, rel: str | None = None) -> Any:
+    def load(self, path: str | Path, kind: str, status: os.stat_result | None = None, rel: str | None = None,
+             folder: str | None = None) -> Any:
         """Parse and schema-check one file; its value when usable, else None. ``status``: the
         file's ``os.lstat``, when the caller has it (else it is taken here); ``rel``: its
-        name in reports, when the caller has it."""
+        name in reports, and ``folder``: the folder it is in, as text, when the caller has them."""
         rel = rel or self.layout.rel(path)
         self.report.files_checked += 1
         try:
             status = status or lstat(path)
         except OSError:  # reading it will say what is wrong
             status = None
-        if self.outside(path, rel, status):
+        if self.outside(path, rel, status, folder):
             return None
         loaded = load_json(path, rel, status)
         self.report.extend(loaded.issues)
@@ -216,17 +217,18 @@ class Context:
         self.report.extend(errors)
         return None if errors else loaded.value
 
-    def outside(self, path: str | Path, rel: str, status: os.stat_result | None = None) -> bool:
+    def outside(self, path: str | Path, rel: str, status: os.stat_result | None = None,
+                folder: str | None = None) -> bool:
         """Report and return True when ``path`` resolves outside the corpus folder (through a
         symbolic link to the file or to any folder above it): the validator reads only the corpus.
-        ``status``: the file's ``os.lstat``, when the caller has it."""
+        ``status``: the file's ``os.lstat``, and ``folder``: ``os.path.dirname(path)``, when the caller has them."""
         # A folder is resolved once per run; a file that is no link resolves into its folder
         # (plain strings and os.path: Path objects for each file showed in large corpora).
         try:
             if stat.S_ISLNK(status.st_mode) if status is not None else os.path.islink(path):
                 inside = Path(path).resolve().is_relative_to(self.root_resolved)
             else:
-                inside = self._folder_inside(os.path.dirname(path))
+                inside = self._folder_inside(folder if folder is not None else os.path.dirname(path))
         except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
             self.issue(rel, "", "file-symlink-loop", "symbolic links loop: the file cannot be reached")
             return True

@@ -59,20 +59,21 @@ def _slim(meta: dict) -> dict:
 def _check_annotations_of(run: Context, doc_id: str) -> dict | None:
     """Check a document's gold annotation and passes; the gold one when its schema holds."""
     # Paths and report names as plain strings: pathlib objects for every file showed in large corpora.
+    # folder + separator + name: what os.path.join gives (Path text never ends with a
+    # separator), without its cost.
     name = f"{doc_id}.json"
-    candidates = [(os.path.join(run.folders.annotations, name), f"annotations/{name}", None)]
-    candidates += [(os.path.join(folder, name), f"passes/{annotator}/{name}", annotator)
-                   for folder, annotator in run.pass_folder_names()]
+    candidates = [(run.folders.annotations, f"annotations/{name}", None)]
+    candidates += [(folder, f"passes/{annotator}/{name}", annotator) for folder, annotator in run.pass_folder_names()]
     # Each file's lstat, once: "is it there", the reading that follows, and the gold file's
     # check that the passes it was adjudicated from are there.
-    found = [(path, rel, annotator, status) for path, rel, annotator in candidates
-             if (status := _annotation_status(path)) is not None]
+    found = [(folder, path, rel, annotator, status) for folder, rel, annotator in candidates
+             if (status := _annotation_status(path := folder + os.sep + name)) is not None]
     passes = {annotator: False for _, _, annotator in candidates[1:]}
-    passes.update((annotator, True) for _, _, annotator, _ in found if annotator is not None)
+    passes.update((annotator, True) for *_, annotator, _ in found if annotator is not None)
     gold = None
-    for path, rel, annotator, status in found:
+    for folder, path, rel, annotator, status in found:
         run.checked.add(path)
-        loaded = check_annotation_file(run, path, annotator, status, rel, passes)
+        loaded = check_annotation_file(run, path, annotator, status, rel, passes, folder)
         gold = loaded if annotator is None else gold
     return gold
 
@@ -128,7 +129,7 @@ def redistributable(run: Context, meta: dict) -> bool | None:
 
 def _check_document_text(run: Context, meta: dict, rel: str) -> None:
     name = f"{meta['id']}.txt"
-    stored, stored_rel = os.path.join(run.folders.texts, name), f"texts/{name}"  # strings, as in _check_annotations_of
+    stored, stored_rel = run.folders.texts + os.sep + name, f"texts/{name}"  # strings, as in _check_annotations_of
     status = lstat(stored)  # None: neither a file nor a link (dangling or not) is there
     collection = _collection(run, meta)
     if collection is not None and collection["storage"] == "external":
@@ -145,7 +146,7 @@ def _check_document_text(run: Context, meta: dict, rel: str) -> None:
         if collection is not None:
             run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
         return
-    if not run.outside(stored, stored_rel, status):
+    if not run.outside(stored, stored_rel, status, run.folders.texts):
         _check_text_file(run, meta, stored, stored_rel, status)
 
 
@@ -174,12 +175,13 @@ def _check_text_file(run: Context, meta: dict, path: str | Path, rel: str, statu
 
 def check_annotation_file(run: Context, path: str | Path, expected_annotator: str | None,
                           status: os.stat_result | None = None, rel: str | None = None,
-                          passes: dict[str, bool] | None = None) -> dict | None:
+                          passes: dict[str, bool] | None = None, folder: str | None = None) -> dict | None:
     """Check one annotation file (gold when ``expected_annotator`` is None, else a pass of that
     annotator); its value when its schema holds. ``status``: its ``os.lstat``, ``rel``: its
-    name in reports, and ``passes``: whether each pass folder has this document's pass, when known."""
+    name in reports, ``passes``: whether each pass folder has this document's pass, and
+    ``folder``: its folder as text, when known."""
     rel = rel or run.layout.rel(path)
-    annotation = run.load(path, "annotation", status, rel)
+    annotation = run.load(path, "annotation", status, rel, folder)
     if annotation is None:
         return None
     stem = os.path.basename(path).rpartition(".")[0]  # a <id>.json file
