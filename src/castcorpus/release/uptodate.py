@@ -45,7 +45,7 @@ def _files(folder: Path) -> list[tuple[str, str, os.stat_result | None]]:
     """``(relative posix path, path, status)`` of the files under ``folder``, in path order; symbolic
     links to folders are followed (as the build's readers follow them), links back to an
     enclosing folder are not. ``status`` is None for a file its folder's entry says is regular
-    (no link): it is taken when the file is opened (:func:`_open`), one system call less per file.
+    (no link): it is taken when the file is opened (:func:`_read`), one system call less per file.
     Paths are strings: a corpus has tens of thousands of files, and pathlib objects for each
     cost more than hashing them."""
     found: list[tuple[str, str, os.stat_result | None]] = []
@@ -65,7 +65,7 @@ def _scan(top: str, prefix: str, found: list) -> None:
     base = top if top.endswith(os.sep) else top + os.sep  # os.path.join, without its cost per file
     folders = []
     for entry in entries:
-        if entry.is_file(follow_symlinks=False):  # from the folder's entry: no system call
+        if _is_plain_file(entry):  # from the folder's entry: no system call
             found.append((prefix + entry.name, base + entry.name, None))
         elif _is_dir(entry):
             folders.append(entry.name)
@@ -77,6 +77,13 @@ def _scan(top: str, prefix: str, found: list) -> None:
     for name in folders:
         if name != "__pycache__" and not _loops_back(real_top, base + name):
             _scan(base + name, prefix + name + "/", found)
+
+
+def _is_plain_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:  # on a file system whose entries do not tell the type: an lstat that failed
+        return False
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -98,11 +105,15 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK
 
 
 def _read(path: str) -> tuple[bytes, os.stat_result] | None:
-    """The bytes of the file at ``path`` and its status as opened (None when it is no regular file
-    by then). By ``os.open`` and ``os.read`` of the whole file at once: a buffered file object per
-    file costs twice as much, and a corpus has tens of thousands of small files. Opened without
-    blocking, so that a named pipe put in its place is not waited on."""
-    handle = os.open(path, _READ_FLAGS)
+    """The bytes of the file at ``path`` and its status as opened (None when it is gone or no
+    regular file by then, as if it had not been listed). By ``os.open`` and ``os.read`` of the
+    whole file at once: a buffered file object per file costs twice as much, and a corpus has
+    tens of thousands of small files. Opened without blocking, so that a named pipe put in its
+    place is not waited on."""
+    try:
+        handle = os.open(path, _READ_FLAGS)
+    except FileNotFoundError:
+        return None
     try:
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
@@ -123,11 +134,6 @@ def _read_whole(handle: int, size: int) -> bytes:
     while parts[-1]:
         parts.append(os.read(handle, 1 << 20))
     return b"".join(parts)
-
-
-def _contents(path: str) -> bytes | None:
-    read = _read(path)
-    return None if read is None else read[0]
 
 
 def _loops_back(real_top: str, child: str) -> bool:
