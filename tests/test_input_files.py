@@ -120,3 +120,23 @@ def test_the_scorer_reads_predictions_line_by_line_and_locates_bad_utf8_in_the_f
     with pytest.raises(evaluation._NotUtf8) as caught:
         next(lines)
     assert caught.value.offset == path.read_bytes().index(b"\xe9")
+
+
+@settings(max_examples=100, deadline=None)
+@given(size=st.integers(0, 70), seen=st.integers(0, 70), block=st.sampled_from([4, 16, 1 << 20]),
+       limit=st.sampled_from([None, 40, 70]))
+def test_read_regular_reads_the_whole_file_whatever_size_its_fstat_gave(tmp_path_factory, size, seen, block, limit):
+    """A file that grew or shrank between its check and its read is read whole, or refused past the limit."""
+    path = tmp_path_factory.mktemp("sized") / "f"
+    data = bytes(range(size))
+    path.write_bytes(data)
+    seen = seen if limit is None else min(seen, limit)  # a file checked over the limit is not opened
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(files, "BLOCK", block)
+        # The file as checked had ``seen`` bytes.
+        patch.setattr(files, "_open_regular", lambda path, *_: (os.open(path, os.O_RDONLY), seen))
+        if limit is not None and size > limit:
+            with pytest.raises(InputFileError, match="grew past the limit"):
+                read_regular(path, limit)
+        else:
+            assert read_regular(path, limit) == data

@@ -74,8 +74,28 @@ def iter_blocks(path: Path, limit: int | None = None, status: os.stat_result | N
 
 
 def read_regular(path: Path, limit: int | None = None, status: os.stat_result | None = None) -> bytes:
-    """All the bytes of the regular file ``path`` (see :func:`iter_blocks`)."""
-    return b"".join(iter_blocks(path, limit, status))
+    """All the bytes of the regular file ``path`` (checked as :func:`iter_blocks` checks it).
+
+    A file smaller than a block is read by one ``read`` of its size and one byte more: a regular
+    file reads short only at its end, so getting exactly its size means the file is whole (a
+    corpus has tens of thousands of small files, and a generator and a second ``read`` for each
+    showed). A file that grew or shrank since it was checked is read on, block by block."""
+    fd, size = _open_regular(path, limit, status)
+    try:
+        data = os.read(fd, size + 1) if size < BLOCK else b""
+        if len(data) == size:
+            return data
+        blocks, read = [data], len(data)
+        while block := os.read(fd, BLOCK):
+            blocks.append(block)
+            read += len(block)
+            if limit is not None and read > limit:
+                raise _too_large(path, None, limit)
+        if limit is not None and read > limit:  # the first read alone can pass it by one byte
+            raise _too_large(path, None, limit)
+        return b"".join(blocks)
+    finally:
+        os.close(fd)
 
 
 def iter_lines(path: Path, limit: int | None = None) -> Iterator[tuple[int, bytes]]:

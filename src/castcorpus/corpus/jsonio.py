@@ -114,7 +114,9 @@ def _parse_fast(data: bytes) -> Any:
     serialized exactly when no object lost a key: two counts in C instead of a Python call per
     object (docs/decisions.md, Validation, has the measurements).
     """
-    if _LONG_NUMBER in data.translate(_ALL_ZERO) or (b"\\u" in data and _ESCAPE.search(data)):
+    # A backslash is looked for first: one byte is found by memchr, some ten times faster than
+    # the two of "\\u", and most files have no escape at all.
+    if _LONG_NUMBER in data.translate(_ALL_ZERO) or (b"\\" in data and _ESCAPE.search(data)):
         return _UNSURE
     try:
         value = orjson.loads(data)

@@ -103,13 +103,14 @@ class Layout:
     def passes(self) -> Path:
         return self.root / "passes"
 
-    def rel(self, path: Path) -> str:
+    def rel(self, path: str | Path) -> str:
         """``path`` relative to the corpus root, with forward slashes, for reports."""
         # A string prefix gives what Path.relative_to gives (both are lexical) at a fraction
         # of its cost, which showed in validating large corpora.
         text, prefix = str(path), self._prefix
         if text.startswith(prefix) and len(text) > len(prefix):
             return text[len(prefix):].replace(os.sep, "/")
+        path = Path(path)
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:

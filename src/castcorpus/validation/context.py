@@ -91,6 +91,18 @@ def lstat(path: str | Path) -> os.stat_result | None:
         raise
 
 
+def status_of(path: str) -> os.stat_result | None:
+    """``os.stat(path)`` (links followed), or None when ``Path.exists`` would say it is not there."""
+    try:
+        return os.stat(path)
+    except OSError as err:
+        if err.errno in _NOT_THERE:
+            return None
+        raise
+    except ValueError:  # an embedded NUL: Path.exists says False
+        return None
+
+
 _NOT_THERE = {errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP}
 
 
@@ -135,6 +147,7 @@ class Context:
         self.pass_folders: list[Path] = []
         self.checked: set[str] = set()  # annotation files already checked with their document (str(path))
         self.folders_inside: dict[str, bool] = {}  # by folder, as os.path.dirname gives it
+        self._pass_names: tuple[list[Path], list[tuple[str, str]]] | None = None
 
     def absorb(self, findings: DocumentFindings) -> None:
         """Take in what another process found checking a chunk of this corpus's documents."""
@@ -165,6 +178,13 @@ class Context:
         return DocumentFindings(self.report.issues, self.report.files_checked, self.documents,
                                 self.unusable_documents, self.checked, self.splits, self.report.warnings)
 
+    def pass_folder_names(self) -> list[tuple[str, str]]:
+        """``(folder as text, annotator)`` of each pass folder, made once per run (a run's pass
+        folders are set after it is made)."""
+        if self._pass_names is None or self._pass_names[0] is not self.pass_folders:
+            self._pass_names = (self.pass_folders, [(str(folder), folder.name) for folder in self.pass_folders])
+        return self._pass_names[1]
+
     def _folder_inside(self, folder: str) -> bool:
         """Whether ``folder`` (as text) resolves inside the corpus folder; resolved once per run
         (OSError or RuntimeError when its links loop)."""
@@ -176,17 +196,18 @@ class Context:
     def issue(self, file: str, where: str, code: str, message: str) -> None:
         self.report.add(Issue(file, where, code, message))
 
-    def load(self, path: str | Path, kind: str, status: os.stat_result | None = None, rel: str | None = None) -> Any:
+    def load(self, path: str | Path, kind: str, status: os.stat_result | None = None, rel: str | None = None,
+             folder: str | None = None) -> Any:
         """Parse and schema-check one file; its value when usable, else None. ``status``: the
         file's ``os.lstat``, when the caller has it (else it is taken here); ``rel``: its
-        name in reports, when the caller has it."""
+        name in reports, and ``folder``: the folder it is in, as text, when the caller has them."""
         rel = rel or self.layout.rel(path)
         self.report.files_checked += 1
         try:
             status = status or lstat(path)
         except OSError:  # reading it will say what is wrong
             status = None
-        if self.outside(path, rel, status):
+        if self.outside(path, rel, status, folder):
             return None
         loaded = load_json(path, rel, status)
         self.report.extend(loaded.issues)
@@ -196,17 +217,18 @@ class Context:
         self.report.extend(errors)
         return None if errors else loaded.value
 
-    def outside(self, path: str | Path, rel: str, status: os.stat_result | None = None) -> bool:
+    def outside(self, path: str | Path, rel: str, status: os.stat_result | None = None,
+                folder: str | None = None) -> bool:
         """Report and return True when ``path`` resolves outside the corpus folder (through a
         symbolic link to the file or to any folder above it): the validator reads only the corpus.
-        ``status``: the file's ``os.lstat``, when the caller has it."""
+        ``status``: the file's ``os.lstat``, and ``folder``: ``os.path.dirname(path)``, when the caller has them."""
         # A folder is resolved once per run; a file that is no link resolves into its folder
         # (plain strings and os.path: Path objects for each file showed in large corpora).
         try:
             if stat.S_ISLNK(status.st_mode) if status is not None else os.path.islink(path):
                 inside = Path(path).resolve().is_relative_to(self.root_resolved)
             else:
-                inside = self._folder_inside(os.path.dirname(path))
+                inside = self._folder_inside(folder if folder is not None else os.path.dirname(path))
         except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
             self.issue(rel, "", "file-symlink-loop", "symbolic links loop: the file cannot be reached")
             return True

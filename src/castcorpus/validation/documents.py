@@ -18,7 +18,7 @@ from castcorpus.corpus.schema import load_schema
 from castcorpus.corpus.texts import bytes_sha256, decode_canonical, text_sha256
 from castcorpus.report import Issue, pointer
 from .annotations import AnnotationContext, annotation_issues, cluster_refs
-from .context import CheckedDocument, Context, lstat
+from .context import CheckedDocument, Context, lstat, status_of
 
 #: The current guidelines version: the newest the annotation schema accepts.
 CURRENT_GUIDELINES = load_schema("annotation")["properties"]["guidelines_version"]["enum"][-1]
@@ -28,7 +28,9 @@ def check_documents(run: Context, paths: list[Path]) -> None:
     """Check these document files (from :meth:`ValidationRun.document_files`), each with its text and
     annotations, calling ``on_document`` after each."""
     for path in paths:
-        stem, rel = path.stem, run.layout.rel(path)
+        # Strings from here on: pathlib's work for every document showed in large corpora.
+        path = os.fspath(path)
+        stem, rel = os.path.basename(path).rpartition(".")[0], run.layout.rel(path)
         meta = run.load(path, "document", rel=rel)
         if meta is None:
             run.unusable_documents.add(stem)
@@ -57,17 +59,31 @@ def _slim(meta: dict) -> dict:
 def _check_annotations_of(run: Context, doc_id: str) -> dict | None:
     """Check a document's gold annotation and passes; the gold one when its schema holds."""
     # Paths and report names as plain strings: pathlib objects for every file showed in large corpora.
+    # folder + separator + name: what os.path.join gives (Path text never ends with a
+    # separator), without its cost.
     name = f"{doc_id}.json"
-    candidates = [(os.path.join(run.folders.annotations, name), f"annotations/{name}", None)]
-    candidates += [(os.path.join(folder, name), f"passes/{folder.name}/{name}", folder.name) for folder in run.pass_folders]
+    candidates = [(run.folders.annotations, f"annotations/{name}", None)]
+    candidates += [(folder, f"passes/{annotator}/{name}", annotator) for folder, annotator in run.pass_folder_names()]
+    # Each file's lstat, once: "is it there", the reading that follows, and the gold file's
+    # check that the passes it was adjudicated from are there.
+    found = [(folder, path, rel, annotator, status) for folder, rel, annotator in candidates
+             if (status := _annotation_status(path := folder + os.sep + name)) is not None]
+    passes = {annotator: False for _, _, annotator in candidates[1:]}
+    passes.update((annotator, True) for *_, annotator, _ in found if annotator is not None)
     gold = None
-    for path, rel, annotator in candidates:
-        status = lstat(path)  # one system call for "is it there" and the reading that follows
-        if status is not None and (stat.S_ISREG(status.st_mode) or stat.S_ISLNK(status.st_mode) and os.path.isfile(path)):
-            run.checked.add(path)
-            loaded = check_annotation_file(run, path, annotator, status, rel)
-            gold = loaded if annotator is None else gold
+    for folder, path, rel, annotator, status in found:
+        run.checked.add(path)
+        loaded = check_annotation_file(run, path, annotator, status, rel, passes, folder)
+        gold = loaded if annotator is None else gold
     return gold
+
+
+def _annotation_status(path: str) -> os.stat_result | None:
+    """The ``os.lstat`` of an annotation file that is there to be read (a regular file, or a link to one)."""
+    status = lstat(path)
+    if status is not None and (stat.S_ISREG(status.st_mode) or stat.S_ISLNK(status.st_mode) and os.path.isfile(path)):
+        return status
+    return None
 
 
 def _check_document_refs(run: Context, meta: dict, rel: str) -> None:
@@ -113,23 +129,24 @@ def redistributable(run: Context, meta: dict) -> bool | None:
 
 def _check_document_text(run: Context, meta: dict, rel: str) -> None:
     name = f"{meta['id']}.txt"
-    stored, stored_rel = os.path.join(run.folders.texts, name), f"texts/{name}"  # strings, as in _check_annotations_of
+    stored, stored_rel = run.folders.texts + os.sep + name, f"texts/{name}"  # strings, as in _check_annotations_of
     status = lstat(stored)  # None: neither a file nor a link (dangling or not) is there
     collection = _collection(run, meta)
     if collection is not None and collection["storage"] == "external":
         if status is not None:
             run.issue(stored_rel, "", "text-stored-non-redistributable",
                       f"document {meta['id']} is not redistributable: its text must not be stored in the corpus")
-        hydrated = hydrated_text_path(run.cache_dir, meta["collection"], meta["id"])
-        if hydrated.exists():
-            _check_text_file(run, meta, hydrated, str(hydrated))
+        hydrated = str(hydrated_text_path(run.cache_dir, meta["collection"], meta["id"]))
+        found = status_of(hydrated)  # the cache's links are followed; its status saves one more
+        if found is not None:
+            _check_text_file(run, meta, hydrated, hydrated, found)
         return
     if status is None:
         # Without a known collection, a missing text may be an external one: not reported.
         if collection is not None:
             run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
         return
-    if not run.outside(stored, stored_rel, status):
+    if not run.outside(stored, stored_rel, status, run.folders.texts):
         _check_text_file(run, meta, stored, stored_rel, status)
 
 
@@ -157,12 +174,14 @@ def _check_text_file(run: Context, meta: dict, path: str | Path, rel: str, statu
 
 
 def check_annotation_file(run: Context, path: str | Path, expected_annotator: str | None,
-                          status: os.stat_result | None = None, rel: str | None = None) -> dict | None:
+                          status: os.stat_result | None = None, rel: str | None = None,
+                          passes: dict[str, bool] | None = None, folder: str | None = None) -> dict | None:
     """Check one annotation file (gold when ``expected_annotator`` is None, else a pass of that
-    annotator); its value when its schema holds. ``status``: its ``os.lstat``, and ``rel``: its
-    name in reports, when known."""
+    annotator); its value when its schema holds. ``status``: its ``os.lstat``, ``rel``: its
+    name in reports, ``passes``: whether each pass folder has this document's pass, and
+    ``folder``: its folder as text, when known."""
     rel = rel or run.layout.rel(path)
-    annotation = run.load(path, "annotation", status, rel)
+    annotation = run.load(path, "annotation", status, rel, folder)
     if annotation is None:
         return None
     stem = os.path.basename(path).rpartition(".")[0]  # a <id>.json file
@@ -172,7 +191,7 @@ def check_annotation_file(run: Context, path: str | Path, expected_annotator: st
     if expected_annotator is None:
         _check_merged_clusters(run, annotation, rel)
         _check_guidelines_version(run, annotation, rel)
-        _check_adjudicated_passes(run, annotation, stem, rel)
+        _check_adjudicated_passes(run, annotation, stem, rel, passes or {})
     _check_annotation(run, annotation, stem, rel)
     return annotation
 
@@ -186,13 +205,17 @@ def _check_guidelines_version(run: Context, annotation: dict, rel: str) -> None:
                               f"{CURRENT_GUIDELINES} (docs/guidelines.md, changelog) and update the version"))
 
 
-def _check_adjudicated_passes(run: Context, annotation: dict, stem: str, rel: str) -> None:
-    """An adjudicated file merged passes that are in the corpus: passes/<annotator>/<id>.json."""
+def _check_adjudicated_passes(run: Context, annotation: dict, stem: str, rel: str, passes: dict[str, bool]) -> None:
+    """An adjudicated file merged passes that are in the corpus: passes/<annotator>/<id>.json
+    (``passes``: what is known of them already, by annotator)."""
     provenance = annotation["provenance"]
     if provenance["status"] != "adjudicated":
         return
     for index, annotator in enumerate(provenance.get("passes", [])):
-        if not (run.layout.passes / annotator / f"{stem}.json").is_file():
+        there = passes.get(annotator)
+        if there is None:
+            there = (run.layout.passes / annotator / f"{stem}.json").is_file()
+        if not there:
             run.issue(rel, pointer("provenance", "passes", index), "adjudicated-pass-missing",
                       f"adjudicated from the pass of {annotator}, but there is no passes/{annotator}/{stem}.json")
 
