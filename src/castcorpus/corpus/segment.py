@@ -75,6 +75,9 @@ class _Buffers(threading.local):
             self.size = max(4096, 1 << (needed - 1).bit_length())
             self.output = ctypes.create_string_buffer(self.size)
             self.starts, self.ends = (ctypes.c_int32 * self.size)(), (ctypes.c_int32 * self.size)()
+            # numpy views of the offset buffers, made once: numpy reads a ctypes array's buffer
+            # format afresh on every np.frombuffer, which costs more than copying the offsets.
+            self.views = np.frombuffer(self.starts, dtype=np.int32), np.frombuffer(self.ends, dtype=np.int32)
         return self.output, self.starts, self.ends, self.size
 
 
@@ -98,8 +101,10 @@ def _native_spans(raw: bytes, function, separator: int) -> tuple[np.ndarray, np.
         # and the caller falls back on the text's non-space runs.
         return _NO_SPANS
     count = joined.count(separator) + 1
-    begin = np.frombuffer(starts, dtype=np.int32, count=count).astype(np.int64)
-    end = np.frombuffer(ends, dtype=np.int32, count=count).astype(np.int64) + 1  # inclusive -> exclusive
+    starts_view, ends_view = _BUFFERS.views
+    begin = starts_view[:count].astype(np.int64)
+    end = ends_view[:count].astype(np.int64)
+    end += 1  # inclusive -> exclusive
     return begin, end
 
 

@@ -152,6 +152,14 @@ def _ner_label_ids() -> dict[str, int]:
     return {name: index for index, name in enumerate(ner_labels())}
 
 
+@functools.cache
+def _bio_ids() -> dict[str, tuple[int, int]]:
+    """The ids of ``B-<type>`` and ``I-<type>`` of each actor type."""
+    label = _ner_label_ids()
+    kinds = [name[2:] for name in label if name.startswith("B-")]
+    return {kind: (label[f"B-{kind}"], label[f"I-{kind}"]) for kind in kinds}
+
+
 def _disjoint(found: list[tuple]) -> bool:
     """Whether no two of the ``(first, last, ...)`` token ranges share a token (each range has
     ``first <= last``): in order of their first tokens, each must start after every earlier one
@@ -163,6 +171,23 @@ def _disjoint(found: list[tuple]) -> bool:
             return False
         reach = max(reach, last)
     return True
+
+
+def _tag_lists(kept: list[tuple], actor_types: dict[str, str]) -> tuple[list, list, list, dict[str, int]]:
+    """Every token of the ``(first, last, actor, where)`` mentions, one mention after another,
+    with its tag id (``B-`` then ``I-`` of the actor's type) and actor code (the actor's index
+    in the returned dict, by first mention): plain lists for one numpy assignment each, as a
+    document has a few dozen mentions of a few tokens, too few for numpy to pay per mention."""
+    bio = _bio_ids()
+    inside, tag_ids, owners, actors = [], [], [], {}
+    for first, last, actor, _ in kept:
+        begin, inner = bio[actor_types[actor]]
+        length = last - first + 1
+        inside.extend(range(first, last + 1))
+        tag_ids.append(begin)
+        tag_ids.extend([inner] * (length - 1))
+        owners.extend([actors.setdefault(actor, len(actors))] * length)
+    return inside, tag_ids, owners, actors
 
 
 def _longest_kept(found: list[tuple], size: int, file: str, issues: list[Issue]) -> list[tuple]:
@@ -199,19 +224,7 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
     size = len(tokens.starts)
     tags = np.zeros(size, dtype=np.int64)
     codes = np.full(size, -1, dtype=np.int64)  # into ``actors``, -1 outside every kept mention
-    actors: dict[str, int] = {}
-    label = _ner_label_ids()
     kept = found if _disjoint(found) else _longest_kept(found, size, file, issues)
-    # Index lists built in Python, then one numpy assignment each: a document has a few dozen
-    # mentions of a few tokens, too few for numpy to pay per mention.
-    inside, inner_tags, owners, firsts, first_tags = [], [], [], [], []
-    for first, last, actor, _ in kept:
-        kind, length = actor_types[actor], last - first + 1
-        inside.extend(range(first, last + 1))
-        inner_tags.extend([label[f"I-{kind}"]] * length)
-        owners.extend([actors.setdefault(actor, len(actors))] * length)
-        firsts.append(first)
-        first_tags.append(label[f"B-{kind}"])
-    tags[inside], codes[inside] = inner_tags, owners
-    tags[firsts] = first_tags
+    inside, tag_ids, owners, actors = _tag_lists(kept, actor_types)
+    tags[inside], codes[inside] = tag_ids, owners
     return _token_view("actor_ner", shared, segmentation, tags, Keys(codes, list(actors))), issues
