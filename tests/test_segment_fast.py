@@ -270,14 +270,3 @@ def test_the_space_table_is_str_isspace_on_every_code_point():
     table = seg._space_table()
     assert len(table) == 0x110000
     assert np.flatnonzero(table).tolist() == [c for c in range(0x110000) if chr(c).isspace()]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.data())
-def test_overlapping_sentences_are_those_a_scan_of_every_sentence_finds(data):
-    text = data.draw(TEXTS)
-    sentences = seg.segmentation(text).bounds()
-    offset = st.integers(-2, len(text) + 2)
-    for start, end in data.draw(st.lists(st.tuples(offset, offset), max_size=10)):
-        assert seg.overlapping(sentences, start, end) == [i for i, s in enumerate(sentences)
-                                                           if s.start < end and start < s.end]

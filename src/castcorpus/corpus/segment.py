@@ -22,7 +22,6 @@ import bisect
 import ctypes
 import functools
 import itertools
-import operator
 import re
 import threading
 import unicodedata
@@ -314,12 +313,5 @@ def segment(text: str) -> list[Sentence]:
 
 
 def overlapping(sentences: list[Sentence], start: int, end: int) -> list[int]:
-    """Indices of the sentences that share at least one code point with ``[start, end)``; the
-    sentences in order, as :func:`segment` and :meth:`Segmentation.bounds` give them. Their
-    starts and their ends both rise, so those that end after ``start`` are a tail of the list
-    and those that start before ``end`` a head: two binary searches find where they meet."""
-    first = bisect.bisect_right(sentences, start, key=_END)
-    return list(range(first, bisect.bisect_left(sentences, end, lo=first, key=_START)))
-
-
-_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+    """Indices of the sentences that share at least one code point with ``[start, end)``."""
+    return [i for i, s in enumerate(sentences) if s.start < end and start < s.end]
