@@ -280,10 +280,10 @@ def _segment_blingfire(text: str) -> Segmentation:
     if not text.strip():
         return _segmented(text, *_NO_SPANS, [])
     raw = text.encode("utf-8")
-    leads = _code_points(raw)
-    sentence_starts = _to_points(leads, _native_spans(raw, sentences_fn, ord("\n"))[0]).tolist()
+    before = _code_points(raw)
+    sentence_starts = _to_points(before, _native_spans(raw, sentences_fn, ord("\n"))[0]).tolist()
     word_starts, word_ends = _native_spans(raw, words_fn, ord(" "))
-    return _segmented(text, _to_points(leads, word_starts), _to_points(leads, word_ends), sentence_starts)
+    return _segmented(text, _to_points(before, word_starts), _to_points(before, word_ends), sentence_starts)
 
 
 def _segment_syntok(text: str) -> Segmentation:
