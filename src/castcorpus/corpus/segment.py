@@ -21,11 +21,13 @@ from __future__ import annotations
 import bisect
 import ctypes
 import functools
+import itertools
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from importlib.metadata import version
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,9 +36,10 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n\s*")
 _NON_SPACE = re.compile(r"\S+")  # \s is what str.isspace() calls space
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence: ``[start, end)`` in the text and its tokens as ``(start, end)`` pairs."""
+class Sentence(NamedTuple):
+    """One sentence: ``[start, end)`` in the text and its tokens as ``(start, end)`` pairs (a
+    named tuple: a document has dozens, and a tuple is made in half the time of a frozen
+    dataclass)."""
 
     start: int
     end: int
@@ -71,6 +74,9 @@ class _Buffers(threading.local):
             self.size = max(4096, 1 << (needed - 1).bit_length())
             self.output = ctypes.create_string_buffer(self.size)
             self.starts, self.ends = (ctypes.c_int32 * self.size)(), (ctypes.c_int32 * self.size)()
+            # numpy views of the offset buffers, made once: numpy reads a ctypes array's buffer
+            # format afresh on every np.frombuffer, which costs more than copying the offsets.
+            self.views = np.frombuffer(self.starts, dtype=np.int32), np.frombuffer(self.ends, dtype=np.int32)
         return self.output, self.starts, self.ends, self.size
 
 
@@ -94,49 +100,59 @@ def _native_spans(raw: bytes, function, separator: int) -> tuple[np.ndarray, np.
         # and the caller falls back on the text's non-space runs.
         return _NO_SPANS
     count = joined.count(separator) + 1
-    begin = np.frombuffer(starts, dtype=np.int32, count=count).astype(np.int64)
-    end = np.frombuffer(ends, dtype=np.int32, count=count).astype(np.int64) + 1  # inclusive -> exclusive
+    starts_view, ends_view = _BUFFERS.views
+    begin = starts_view[:count].astype(np.int64)
+    end = ends_view[:count].astype(np.int64)
+    end += 1  # inclusive -> exclusive
     return begin, end
 
 
-def _code_points(text: str, raw: bytes):
-    """A function from UTF-8 byte offsets into ``raw`` (``text`` encoded) to ``str`` indices:
-    the number of lead bytes before each offset, counted once for both of BlingFire's calls."""
-    if len(raw) == len(text):
-        return lambda offsets: offsets
-    leads = (np.frombuffer(raw, dtype=np.uint8) & 0xC0) != 0x80
-    before = np.concatenate(([0], np.cumsum(leads)))
-    return lambda offsets: before[offsets]
+def _code_points(raw: bytes) -> np.ndarray | None:
+    """``before[b]``: the number of code points that start before UTF-8 byte offset ``b`` of
+    ``raw``, for ``b`` up to ``len(raw)``, or None when every code point is one byte (ASCII);
+    made once per text for both of BlingFire's calls (indexing it beats a binary search)."""
+    if raw.isascii():
+        return None
+    leads = np.frombuffer(raw, dtype=np.int8) >= -64  # not a continuation byte 10xxxxxx (-128..-65)
+    return np.concatenate(([0], np.cumsum(leads)))
+
+
+def _to_points(before: np.ndarray | None, offsets: np.ndarray) -> np.ndarray:
+    """UTF-8 byte offsets as ``str`` indices (:func:`_code_points`)."""
+    return offsets if before is None else before[offsets]
 
 
 def _covers_non_space(text: str, starts: np.ndarray, ends: np.ndarray) -> bool:
     """Whether the words ``[starts[i], ends[i])``, in order and without overlap, cover exactly
-    the non-space characters of ``text``: the words joined equal the text without its spaces
-    (checked with numpy, as the join would be per word)."""
+    the non-space characters of ``text`` (the words joined equal the text without its spaces).
+
+    Disjoint words that hold no space cover a subset of the non-space characters, as many as
+    their lengths add up to; a subset of a finite set is the whole set exactly when the two
+    are equally large. So the test is: no word holds a space (as many spaces lie before its
+    start as before its end), and the lengths add up to the number of non-space characters;
+    cheaper than marking the characters the words cover."""
     if not len(starts):
         return not text or text.isspace()
     if (ends <= starts).any() or (starts[1:] < ends[:-1]).any() or starts[0] < 0 or ends[-1] > len(text):
         return False
-    # The words are in order and do not overlap, so no start (and no end) repeats: plain
-    # fancy-index updates count them (np.add.at, which allows repeats, is much slower).
-    edges = np.zeros(len(text) + 1, dtype=np.int64)
-    edges[starts] += 1
-    edges[ends] -= 1
-    covered = np.cumsum(edges[:-1]) > 0
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    table = _space_table()
-    space = np.zeros(len(points), dtype=bool)
-    low = points < len(table)
-    space[low] = table[points[low]]
-    return bool(np.array_equal(covered, ~space))
+    before = np.concatenate(([0], np.cumsum(_space_table().take(points))))  # spaces before i
+    if int((ends - starts).sum()) != len(text) - int(before[-1]):
+        return False
+    return bool((before[starts] == before[ends]).all())
 
 
 @functools.cache
 def _space_table() -> np.ndarray:
     """``table[c]``: whether ``str.isspace`` (and so ``str.split``) counts code point ``c`` as
-    space, up to the last one that is (found once, not listed by hand)."""
-    points = [c for c in range(0x110000) if chr(c).isspace()]
-    table = np.zeros(max(points) + 1, dtype=bool)
+    space, for every code point (found once, not listed by hand; a table of them all, 1 MB,
+    is looked up faster than one cut off after the last space)."""
+    # Every code point as one string, searched in C: the pattern's \s is ``str.isspace`` (both
+    # are CPython's Py_UNICODE_ISSPACE; tests/test_segment_fast.py compares them on every code
+    # point), and this is a few times cheaper than calling ``isspace`` on each.
+    everything = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    points = [match.start() for match in re.finditer(r"\s", everything)]
+    table = np.zeros(0x110000, dtype=bool)
     table[points] = True
     return table
 
@@ -202,17 +218,23 @@ class Segmentation:
         the sentence-level views need."""
         starts = self.token_starts[self.cuts[:-1]].tolist()
         ends = self.token_ends[self.cuts[1:] - 1].tolist()
-        return [Sentence(start, end, ()) for start, end in zip(starts, ends)]
+        return list(map(Sentence, starts, ends, itertools.repeat((), len(starts))))
 
 
-def _segmented(text: str, word_starts: np.ndarray, word_ends: np.ndarray, sentence_starts: list[int]) -> Segmentation:
-    """Sentences of ``text`` from its words and the segmenter's sentence starts, with every
-    paragraph's first non-space character as a start too, so that no sentence reaches over a
-    blank line. Each token joins the sentence its first character falls in, so none is lost
-    where the word and sentence boundaries disagree."""
-    paragraph_starts = set(_paragraph_starts(text))
+def _sentence_starts(text: str, sentence_starts: list[int]) -> list[int]:
+    """The starts of the sentences: the segmenter's and every paragraph's first non-space
+    character, so that no sentence reaches over a blank line; a sentence of nothing but
+    invisible characters joins a neighbour (see below)."""
+    paragraph_starts = _paragraph_starts(text)
+    candidates = sorted(set(paragraph_starts).union(sentence_starts))
+    # The usual case: every candidate's first character is visible. Then each one begins a
+    # sentence that holds a visible character, and neither rule below merges any.
+    if not candidates or (0 <= candidates[0] and candidates[-1] < len(text) and _all_visible(
+            "".join(map(text.__getitem__, candidates)))):
+        return candidates
+    paragraph_starts = set(paragraph_starts)
     starts: list[int] = []
-    for start in sorted(paragraph_starts.union(sentence_starts)):
+    for start in candidates:
         # A sentence of nothing but invisible characters (a right-to-left mark or a zero-width
         # space before the segmenter's first sentence) joins the next one in its paragraph ...
         if starts and start not in paragraph_starts and not any(map(_visible, text[starts[-1]:start])):
@@ -220,17 +242,37 @@ def _segmented(text: str, word_starts: np.ndarray, word_ends: np.ndarray, senten
         starts.append(start)
     # ... and one of nothing but invisible characters after the last sentence joins that one.
     ends = starts[1:] + [len(text)]
-    starts = [start for start, end in zip(starts, ends)
-              if start in paragraph_starts or any(map(_visible, text[start:end]))]
+    return [start for start, end in zip(starts, ends)
+            if start in paragraph_starts or any(map(_visible, text[start:end]))]
+
+
+def _all_visible(chars: str) -> bool:
+    """Whether every one of ``chars`` is :func:`_visible`; letters and digits (``isalnum``,
+    checked in C) always are (tests/test_segment_fast.py checks every code point)."""
+    return chars.isalnum() or all(map(_visible, chars))
+
+
+def _segmented(text: str, word_starts: np.ndarray, word_ends: np.ndarray, sentence_starts: list[int]) -> Segmentation:
+    """Sentences of ``text`` from its words and the segmenter's sentence starts
+    (:func:`_sentence_starts`). Each token joins the sentence its first character falls in, so
+    none is lost where the word and sentence boundaries disagree."""
+    starts = _sentence_starts(text, sentence_starts)
     token_starts, token_ends = _exact_tokens(text, word_starts, word_ends)
     if not len(token_starts):
         return Segmentation(token_starts, token_ends, np.zeros(1, dtype=np.int64))
-    # Each token joins the last sentence that starts at or before its first character (the
-    # first sentence when none does); tokens are in order, so each sentence's are a run.
-    owner = np.maximum(np.searchsorted(np.array(starts or [0], dtype=np.int64), token_starts, side="right") - 1, 0)
-    inner = np.flatnonzero(np.diff(owner)) + 1
-    cuts = np.concatenate(([0], inner, [len(token_starts)])).astype(np.int64)
-    return Segmentation(token_starts, token_ends, cuts)
+    return Segmentation(token_starts, token_ends, _cuts(token_starts, starts))
+
+
+def _cuts(token_starts: np.ndarray, starts: list[int]) -> np.ndarray:
+    """Where the sentences that begin at ``starts`` (in order) cut the tokens: each token joins
+    the last sentence that starts at or before its first character (the first sentence when
+    none does), so a sentence after the first begins at the first token at or after its start,
+    and one that would hold no token is left out. The tokens are in order, so the first tokens
+    found are too, and a repeat is next to its twin (a few dozen sentences: plain lists)."""
+    count = len(token_starts)
+    found = token_starts.searchsorted(starts[1:]).tolist()
+    inner = [index for index, previous in zip(found, [0] + found) if index != previous and 0 < index < count]
+    return np.array([0, *inner, count], dtype=np.int64)
 
 
 def _segment_blingfire(text: str) -> Segmentation:
@@ -238,10 +280,10 @@ def _segment_blingfire(text: str) -> Segmentation:
     if not text.strip():
         return _segmented(text, *_NO_SPANS, [])
     raw = text.encode("utf-8")
-    to_points = _code_points(text, raw)
-    sentence_starts = to_points(_native_spans(raw, sentences_fn, ord("\n"))[0]).tolist()
+    before = _code_points(raw)
+    sentence_starts = _to_points(before, _native_spans(raw, sentences_fn, ord("\n"))[0]).tolist()
     word_starts, word_ends = _native_spans(raw, words_fn, ord(" "))
-    return _segmented(text, to_points(word_starts), to_points(word_ends), sentence_starts)
+    return _segmented(text, _to_points(before, word_starts), _to_points(before, word_ends), sentence_starts)
 
 
 def _segment_syntok(text: str) -> Segmentation:

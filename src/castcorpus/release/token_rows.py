@@ -15,6 +15,7 @@ share of a build. ``.to_pylist()`` gives the rows as dicts (label names).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -77,7 +78,7 @@ class _Tokens:
 
     def __init__(self, segmentation: Segmentation):
         self.starts, self.ends = segmentation.token_starts, segmentation.token_ends
-        self.sentence_of = np.repeat(np.arange(len(segmentation.cuts) - 1), np.diff(segmentation.cuts))
+        self.cuts = segmentation.cuts.tolist()  # sentence j holds tokens cuts[j] to cuts[j + 1] - 1
 
     def align(self, span: dict) -> tuple[int, int] | str:
         """``(first token, last token)`` of a span that covers whole tokens of one sentence, or
@@ -85,28 +86,28 @@ class _Tokens:
         return self.align_all([span])[0]
 
     def align_all(self, spans: list[dict]) -> list[tuple[int, int] | str]:
-        """:meth:`align` of each span, looked up together."""
-        if not spans:
-            return []
-        begins = np.fromiter((span["start"] for span in spans), dtype=np.int64, count=len(spans))
-        ends = np.fromiter((span["end"] for span in spans), dtype=np.int64, count=len(spans))
-        first, first_ok = self._find(self.starts, begins)
-        last, last_ok = self._find(self.ends, ends)
-        ok = first_ok & last_ok & (last >= first)
-        if ok.any():
-            same = ok & (self.sentence_of[np.where(ok, first, 0)] == self.sentence_of[np.where(ok, last, 0)])
-        else:  # (a text without tokens has no sentence to look up)
-            same = ok
-        return [(a, b) if good else (CROSSES_SENTENCE if found else OFF_TOKENS)
-                for a, b, found, good in zip(first.tolist(), last.tolist(), ok.tolist(), same.tolist())]
-
-    @staticmethod
-    def _find(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Index of the value equal to each offset, and whether there is one."""
-        index = np.searchsorted(values, offsets)
-        inside = index < len(values)
-        found = inside & (values[np.where(inside, index, 0)] == offsets) if len(values) else inside
-        return index, found
+        """:meth:`align` of each span, looked up together: the binary searches in numpy, the
+        rest on plain lists (a document has a few dozen spans: numpy would cost more per call
+        than the work)."""
+        if not len(self.starts):
+            return [OFF_TOKENS] * len(spans)
+        begins = [span["start"] for span in spans]
+        ends = [span["end"] for span in spans]
+        first = self.starts.searchsorted(np.array(begins, dtype=np.int64))
+        last = self.ends.searchsorted(np.array(ends, dtype=np.int64))
+        # The token at each index found (the last one where the search ran off the end): a
+        # span edge is on a token boundary where it equals that token's edge.
+        first_at = self.starts.take(first, mode="clip").tolist()
+        last_at = self.ends.take(last, mode="clip").tolist()
+        cuts, places = self.cuts, []
+        for begin, end, a, b, start_a, end_b in zip(begins, ends, first.tolist(), last.tolist(), first_at, last_at):
+            if start_a != begin or end_b != end or b < a:
+                places.append(OFF_TOKENS)
+            elif a != b and bisect.bisect_right(cuts, a) != bisect.bisect_right(cuts, b):  # a cut in (a, b]
+                places.append(CROSSES_SENTENCE)
+            else:
+                places.append((a, b))
+        return places
 
 
 def _issue(problem: str, kind: str, span: dict, what: str, where: tuple, file: str, view: str) -> Issue:
@@ -151,13 +152,42 @@ def _ner_label_ids() -> dict[str, int]:
     return {name: index for index, name in enumerate(ner_labels())}
 
 
+@functools.cache
+def _bio_ids() -> dict[str, tuple[int, int]]:
+    """The ids of ``B-<type>`` and ``I-<type>`` of each actor type."""
+    label = _ner_label_ids()
+    kinds = [name[2:] for name in label if name.startswith("B-")]
+    return {kind: (label[f"B-{kind}"], label[f"I-{kind}"]) for kind in kinds}
+
+
 def _disjoint(found: list[tuple]) -> bool:
-    """Whether no two of the ``(first, last, ...)`` token ranges share a token."""
-    if len(found) < 2:
-        return True
-    ranges = np.array([(m[0], m[1]) for m in found], dtype=np.int64)
-    ranges = ranges[np.argsort(ranges[:, 0], kind="stable")]
-    return bool((ranges[1:, 0] > np.maximum.accumulate(ranges[:, 1])[:-1]).all())
+    """Whether no two of the ``(first, last, ...)`` token ranges share a token (each range has
+    ``first <= last``): in order of their first tokens, each must start after every earlier one
+    ends. Ranges with the same first token share it, so their order among themselves does not
+    matter."""
+    reach = -1
+    for first, last in sorted((m[0], m[1]) for m in found):
+        if first <= reach:
+            return False
+        reach = max(reach, last)
+    return True
+
+
+def _tag_lists(kept: list[tuple], actor_types: dict[str, str]) -> tuple[list, list, list, dict[str, int]]:
+    """Every token of the ``(first, last, actor, where)`` mentions, one mention after another,
+    with its tag id (``B-`` then ``I-`` of the actor's type) and actor code (the actor's index
+    in the returned dict, by first mention): plain lists for one numpy assignment each, as a
+    document has a few dozen mentions of a few tokens, too few for numpy to pay per mention."""
+    bio = _bio_ids()
+    inside, tag_ids, owners, actors = [], [], [], {}
+    for first, last, actor, _ in kept:
+        begin, inner = bio[actor_types[actor]]
+        length = last - first + 1
+        inside.extend(range(first, last + 1))
+        tag_ids.append(begin)
+        tag_ids.extend([inner] * (length - 1))
+        owners.extend([actors.setdefault(actor, len(actors))] * length)
+    return inside, tag_ids, owners, actors
 
 
 def _longest_kept(found: list[tuple], size: int, file: str, issues: list[Issue]) -> list[tuple]:
@@ -173,12 +203,6 @@ def _longest_kept(found: list[tuple], size: int, file: str, issues: list[Issue])
         taken[first:last + 1] = True
         kept.append((first, last, actor, where))
     return kept
-
-
-def _spread(firsts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Every index of the ranges ``[firsts[i], firsts[i] + lengths[i])``, one range after another."""
-    ends = np.cumsum(lengths)
-    return np.arange(ends[-1]) + np.repeat(firsts - (ends - lengths), lengths)
 
 
 def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, actor_types: dict[str, str],
@@ -200,15 +224,7 @@ def ner_rows(annotation: dict[str, Any], text: str, segmentation: Segmentation, 
     size = len(tokens.starts)
     tags = np.zeros(size, dtype=np.int64)
     codes = np.full(size, -1, dtype=np.int64)  # into ``actors``, -1 outside every kept mention
-    actors: dict[str, int] = {}
-    label = _ner_label_ids()
     kept = found if _disjoint(found) else _longest_kept(found, size, file, issues)
-    if kept:
-        firsts = np.array([m[0] for m in kept], dtype=np.int64)
-        lengths = np.array([m[1] for m in kept], dtype=np.int64) - firsts + 1
-        kinds = [actor_types[m[2]] for m in kept]
-        inside = _spread(firsts, lengths)
-        tags[inside] = np.repeat([label[f"I-{kind}"] for kind in kinds], lengths)
-        tags[firsts] = [label[f"B-{kind}"] for kind in kinds]
-        codes[inside] = np.repeat([actors.setdefault(m[2], len(actors)) for m in kept], lengths)
+    inside, tag_ids, owners, actors = _tag_lists(kept, actor_types)
+    tags[inside], codes[inside] = tag_ids, owners
     return _token_view("actor_ner", shared, segmentation, tags, Keys(codes, list(actors))), issues
