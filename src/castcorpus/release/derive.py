@@ -36,10 +36,12 @@ from .folder import file_sha256
 from .incremental import BuildState, ChunkMemo, chunked, state_digest
 from .rowcache import RowCache, registry_hash, row_key
 from .rows import Registries, document_rows
-from .stage import StagedColumns, StagedConfig
+from .stage import StagedColumns, StagedConfig, TextTokens
 
 #: The configs whose rows come as columns (castcorpus.release.columns.ColumnRows), not as dicts.
 COLUMN_VIEWS = ("sentences", "checkworthiness", "actor_ner", "claim_spans")
+#: The configs with a row per document whose token column is the document's whole text.
+TEXT_CONFIGS = ("documents", "credibility", "raw")
 
 #: Documents between explicit collections while the cyclic collector is paused.
 COLLECT_EVERY = 5_000
@@ -310,6 +312,7 @@ class PassDeriver:
         self.rows_cache, self.progress, self.stop = rows_cache, progress, stop
         self.staged: dict[str, StagedConfig] = {}
         self.shared = SharedColumns()  # the per-sentence views' common columns, converted once
+        self.text_tokens = TextTokens()  # a document's text, counted once for the configs that hold it
         self.chunk = DerivedChunk()
         self.clean, self._seen_issues = clean, seen_issues
         self._registries: Registries | None = None
@@ -367,8 +370,9 @@ class PassDeriver:
         staged = self.staged.get(base)
         if staged is None:
             path = self.stage_dir / f"{base}.arrows"
+            tokens = self.text_tokens if base in TEXT_CONFIGS else None
             staged = self.staged[base] = (StagedColumns(path, base, shared=self.shared) if base in COLUMN_VIEWS
-                                          else StagedConfig(path, base))
+                                          else StagedConfig(path, base, tokens=tokens))
         return staged
 
     def _rows(self, doc: CheckedDocument):

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import columns, features
-from .card_statistics import TOKEN_COLUMN, TOKENS_COLUMN, row_token_counts
+from .card_statistics import TOKEN_COLUMN, TOKENS_COLUMN, row_token_counts, whitespace_tokens
 
 #: Rows per staged batch.
 ROWS_PER_BATCH = 2_000
@@ -32,15 +32,36 @@ DOC_COLUMN = "__document"
 _OPTIONS = pa.ipc.IpcWriteOptions(compression=None)
 
 
+class TextTokens:
+    """The card's token count of the last text counted
+    (:func:`castcorpus.release.card_statistics.whitespace_tokens`). The configs with a row per
+    document (``documents``, ``raw``, ``credibility``) hold the same text object for a document
+    and are staged one after the other: shared by their :class:`StagedConfig`, the whole text
+    is counted once, not once per config."""
+
+    def __init__(self):
+        self.text: str | None = None
+        self.tokens: int | None = None
+
+    def count(self, text: str | None) -> int | None:
+        """The number of whitespace-separated tokens in ``text``."""
+        if text is not self.text:
+            self.text, self.tokens = text, whitespace_tokens(text)
+        return self.tokens
+
+
 class StagedConfig:
     """The rows of one base config, in pass order, staged in an Arrow IPC file at ``path``.
 
     Rows arrive with label names; they are converted to Arrow under
     :func:`castcorpus.release.features.names_schema` and their ClassLabel columns encoded as
     ids a column at a time when a batch is flushed (a row at a time cost more than the
-    conversion itself)."""
+    conversion itself). With ``tokens`` (a :class:`TextTokens` shared by the configs that hold
+    the same texts), each row's token count is taken as it arrives; without, by Arrow for a
+    whole batch when it is written (cheaper for many short texts)."""
 
-    def __init__(self, path: Path, config: str, rows_per_batch: int = ROWS_PER_BATCH):
+    def __init__(self, path: Path, config: str, rows_per_batch: int = ROWS_PER_BATCH,
+                 tokens: TextTokens | None = None):
         self.path, self.config = path, config
         self.schema = features.arrow_schema(config)
         self.names_schema = features.names_schema(config)
@@ -52,6 +73,8 @@ class StagedConfig:
         self.rows_per_batch = rows_per_batch
         self.rows: list[dict[str, Any]] = []
         self.documents: list[int] = []
+        self.text_tokens = tokens if self.token_column else None
+        self.tokens: list[int | None] = []  # each queued row's token count (with text_tokens)
         self.num_rows = 0
         self._sink: pa.OSFile | None = None
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
@@ -60,6 +83,8 @@ class StagedConfig:
         """Queue the rows (ClassLabel columns as label names) of the document at ``document``."""
         self.rows.extend(rows)
         self.documents.extend([document] * len(rows))
+        if self.text_tokens is not None:
+            self.tokens.extend(self.text_tokens.count(row[self.token_column]) for row in rows)
         while len(self.rows) >= self.rows_per_batch:
             self.flush()
 
@@ -67,12 +92,13 @@ class StagedConfig:
         """Convert the queued rows to Arrow and append them to the staging file."""
         if not self.rows:
             return
-        rows, documents = self.rows[:self.rows_per_batch], self.documents[:self.rows_per_batch]
-        table = pa.Table.from_pylist(rows, schema=self.names_schema)
+        size = self.rows_per_batch
+        table = pa.Table.from_pylist(self.rows[:size], schema=self.names_schema)
         table = features.encode_label_columns(self.config, table)
-        table = table.append_column(self.staged_schema.field(DOC_COLUMN), pa.array(documents, pa.int32()))
-        del self.rows[:self.rows_per_batch], self.documents[:self.rows_per_batch]
-        self._write(table)
+        table = table.append_column(self.staged_schema.field(DOC_COLUMN), pa.array(self.documents[:size], pa.int32()))
+        counts = pa.array(self.tokens[:size], pa.int32()) if self.text_tokens is not None else None
+        del self.rows[:size], self.documents[:size], self.tokens[:size]
+        self._write(table, counts)
 
     def _token_counts(self, table: pa.Table) -> pa.Array:
         return row_token_counts(table, self.token_column).cast(pa.int32())
