@@ -210,3 +210,16 @@ def test_bootstrap_alpha_from_sums_equals_the_package_on_every_resample(per_docu
         assert fast is None
     else:
         assert fast == pytest.approx(slow, abs=1e-9)
+
+
+def test_pass_files_are_found_as_path_exists_finds_them(tmp_path):
+    from castcorpus.annotation.agreement import _exists_in
+    folder = tmp_path / "passes" / "annotator-1"
+    folder.mkdir(parents=True)
+    (folder / "doc-a.json").write_text("{}", encoding="utf-8")
+    (folder / "doc-b.json").symlink_to(folder / "doc-a.json")
+    (folder / "doc-c.json").symlink_to(folder / "nowhere.json")  # dangling: not there
+    (folder / "Doc-D.json").write_text("{}", encoding="utf-8")  # found or not as the file system says
+    exists = _exists_in(folder)
+    for name in ("doc-a.json", "doc-b.json", "doc-c.json", "doc-d.json", "Doc-D.json", "doc-e.json", "nowhere.json"):
+        assert exists(name) == (folder / name).exists(), name

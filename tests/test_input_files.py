@@ -140,3 +140,24 @@ def test_read_regular_reads_the_whole_file_whatever_size_its_fstat_gave(tmp_path
                 read_regular(path, limit)
         else:
             assert read_regular(path, limit) == data
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="the system has no O_NOFOLLOW: every file goes the lstat way")
+def test_a_file_opened_without_following_links_reads_and_refuses_as_read_regular_does(tmp_path, no_hang):
+    plain, link, pipe, folder = tmp_path / "plain", tmp_path / "link", tmp_path / "pipe", tmp_path / "folder"
+    plain.write_bytes(b'{"a": 1}')
+    link.symlink_to(plain)
+    os.mkfifo(pipe)
+    folder.mkdir()
+    assert files.read_opened(files.open_unlinked(plain), plain, 100) == read_regular(plain, 100)
+    assert files.open_unlinked(link) is None  # a link is left to the caller's lstat
+    with pytest.raises(FileNotFoundError):
+        files.open_unlinked(tmp_path / "missing")
+    for odd in (pipe, folder):  # opened without blocking, refused by their status, as read_regular refuses them
+        with pytest.raises(InputFileError) as opened:
+            files.read_opened(files.open_unlinked(odd), odd, 100)
+        with pytest.raises(InputFileError) as checked:
+            read_regular(odd, 100)
+        assert (opened.value.errno, opened.value.strerror) == (checked.value.errno, checked.value.strerror)
+    with pytest.raises(InputFileError, match="more than the limit of 3"):
+        files.read_opened(files.open_unlinked(plain), plain, 3)

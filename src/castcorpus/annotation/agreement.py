@@ -10,7 +10,9 @@ bootstrap interval over documents.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -222,13 +224,43 @@ def corpus_agreement(corpus) -> dict[str, dict[str, dict[str, LayerAgreement]]]:
     passes_root = corpus.layout.passes
     annotators = sorted(p.name for p in passes_root.iterdir() if p.is_dir()) if passes_root.is_dir() else []
     results: dict[str, dict[str, dict[str, LayerAgreement]]] = {}
+    there = {annotator: _exists_in(passes_root / annotator) for annotator in annotators}
     for doc_id in corpus.document_ids():
-        have = [a for a in annotators if (passes_root / a / f"{doc_id}.json").exists()]
+        have = [a for a in annotators if there[a](f"{doc_id}.json")]
         loaded = {a: corpus.read(passes_root / a / f"{doc_id}.json") for a in have}
         for x, left in enumerate(have):
             for right in have[x + 1:]:
                 results.setdefault(doc_id, {})[f"{left} vs {right}"] = compare(loaded[left], loaded[right])
     return results
+
+
+def _exists_in(folder: Path) -> Callable[[str], bool]:
+    """``lambda name: (folder / name).exists()``, answered from one listing of ``folder`` where
+    it can be (an ``exists`` per document of a large corpus showed).
+
+    A listed name that is no link exists. An ASCII name (document ids are) whose lower case is
+    not among the lower-cased listed names cannot exist even on a case-insensitive file system,
+    as long as every listed name is ASCII. Every other case (a link, which may dangle; a name
+    listed under another case; a folder with a non-ASCII name in it, or one that cannot be
+    listed) is asked of the system."""
+    plain, lowered, all_ascii = set(), set(), True
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                all_ascii = all_ascii and entry.name.isascii()
+                lowered.add(entry.name.lower())
+                if not entry.is_symlink():
+                    plain.add(entry.name)
+    except OSError:  # a folder that can be searched but not listed: ask for each name
+        plain, lowered, all_ascii = set(), set(), False
+
+    def exists(name: str) -> bool:
+        if name in plain:
+            return True
+        if all_ascii and name.isascii() and name.lower() not in lowered:
+            return False
+        return (folder / name).exists()
+    return exists
 
 
 def _fmt(value: float | None) -> str:

@@ -1,7 +1,9 @@
 """Reading input files safely: type and size checked on the opened file, bytes read in blocks.
 
 A path's type and size are checked before it is opened (a named pipe or a device is never
-opened); it is then opened without blocking (a named pipe opened for reading would wait for a
+opened by :func:`read_regular` or :func:`iter_blocks`; :func:`open_unlinked` opens first, without
+blocking and without following a link, and the caller refuses what its ``fstat`` shows is not a
+regular file); it is then opened without blocking (a named pipe opened for reading would wait for a
 writer forever) and the opened file checked again with ``fstat``, so that the file checked is
 the file read even if the path was swapped in between; its bytes are read in blocks up to the
 limit, so that a file that grows while it is read is refused, never read whole.
@@ -21,6 +23,14 @@ NOT_REGULAR = "not a regular file"
 BLOCK = 1 << 20
 
 
+#: How an input file is opened: for reading, without blocking, not inherited by child processes.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Where the system has no O_NOFOLLOW, :func:`open_unlinked` leaves every file to the caller.
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: What ``open`` with O_NOFOLLOW says of a link: ELOOP (Linux, macOS), EMLINK (FreeBSD).
+_LINK_REFUSED = {errno.ELOOP, errno.EMLINK}
+
+
 class InputFileError(OSError):
     """A file that is not read: not a regular file, or larger than the limit. ``strerror`` says why."""
 
@@ -32,7 +42,7 @@ def _open_regular(path: Path, limit: int | None, status: os.stat_result | None =
     ``status`` is what the caller's ``os.lstat`` (or ``os.stat``) of ``path`` gave, if it has
     one: a regular file's stands for the check before opening (one system call less per file)."""
     _check(status if status is not None and stat.S_ISREG(status.st_mode) else os.stat(path), path, limit)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
         status = os.fstat(fd)
         _check(status, path, limit)
@@ -81,6 +91,48 @@ def read_regular(path: Path, limit: int | None = None, status: os.stat_result | 
     corpus has tens of thousands of small files, and a generator and a second ``read`` for each
     showed). A file that grew or shrank since it was checked is read on, block by block."""
     fd, size = _open_regular(path, limit, status)
+    return _read_all(fd, size, path, limit)
+
+
+def open_unlinked(path: str | Path) -> tuple[int, os.stat_result] | None:
+    """``(file descriptor, its fstat)`` of ``path`` opened for reading (without blocking) when
+    it is not a symbolic link; None when it is one or may be one (O_NOFOLLOW refuses it, or the
+    system has no O_NOFOLLOW): the caller then takes its ``lstat`` and goes the usual way.
+    Other errors of ``open`` are raised (ENOENT: nothing is there, as ``lstat`` would say).
+
+    One open and one fstat answer "is it there", "is it a link" and "is it a regular file"
+    that an ``lstat`` before the open answered (a system call less for every file of a corpus).
+    The caller closes the descriptor, or hands it to :func:`read_opened`, which does."""
+    if not _NO_FOLLOW:
+        return None
+    try:
+        fd = os.open(path, _READ_FLAGS | _NO_FOLLOW)
+    except OSError as err:
+        if err.errno in _LINK_REFUSED:  # a link (or a loop of them above it): lstat tells which
+            return None
+        raise
+    try:
+        return fd, os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_opened(opened: tuple[int, os.stat_result], path: Path, limit: int | None = None) -> bytes:
+    """All the bytes of a file :func:`open_unlinked` opened (checked as :func:`read_regular`
+    checks it, on the opened file's status); the descriptor is closed."""
+    fd, status = opened
+    try:
+        _check(status, path, limit)
+    except BaseException:
+        os.close(fd)
+        raise
+    return _read_all(fd, status.st_size, path, limit)
+
+
+def _read_all(fd: int, size: int, path: Path, limit: int | None) -> bytes:
+    """The bytes of the open regular file ``fd`` of ``size`` bytes when checked (see
+    :func:`read_regular`); the descriptor is closed."""
     try:
         data = os.read(fd, size + 1) if size < BLOCK else b""
         if len(data) == size:

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import orjson
 
-from castcorpus.corpus.files import InputFileError, read_regular
+from castcorpus.corpus.files import InputFileError, read_opened, read_regular
 from castcorpus.report import Issue
 
 #: Largest JSON file the corpus accepts (bytes). Real annotation files are a few tens of KB.
@@ -63,13 +63,14 @@ def _no_duplicates(pairs):
     return seen
 
 
-def read_limited(path: Path, rel: str, limit: int,
-                 status: os.stat_result | None = None) -> tuple[bytes | None, list[Issue]]:
+def read_limited(path: Path, rel: str, limit: int, status: os.stat_result | None = None,
+                 opened: tuple[int, os.stat_result] | None = None) -> tuple[bytes | None, list[Issue]]:
     """Read a file's bytes unless it is missing, not a regular file, empty or over ``limit``
     (type and size checked before reading, the bytes read in blocks: :mod:`castcorpus.corpus.files`).
-    ``status``: the caller's ``os.lstat`` of ``path``, when it has one (it saves a system call)."""
+    ``status``: the caller's ``os.lstat`` of ``path``, when it has one (it saves a system call);
+    ``opened``: what :func:`~castcorpus.corpus.files.open_unlinked` gave for it, read and closed here."""
     try:
-        data = read_regular(path, limit, status)
+        data = read_regular(path, limit, status) if opened is None else read_opened(opened, path, limit)
     except InputFileError as err:
         code = "file-too-large" if err.errno == errno.EFBIG else "file-unreadable"
         return None, [Issue(rel, "", code, err.strerror)]
@@ -80,10 +81,11 @@ def read_limited(path: Path, rel: str, limit: int,
     return data, []
 
 
-def load_json(path: Path, rel: str, status: os.stat_result | None = None) -> Loaded:
+def load_json(path: Path, rel: str, status: os.stat_result | None = None,
+              opened: tuple[int, os.stat_result] | None = None) -> Loaded:
     """Parse a JSON file; problems become issues with the file's name ``rel``. ``status``: the
-    caller's ``os.lstat`` of ``path``, when it has one."""
-    data, issues = read_limited(path, rel, MAX_JSON_BYTES, status)
+    caller's ``os.lstat`` of ``path``, when it has one; ``opened``: as :func:`read_limited` takes it."""
+    data, issues = read_limited(path, rel, MAX_JSON_BYTES, status, opened)
     if data is None:
         return Loaded(None, issues)
     value = _parse_fast(data)

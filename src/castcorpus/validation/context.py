@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from castcorpus.corpus.files import open_unlinked
 from castcorpus.corpus.jsonio import load_json
 from castcorpus.corpus.reader import Layout
 from castcorpus.corpus.schema import schema_issues
@@ -104,6 +105,30 @@ def status_of(path: str) -> os.stat_result | None:
 
 
 _NOT_THERE = {errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP}
+
+#: A file opened by :func:`open_unlinked`: its descriptor and the descriptor's ``fstat``.
+Opened = tuple[int, os.stat_result]
+
+
+def probe(path: str) -> tuple[Opened | None, os.stat_result | None]:
+    """``(opened, status)`` of a file about to be read: opened when it is no symbolic link
+    (``status`` the opened file's), else ``(None, lstat(path))``, so that a link, a loop or
+    an error goes the way an ``lstat`` first took it. The caller reads or closes what is opened.
+
+    Most corpus files are plain files: an open that follows no link saves their ``lstat``."""
+    try:
+        opened = open_unlinked(path)
+    except FileNotFoundError:  # what lstat would have said: nothing there
+        return None, None
+    except OSError:  # lstat, and reading later, say what is wrong as they did
+        opened = None
+    return (None, lstat(path)) if opened is None else (opened, opened[1])
+
+
+def close(opened: Opened | None) -> None:
+    """Close a file :func:`probe` opened that is not going to be read."""
+    if opened is not None:
+        os.close(opened[0])
 
 
 class Context:
@@ -197,19 +222,22 @@ class Context:
         self.report.add(Issue(file, where, code, message))
 
     def load(self, path: str | Path, kind: str, status: os.stat_result | None = None, rel: str | None = None,
-             folder: str | None = None) -> Any:
+             folder: str | None = None, opened: Opened | None = None) -> Any:
         """Parse and schema-check one file; its value when usable, else None. ``status``: the
-        file's ``os.lstat``, when the caller has it (else it is taken here); ``rel``: its
-        name in reports, and ``folder``: the folder it is in, as text, when the caller has them."""
+        file's ``os.lstat``, or with ``opened`` what :func:`probe` gave, when the caller has
+        them (else they are taken here; ``opened`` is read or closed here); ``rel``: its name
+        in reports, and ``folder``: the folder it is in, as text, when the caller has them."""
         rel = rel or self.layout.rel(path)
         self.report.files_checked += 1
-        try:
-            status = status or lstat(path)
-        except OSError:  # reading it will say what is wrong
-            status = None
+        if status is None:
+            try:
+                opened, status = probe(path)
+            except OSError:  # reading it will say what is wrong
+                status = None
         if self.outside(path, rel, status, folder):
+            close(opened)
             return None
-        loaded = load_json(path, rel, status)
+        loaded = load_json(path, rel, status, opened)
         self.report.extend(loaded.issues)
         if loaded.issues:
             return None

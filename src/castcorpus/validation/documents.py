@@ -18,7 +18,7 @@ from castcorpus.corpus.schema import load_schema
 from castcorpus.corpus.texts import bytes_sha256, decode_canonical, text_sha256
 from castcorpus.report import Issue, pointer
 from .annotations import AnnotationContext, annotation_issues, cluster_refs
-from .context import CheckedDocument, Context, lstat, status_of
+from .context import CheckedDocument, Context, Opened, close, probe, status_of
 
 #: The current guidelines version: the newest the annotation schema accepts.
 CURRENT_GUIDELINES = load_schema("annotation")["properties"]["guidelines_version"]["enum"][-1]
@@ -64,25 +64,29 @@ def _check_annotations_of(run: Context, doc_id: str) -> dict | None:
     name = f"{doc_id}.json"
     candidates = [(run.folders.annotations, f"annotations/{name}", None)]
     candidates += [(folder, f"passes/{annotator}/{name}", annotator) for folder, annotator in run.pass_folder_names()]
-    # Each file's lstat, once: "is it there", the reading that follows, and the gold file's
-    # check that the passes it was adjudicated from are there.
-    found = [(folder, path, rel, annotator, status) for folder, rel, annotator in candidates
-             if (status := _annotation_status(path := folder + os.sep + name)) is not None]
+    # Each file probed once (opened when it is no link): "is it there", the reading that
+    # follows, and the gold file's check that the passes it was adjudicated from are there.
+    found = [(folder, path, rel, annotator, probed) for folder, rel, annotator in candidates
+             if (probed := _annotation_probe(path := folder + os.sep + name)) is not None]
     passes = {annotator: False for _, _, annotator in candidates[1:]}
     passes.update((annotator, True) for *_, annotator, _ in found if annotator is not None)
     gold = None
-    for folder, path, rel, annotator, status in found:
+    for folder, path, rel, annotator, (opened, status) in found:
         run.checked.add(path)
-        loaded = check_annotation_file(run, path, annotator, status, rel, passes, folder)
+        loaded = check_annotation_file(run, path, annotator, status, rel, passes, folder, opened)
         gold = loaded if annotator is None else gold
     return gold
 
 
-def _annotation_status(path: str) -> os.stat_result | None:
-    """The ``os.lstat`` of an annotation file that is there to be read (a regular file, or a link to one)."""
-    status = lstat(path)
+def _annotation_probe(path: str) -> tuple[Opened | None, os.stat_result] | None:
+    """What :func:`probe` gives for an annotation file that is there to be read (a regular
+    file, or a link to one); None, and nothing left open, when there is none."""
+    opened, status = probe(path)
+    if opened is not None and not stat.S_ISREG(status.st_mode):  # a folder or a pipe: not one
+        close(opened)
+        return None
     if status is not None and (stat.S_ISREG(status.st_mode) or stat.S_ISLNK(status.st_mode) and os.path.isfile(path)):
-        return status
+        return opened, status
     return None
 
 
@@ -130,9 +134,10 @@ def redistributable(run: Context, meta: dict) -> bool | None:
 def _check_document_text(run: Context, meta: dict, rel: str) -> None:
     name = f"{meta['id']}.txt"
     stored, stored_rel = run.folders.texts + os.sep + name, f"texts/{name}"  # strings, as in _check_annotations_of
-    status = lstat(stored)  # None: neither a file nor a link (dangling or not) is there
+    opened, status = probe(stored)  # None: neither a file nor a link (dangling or not) is there
     collection = _collection(run, meta)
     if collection is not None and collection["storage"] == "external":
+        close(opened)
         if status is not None:
             run.issue(stored_rel, "", "text-stored-non-redistributable",
                       f"document {meta['id']} is not redistributable: its text must not be stored in the corpus")
@@ -146,13 +151,16 @@ def _check_document_text(run: Context, meta: dict, rel: str) -> None:
         if collection is not None:
             run.issue(rel, "", "text-missing", f"text file texts/{meta['id']}.txt is missing")
         return
-    if not run.outside(stored, stored_rel, status, run.folders.texts):
-        _check_text_file(run, meta, stored, stored_rel, status)
+    if run.outside(stored, stored_rel, status, run.folders.texts):
+        close(opened)
+    else:
+        _check_text_file(run, meta, stored, stored_rel, status, opened)
 
 
-def _check_text_file(run: Context, meta: dict, path: str | Path, rel: str, status: os.stat_result | None = None) -> None:
+def _check_text_file(run: Context, meta: dict, path: str | Path, rel: str, status: os.stat_result | None = None,
+                     opened: Opened | None = None) -> None:
     run.report.files_checked += 1
-    data, issues = read_limited(path, rel, MAX_TEXT_BYTES, status)
+    data, issues = read_limited(path, rel, MAX_TEXT_BYTES, status, opened)
     run.report.extend(issues)
     if data is None:
         return
@@ -175,13 +183,15 @@ def _check_text_file(run: Context, meta: dict, path: str | Path, rel: str, statu
 
 def check_annotation_file(run: Context, path: str | Path, expected_annotator: str | None,
                           status: os.stat_result | None = None, rel: str | None = None,
-                          passes: dict[str, bool] | None = None, folder: str | None = None) -> dict | None:
+                          passes: dict[str, bool] | None = None, folder: str | None = None,
+                          opened: Opened | None = None) -> dict | None:
     """Check one annotation file (gold when ``expected_annotator`` is None, else a pass of that
-    annotator); its value when its schema holds. ``status``: its ``os.lstat``, ``rel``: its
+    annotator); its value when its schema holds. ``status``: its ``os.lstat`` (or with
+    ``opened``, what :func:`~castcorpus.validation.context.probe` gave), ``rel``: its
     name in reports, ``passes``: whether each pass folder has this document's pass, and
     ``folder``: its folder as text, when known."""
     rel = rel or run.layout.rel(path)
-    annotation = run.load(path, "annotation", status, rel, folder)
+    annotation = run.load(path, "annotation", status, rel, folder, opened)
     if annotation is None:
         return None
     stem = os.path.basename(path).rpartition(".")[0]  # a <id>.json file
