@@ -8,6 +8,7 @@ Split columns are added by the build, because a split depends on other documents
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,11 @@ class Registries:
     outlets: dict[str, dict[str, Any]]
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     places: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def actor_types(self) -> dict[str, str]:
+        """Each actor's type by key, made once rather than for every document."""
+        return {key: actor["type"] for key, actor in self.actors.items()}
 
     def camp(self, meta: dict[str, Any]) -> str | None:
         """The media camp of the outlet that published the document (outlets.json ``camp``)."""
@@ -197,7 +203,7 @@ def _label_ids(labels: tuple[str, ...], no: str, yes: str, where: np.ndarray) ->
 def _offsets(sizes: np.ndarray) -> np.ndarray:
     """List offsets from the size of each list."""
     offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
+    offsets[1:] = sizes.cumsum()  # (cheaper than cumsum's ``out`` into a view)
     return offsets
 
 
@@ -291,10 +297,9 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
         return rows, []
     segmented = segmentation(text)
     common = {"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta)}
-    types = {key: reg.actors[key]["type"] for key in reg.actors}
     shared = sentence_columns(text, segmented, common)  # the four per-sentence views' common columns
     bounds = (shared.columns["start"].tolist(), shared.columns["end"].tolist())  # the sentences, for contexts
-    ner, issues = ner_rows(annotation, text, segmented, types, common, file, shared=shared)
+    ner, issues = ner_rows(annotation, text, segmented, reg.actor_types, common, file, shared=shared)
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
     rows["sentences"], rows["checkworthiness"] = _sentence_views(annotation, text, segmented, common, shared=shared)
     claims = _claim_rows(meta, annotation, text, bounds, reg)
