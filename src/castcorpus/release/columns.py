@@ -59,22 +59,12 @@ class Lists:
 
 
 class TextBytes:
-    """A document's text as UTF-8, and the byte offset of each code point, made once and
-    shared by every view cut from the text."""
+    """A document's text and its UTF-8 bytes, encoded once and shared by every view cut from
+    the text (:func:`_cut_strings` finds the byte offsets for a whole batch)."""
 
     def __init__(self, text: str):
         self.text = text
         self.raw = text.encode("utf-8")
-        self._offsets: np.ndarray | None = None
-
-    def byte_offsets(self, points: np.ndarray) -> np.ndarray:
-        """Code-point offsets into the text as byte offsets into :attr:`raw`."""
-        if len(self.raw) == len(self.text):
-            return points
-        if self._offsets is None:
-            leads = (np.frombuffer(self.raw, dtype=np.uint8) & 0xC0) != 0x80  # a code point starts here
-            self._offsets = np.append(np.flatnonzero(leads), len(self.raw))
-        return self._offsets[points]
 
 
 @dataclass
@@ -271,13 +261,10 @@ def _join_offsets(offsets: list[np.ndarray]) -> np.ndarray:
 
 def _cut_strings(texts: list[TextBytes], cuts: list[Cut]) -> pa.Array:
     """A string array of every cut, in order: bytes gathered from the texts by numpy."""
-    sizes = [len(text.raw) for text in texts]
-    shifts = np.repeat(np.cumsum(sizes) - sizes, [len(cut.starts) for cut in cuts])
-    start = np.concatenate([text.byte_offsets(cut.starts) for text, cut in zip(texts, cuts)]).astype(np.int64) + shifts
-    end = np.concatenate([text.byte_offsets(cut.ends) for text, cut in zip(texts, cuts)]).astype(np.int64) + shifts
+    data = np.frombuffer(b"".join(text.raw for text in texts), dtype=np.uint8)
+    start, end = _byte_offsets(texts, cuts, data)
     lengths = end - start
     offsets = np.concatenate(([0], np.cumsum(lengths)))
-    data = np.frombuffer(b"".join(text.raw for text in texts), dtype=np.uint8)
     if (lengths > 0).all() and (start[1:] >= end[:-1]).all():
         # Tokens and sentences: non-empty and in order without overlap, so a mask of the bytes
         # they cover gathers them (half the cost of an index per byte).
@@ -288,3 +275,19 @@ def _cut_strings(texts: list[TextBytes], cuts: list[Cut]) -> pa.Array:
     else:
         data = data[np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)]
     return pa.StringArray.from_buffers(len(lengths), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data))
+
+
+def _byte_offsets(texts: list[TextBytes], cuts: list[Cut], data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The cuts' starts and ends as byte offsets into ``data``, the texts' UTF-8 bytes one
+    after another. The texts' code points are one after another there too, so each cut's
+    offsets, shifted past the code points of the texts before it, index the positions of the
+    code points in the whole batch: a few numpy calls for the batch, not a few per document
+    (whose few hundred offsets cost less to convert than the calls)."""
+    points = [len(text.text) for text in texts]
+    shifts = np.repeat(np.cumsum(points) - points, [len(cut.starts) for cut in cuts])
+    start = np.concatenate([cut.starts for cut in cuts]).astype(np.int64) + shifts
+    end = np.concatenate([cut.ends for cut in cuts]).astype(np.int64) + shifts
+    if len(data) == sum(points):  # ASCII only: a code point is a byte
+        return start, end
+    leads = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))  # where each code point starts
+    return leads[start], leads[end]

@@ -7,12 +7,14 @@ Split columns are added by the build, because a split depends on other documents
 
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from castcorpus.corpus.segment import Segmentation, Sentence, overlapping, segmentation
+from castcorpus.corpus.segment import Segmentation, segmentation
 from castcorpus.report import Issue
 from .columns import ColumnRows, Cut, Lists, TextBytes
 from .features import AUTHOR, CHECKWORTHY_LABELS, CREDIBILITY_LABELS, SENTENCE_LABELS, claim_types
@@ -27,6 +29,11 @@ class Registries:
     outlets: dict[str, dict[str, Any]]
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     places: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def actor_types(self) -> dict[str, str]:
+        """Each actor's type by key, made once rather than for every document."""
+        return {key: actor["type"] for key, actor in self.actors.items()}
 
     def camp(self, meta: dict[str, Any]) -> str | None:
         """The media camp of the outlet that published the document (outlets.json ``camp``)."""
@@ -113,10 +120,12 @@ def raw_row(meta: dict[str, Any], annotated: bool, text: str, reg: Registries) -
     }
 
 
-def _context(text: str, sentences: list[Sentence], spans: list[dict]) -> tuple[str, int]:
+def _context(text: str, bounds: tuple[list[int], list[int]], spans: list[dict]) -> tuple[str, int]:
     """The sentences around ``spans``: contiguous runs of sentences joined by `` [...] ``,
-    and the offset where the first run starts. Falls back to the spans themselves."""
-    indices = sorted({i for s in spans for i in overlapping(sentences, s["start"], s["end"])})
+    and the offset where the first run starts. Falls back to the spans themselves.
+    ``bounds``: the sentences' starts and ends (see :func:`_touching`)."""
+    starts, ends = bounds
+    indices = sorted({i for s in spans for i in _touching(bounds, s["start"], s["end"])})
     if not indices:
         return " [...] ".join(text[s["start"]:s["end"]] for s in spans), spans[0]["start"]
     runs, run = [], [indices[0]]
@@ -127,8 +136,18 @@ def _context(text: str, sentences: list[Sentence], spans: list[dict]) -> tuple[s
             runs.append(run)
             run = [i]
     runs.append(run)
-    parts = [text[sentences[r[0]].start:sentences[r[-1]].end] for r in runs]
-    return " [...] ".join(parts), sentences[indices[0]].start
+    parts = [text[starts[r[0]]:ends[r[-1]]] for r in runs]
+    return " [...] ".join(parts), starts[indices[0]]
+
+
+def _touching(bounds: tuple[list[int], list[int]], start: int, end: int) -> range:
+    """The indices of the sentences that share a code point with ``[start, end)``, as
+    :func:`castcorpus.corpus.segment.overlapping` finds them. The sentences (``bounds``: their
+    starts and their ends) are in order and do not overlap, so these are a run, found by two
+    binary searches rather than a comparison with every sentence: from the first sentence that
+    ends after ``start`` to the last that starts before ``end``."""
+    starts, ends = bounds
+    return range(bisect.bisect_right(ends, start), bisect.bisect_left(starts, end))
 
 
 def _sentence_views(annotation, text: str, segmented: Segmentation, common: dict[str, Any],
@@ -142,31 +161,38 @@ def _sentence_views(annotation, text: str, segmented: Segmentation, common: dict
     shared = shared or sentence_columns(text, segmented, common, utf8)
     count, starts, ends = shared.count, shared.columns["start"], shared.columns["end"]
     claims = annotation["claims"]
-    order = claim_types()
-    if claims and count:
-        claim_starts = np.array([c["span"]["start"] for c in claims], dtype=np.int64)
-        claim_ends = np.array([c["span"]["end"] for c in claims], dtype=np.int64)
-        # Row-major: the pairs come sentence by sentence, claims in annotation order.
-        rows, which = np.nonzero((claim_starts[None, :] < ends[:, None]) & (starts[:, None] < claim_ends[None, :]))
-        kinds = np.zeros((count, len(order)), dtype=bool)
-        kinds[rows, np.array([order.index(c["type"]) for c in claims], dtype=np.int64)[which]] = True
-        type_rows, type_ids = np.nonzero(kinds)  # each sentence's types, in the schema's order
-        worthy = np.array([bool(c["check_worthy"]) for c in claims], dtype=bool)[which]
-    else:
-        rows = which = type_rows = type_ids = np.zeros(0, dtype=np.int64)
-        worthy = np.zeros(0, dtype=bool)
+    # A document has a few claims over a few dozen sentences: plain lists and bisect cost less
+    # than numpy's per-call overhead on arrays that small.
+    pairs = _claim_sentences(claims, starts.tolist(), ends.tolist()) if claims else []
+    order = {kind: index for index, kind in enumerate(claim_types())}
+    kinds = sorted({(row, order[claims[which]["type"]]) for row, which in pairs})  # the schema's order
+    worthy = [(row, which) for row, which in pairs if claims[which]["check_worthy"]]
     ids = [c["id"] for c in claims]
     columns = {**shared.columns, "text": Cut(starts, ends)}  # one object: converted once for both views
-    with_claim = np.bincount(rows, minlength=count)
-    with_worthy = np.bincount(rows[worthy], minlength=count)
+    with_claim = _sizes([row for row, _ in pairs], count)
+    with_worthy = _sizes([row for row, _ in worthy], count)
     sentences = ColumnRows("sentences", count, text, {
         **columns, "label": _label_ids(SENTENCE_LABELS, "no_claim", "claim", with_claim > 0),
-        "claim_types": Lists(_offsets(np.bincount(type_rows, minlength=count)), type_ids.astype(np.int64)),
-        "claim_ids": Lists(_offsets(with_claim), [ids[i] for i in which.tolist()])}, shared.utf8)
+        "claim_types": Lists(_offsets(_sizes([row for row, _ in kinds], count)),
+                             np.array([kind for _, kind in kinds], dtype=np.int64)),
+        "claim_ids": Lists(_offsets(with_claim), [ids[which] for _, which in pairs])}, shared.utf8)
     checkworthiness = ColumnRows("checkworthiness", count, text, {
         **columns, "label": _label_ids(CHECKWORTHY_LABELS, "not_check_worthy", "check_worthy", with_worthy > 0),
-        "claim_ids": Lists(_offsets(with_worthy), [ids[i] for i in which[worthy].tolist()])}, shared.utf8)
+        "claim_ids": Lists(_offsets(with_worthy), [ids[which] for _, which in worthy])}, shared.utf8)
     return sentences, checkworthiness
+
+
+def _claim_sentences(claims: list[dict], starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
+    """``(sentence, claim)`` of each sentence and claim that share a character
+    (:func:`_touching`), sentence by sentence, claims in annotation order."""
+    bounds = (starts, ends)
+    return sorted((row, which) for which, claim in enumerate(claims)
+                  for row in _touching(bounds, claim["span"]["start"], claim["span"]["end"]))
+
+
+def _sizes(rows: list[int], count: int) -> np.ndarray:
+    """How many of ``rows`` are each of ``0 .. count - 1``."""
+    return np.bincount(np.array(rows, dtype=np.int64), minlength=count)
 
 
 def _label_ids(labels: tuple[str, ...], no: str, yes: str, where: np.ndarray) -> np.ndarray:
@@ -177,15 +203,15 @@ def _label_ids(labels: tuple[str, ...], no: str, yes: str, where: np.ndarray) ->
 def _offsets(sizes: np.ndarray) -> np.ndarray:
     """List offsets from the size of each list."""
     offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
+    offsets[1:] = sizes.cumsum()  # (cheaper than cumsum's ``out`` into a view)
     return offsets
 
 
-def _claim_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict]:
+def _claim_rows(meta, annotation, text, bounds, reg: Registries) -> list[dict]:
     rows = []
     for claim in annotation["claims"]:
         span = claim["span"]
-        context, context_start = _context(text, sentences, [span])
+        context, context_start = _context(text, bounds, [span])
         key, name, kind = reg.resolve(claim["speaker"], meta)
         rows.append({
             "claim_id": claim["id"], "text": text[span["start"]:span["end"]],
@@ -229,7 +255,7 @@ def _attribution_step(step, meta, text, reg: Registries) -> dict:
             "cue": None if cue is None else text[cue["start"]:cue["end"]]}
 
 
-def _stance_rows(meta, annotation, text, sentences, reg: Registries) -> list[dict]:
+def _stance_rows(meta, annotation, text, bounds, reg: Registries) -> list[dict]:
     claims = {c["id"]: c for c in annotation["claims"]}
     rows = []
     for stance in annotation["stances"]:
@@ -251,7 +277,7 @@ def _stance_rows(meta, annotation, text, sentences, reg: Registries) -> list[dic
         row["target_text"] = row["target_name"] if "actor" in target else row["target_proposition"]
         row.update(polarity=stance["polarity"], explicit=stance["explicit"],
                    evidence=[text[e["start"]:e["end"]] for e in stance["evidence"]],
-                   context=_context(text, sentences, stance["evidence"])[0])
+                   context=_context(text, bounds, stance["evidence"])[0])
         rows.append(row)
     return rows
 
@@ -270,17 +296,16 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     if annotation is None:
         return rows, []
     segmented = segmentation(text)
-    sentences = segmented.bounds()
     common = {"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta)}
-    types = {key: reg.actors[key]["type"] for key in reg.actors}
     shared = sentence_columns(text, segmented, common)  # the four per-sentence views' common columns
-    ner, issues = ner_rows(annotation, text, segmented, types, common, file, shared=shared)
+    bounds = (shared.columns["start"].tolist(), shared.columns["end"].tolist())  # the sentences, for contexts
+    ner, issues = ner_rows(annotation, text, segmented, reg.actor_types, common, file, shared=shared)
     rows["documents"] = [_document_row(meta, annotation, text, reg)]
     rows["sentences"], rows["checkworthiness"] = _sentence_views(annotation, text, segmented, common, shared=shared)
-    claims = _claim_rows(meta, annotation, text, sentences, reg)
+    claims = _claim_rows(meta, annotation, text, bounds, reg)
     rows["claims"] = [{**common, **r} for r in claims]
     rows["attribution"] = [{**common, **r} for r in _attribution_rows(claims)]
-    rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, sentences, reg)]
+    rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, bounds, reg)]
     rows["actor_ner"] = ner
     rows["claim_spans"], span_issues = claim_span_rows(annotation, text, segmented, common, file, shared=shared)
     return rows, issues + span_issues

@@ -79,6 +79,7 @@ class _Tokens:
     def __init__(self, segmentation: Segmentation):
         self.starts, self.ends = segmentation.token_starts, segmentation.token_ends
         self.cuts = segmentation.cuts.tolist()  # sentence j holds tokens cuts[j] to cuts[j + 1] - 1
+        self._bounds: tuple[list[int], list[int]] | None = None
 
     def align(self, span: dict) -> tuple[int, int] | str:
         """``(first token, last token)`` of a span that covers whole tokens of one sentence, or
@@ -86,22 +87,21 @@ class _Tokens:
         return self.align_all([span])[0]
 
     def align_all(self, spans: list[dict]) -> list[tuple[int, int] | str]:
-        """:meth:`align` of each span, looked up together: the binary searches in numpy, the
-        rest on plain lists (a document has a few dozen spans: numpy would cost more per call
-        than the work)."""
+        """:meth:`align` of each span. A document has a few dozen spans: a binary search of
+        plain lists each costs less than numpy's per-call overhead on the arrays; the lists
+        are made once, for the first spans looked up."""
         if not len(self.starts):
             return [OFF_TOKENS] * len(spans)
-        begins = [span["start"] for span in spans]
-        ends = [span["end"] for span in spans]
-        first = self.starts.searchsorted(np.array(begins, dtype=np.int64))
-        last = self.ends.searchsorted(np.array(ends, dtype=np.int64))
-        # The token at each index found (the last one where the search ran off the end): a
-        # span edge is on a token boundary where it equals that token's edge.
-        first_at = self.starts.take(first, mode="clip").tolist()
-        last_at = self.ends.take(last, mode="clip").tolist()
-        cuts, places = self.cuts, []
-        for begin, end, a, b, start_a, end_b in zip(begins, ends, first.tolist(), last.tolist(), first_at, last_at):
-            if start_a != begin or end_b != end or b < a:
+        if self._bounds is None:
+            self._bounds = (self.starts.tolist(), self.ends.tolist())
+        starts, ends = self._bounds
+        last_token, cuts, places = len(starts) - 1, self.cuts, []
+        for span in spans:
+            begin, end = span["start"], span["end"]
+            a, b = bisect.bisect_left(starts, begin), bisect.bisect_left(ends, end)
+            # The token at each index found (the last one where the search ran off the end):
+            # a span edge is on a token boundary where it equals that token's edge.
+            if starts[min(a, last_token)] != begin or ends[min(b, last_token)] != end or b < a:
                 places.append(OFF_TOKENS)
             elif a != b and bisect.bisect_right(cuts, a) != bisect.bisect_right(cuts, b):  # a cut in (a, b]
                 places.append(CROSSES_SENTENCE)
