@@ -145,7 +145,10 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     records = load_records(state_folder(out_dir) / INPUT_RECORDS) if incremental and not force else FileRecords()
     digest = None
     if incremental or not extra_writers:
-        digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes, records)
+        # A record per input file, none of them garbage: automatic collections would only
+        # re-scan them (some 0.1 CPU s at 20,000 documents).
+        with collector_paused():
+            digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes, records)
     digest = None if extra_writers else digest
     release_records = load_records(state_folder(out_dir) / RELEASE_RECORDS) if incremental and not force else None
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest, release_records):
