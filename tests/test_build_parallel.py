@@ -244,3 +244,20 @@ def test_a_dead_worker_is_reported_with_a_hint_not_a_traceback(monkeypatch, caps
     assert main(["build", str(MINIMAL), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "a worker process died" in err and "--jobs 1" in err and "Traceback" not in err
+
+
+def test_the_pass_runs_with_the_objects_alive_before_it_frozen_and_then_thawed():
+    import gc
+
+    from castcorpus.release.filerecords import collector_paused
+
+    before = gc.isenabled()
+    keep = [object() for _ in range(10)] + [[]]  # a tracked object alive before the block
+    with collector_paused(freeze=True):
+        assert not gc.isenabled() and gc.get_freeze_count() > 0
+        made = [[]]  # made inside: not frozen, so a collection still looks at it
+        assert gc.is_tracked(made[0]) and gc.get_freeze_count() >= 1
+    assert gc.get_freeze_count() == 0 and gc.isenabled() == before and keep
+    with collector_paused():
+        assert gc.get_freeze_count() == 0 and not gc.isenabled()
+    assert gc.isenabled() == before

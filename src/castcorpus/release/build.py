@@ -240,7 +240,7 @@ def _build_into(staging: Path, corpus_root: Path, cache: Path, rows_cache: RowCa
         # them), but each automatic collection would re-scan every row buffered for staging:
         # 10 to 15% of a build's CPU time on synthetic corpora. The deriver collects explicitly
         # every few thousand documents, so cyclic garbage of the libraries it calls cannot pile up.
-        with collector_paused():
+        with collector_paused(freeze=True):
             result = derive_pass(corpus_root, cache, staging / STAGE, rows_cache, bar, jobs, state)
     try:
         report = result.report
