@@ -7,9 +7,9 @@ can state the default without importing the build.
 
 The default counts the usable cores that other processes leave idle while the build reads its
 inputs (:class:`IdleCores`). Workers pay only on a core of their own: on a machine of two cores
-with one kept busy, two workers were level with one process, winning by up to 18% in some runs
-and losing by up to 3% in others, while with both cores free they took 0.53x to 0.67x of its
-wall time (docs/benchmarks.md, issue 16). So a core in use elsewhere is not counted.
+with one kept busy, two workers took 0.81x to 1.03x of one process's wall time over eight runs
+(losing in two), while with both cores free they took 0.53x to 0.67x (docs/benchmarks.md,
+sessions 6 and 7). So a core in use elsewhere is not counted: the default never loses.
 """
 
 from __future__ import annotations
