@@ -261,3 +261,20 @@ def test_the_pass_runs_with_the_objects_alive_before_it_frozen_and_then_thawed()
     with collector_paused():
         assert gc.get_freeze_count() == 0 and not gc.isenabled()
     assert gc.isenabled() == before
+
+
+def test_the_build_derives_with_the_collector_paused_and_the_older_objects_frozen(synthetic, tmp_path, monkeypatch):
+    import gc
+
+    from castcorpus.release import build
+
+    seen = []
+    real = build.derive_pass
+
+    def watched(*args, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "derive_pass", watched)
+    build_release(synthetic, tmp_path / "out", cache_dir=tmp_path / "cache", repo_root=REPO, jobs=1, incremental=False)
+    assert seen == [(False, True)] and gc.get_freeze_count() == 0

@@ -7,7 +7,6 @@ direction marks, combining marks, emoji)."""
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 
@@ -54,21 +53,6 @@ def _old_covers_non_space(text, starts, ends):
     return bool(np.array_equal(covered, ~space))
 
 
-def _old_exact_tokens(text, starts, ends):
-    if _old_covers_non_space(text, starts, ends):
-        return starts, ends
-    cuts = sorted(set(starts.tolist()) | set(ends.tolist()))
-    tokens = []
-    for run in re.finditer(r"\S+", text):
-        start = run.start()
-        for cut in cuts[bisect.bisect_right(cuts, start):bisect.bisect_left(cuts, run.end())]:
-            tokens.append((start, cut))
-            start = cut
-        tokens.append((start, run.end()))
-    bounds = np.array(tokens, dtype=np.int64).reshape(-1, 2)
-    return bounds[:, 0].copy(), bounds[:, 1].copy()
-
-
 def _old_visible(ch):
     return not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc")
 
@@ -83,7 +67,8 @@ def _old_segmented(text, word_starts, word_ends, sentence_starts):
     ends = starts[1:] + [len(text)]
     starts = [start for start, end in zip(starts, ends)
               if start in paragraph_starts or any(map(_old_visible, text[start:end]))]
-    token_starts, token_ends = _old_exact_tokens(text, word_starts, word_ends)
+    # _exact_tokens itself is unchanged but for its cover test, compared on its own above.
+    token_starts, token_ends = seg._exact_tokens(text, word_starts, word_ends)
     if not len(token_starts):
         return token_starts, token_ends, np.zeros(1, dtype=np.int64)
     owner = np.maximum(np.searchsorted(np.array(starts or [0], dtype=np.int64), token_starts, side="right") - 1, 0)
