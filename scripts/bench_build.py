@@ -145,6 +145,8 @@ def run_floor(source: Path, out: Path) -> dict:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from castcorpus.release.parquet import writer_options  # the same encodings as ours' files
+
     stages, rows = Stages(), 0
     for path in sorted((source / "data").rglob("*.parquet")):
         reader = pq.ParquetFile(path)
@@ -152,7 +154,7 @@ def run_floor(source: Path, out: Path) -> dict:
         target.parent.mkdir(parents=True, exist_ok=True)
         group = reader.metadata.row_group(0).num_rows if reader.metadata.num_row_groups else 1
         with stages.timed("write: Arrow + Parquet"):
-            writer = pq.ParquetWriter(target, reader.schema_arrow, compression="zstd")
+            writer = pq.ParquetWriter(target, reader.schema_arrow, **writer_options(reader.schema_arrow))
         for batch in reader.iter_batches(batch_size=group):
             python_rows = batch.to_pylist()   # not timed: the floor starts from Python rows
             with stages.timed("write: Arrow + Parquet"):

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from castcorpus.release.card_statistics import TOKENS_COLUMN, SplitCounter, label_counts
 from castcorpus.release.features import CONFIGS, features
-from castcorpus.release.parquet import WHOLE_DOCUMENT_CONFIGS, ConfigWriter, SplitWriter, rows_per_group
+from castcorpus.release.parquet import (WHOLE_DOCUMENT_CONFIGS, ConfigWriter, SplitWriter, leaf_columns,
+                                       rows_per_group, writer_options)
 from castcorpus.splits.assign import SPLITS
 
 SCHEMA = pa.schema([pa.field("n", pa.int64())])
@@ -88,3 +89,37 @@ def test_each_split_gets_its_rows_in_order_and_the_card_counts_them(tmp_path_fac
         entry = split_writer.counter.entry()
         assert entry["rows"] == rows and entry["tokens"] == sum(row[4] for row in expected[split])
         assert entry["labels"] == {name: label_counts("claims", name, table.column(name)) for name in CLAIMS_LABELS}
+
+
+def _written_columns(tmp_path, config: str) -> dict:
+    """``{Parquet column path: column chunk metadata}`` of a file SplitWriter wrote for ``config``
+    (two rows of nulls and empty lists are enough: encodings and statistics follow the schema)."""
+    schema = features(config).arrow_schema
+    writer = SplitWriter(tmp_path / config, "train", schema)
+    nulls = {field.name: None for field in schema}
+    writer.add_table(pa.Table.from_pylist([nulls, nulls], schema=schema))
+    (part, _, _), = writer.close()
+    group = pq.read_metadata(part).row_group(0)
+    return {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
+
+
+def test_offsets_are_delta_encoded_and_lists_carry_no_statistics(tmp_path):
+    for config in CONFIGS:
+        schema = features(config).arrow_schema
+        leaves = leaf_columns(schema)
+        columns = _written_columns(tmp_path, config)
+        assert sorted(columns) == sorted(path for path, _, _ in leaves), config  # the paths as Parquet spells them
+        for path, typ, in_list in leaves:
+            column = columns[path]
+            if pa.types.is_int32(typ):  # offsets and indices
+                assert "DELTA_BINARY_PACKED" in column.encodings, (config, path)
+                assert not any("DICTIONARY" in e for e in column.encodings), (config, path)
+            elif not pa.types.is_boolean(typ):  # strings and ClassLabel ids keep their dictionary
+                assert any("DICTIONARY" in e for e in column.encodings), (config, path, column.encodings)
+            assert column.is_stats_set == (not in_list), (config, path)
+
+
+def test_writer_options_are_made_once_per_schema():
+    schema = features("claims").arrow_schema
+    assert writer_options(schema) is writer_options(features("claims").arrow_schema)
+    assert writer_options(schema) is not writer_options(features("stances").arrow_schema)
