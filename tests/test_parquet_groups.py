@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from castcorpus.release.card_statistics import TOKENS_COLUMN, SplitCounter, label_counts
 from castcorpus.release.features import CONFIGS, features
-from castcorpus.release.parquet import (WHOLE_DOCUMENT_CONFIGS, ConfigWriter, SplitWriter, leaf_columns,
-                                       rows_per_group, writer_options)
+from castcorpus.release.parquet import (MAX_PENDING_PIECES, MIN_BYTES_PER_RUN, WHOLE_DOCUMENT_CONFIGS, ConfigWriter,
+                                       SplitWriter, _routed, leaf_columns, rows_per_group, writer_options)
 from castcorpus.splits.assign import SPLITS
 
 SCHEMA = pa.schema([pa.field("n", pa.int64())])
@@ -89,6 +89,52 @@ def test_each_split_gets_its_rows_in_order_and_the_card_counts_them(tmp_path_fac
         entry = split_writer.counter.entry()
         assert entry["rows"] == rows and entry["tokens"] == sum(row[4] for row in expected[split])
         assert entry["labels"] == {name: label_counts("claims", name, table.column(name)) for name in CLAIMS_LABELS}
+
+
+#: Rows of SCHEMA (8 bytes each) in a run long enough to be sliced.
+LONG_RUN = MIN_BYTES_PER_RUN // 8
+_RUNS = st.lists(st.tuples(st.integers(0, len(SPLITS) - 1), st.sampled_from([1, 7, LONG_RUN // 2, LONG_RUN, 2 * LONG_RUN])),
+                 min_size=1, max_size=8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(batches=st.lists(_RUNS, min_size=1, max_size=3 * MAX_PENDING_PIECES // 4), group=st.integers(1, 400))
+def test_rows_come_in_runs_of_a_split_and_reach_it_in_order(tmp_path_factory, batches, group):
+    """Rows arrive a document at a time, so a split's rows are runs: long runs are routed as
+    slices, short ones by a take; either way each split gets its rows in order, whatever the
+    group size, and a split writer holding many pieces joins them."""
+    folder = tmp_path_factory.mktemp("runs") / "n"
+    writer = ConfigWriter((folder, None), SCHEMA, rows_per_group=group)
+    expected: dict[str, list[int]] = {}
+    start = 0
+    for runs in batches:
+        codes = np.concatenate([np.full(length, code, dtype=np.uint8) for code, length in runs])
+        numbers = list(range(start, start + len(codes)))
+        start += len(codes)
+        parts = _routed(pa.table({"n": numbers}, schema=SCHEMA), codes)
+        assert [n for code, part in parts for n in part.column("n").to_pylist()] == \
+            [n for code in sorted(set(codes.tolist())) for n, c in zip(numbers, codes.tolist()) if c == code]
+        writer.add_table(pa.table({"n": numbers}, schema=SCHEMA), (codes, np.zeros(len(codes), dtype=np.uint8)))
+        for n, code in zip(numbers, codes.tolist()):
+            expected.setdefault(SPLITS[code], []).append(n)
+        assert all(len(split_writer.pending) <= MAX_PENDING_PIECES for split_writer in writer.writers.values())
+    for (_, split), split_writer in writer.writers.items():
+        (part, rows, _), = split_writer.close()
+        assert pq.read_table(part).column("n").to_pylist() == expected[split]
+
+
+def test_long_runs_are_sliced_without_a_copy_and_short_ones_taken():
+    numbers = pa.table({"n": list(range(4 * LONG_RUN))}, schema=SCHEMA)
+    long_runs = np.repeat(np.array([0, 2], dtype=np.uint8), 2 * LONG_RUN)
+    base = numbers.column("n").chunks[0].buffers()[1].address
+    parts = _routed(numbers, long_runs)
+    assert [code for code, _ in parts] == [0, 2]
+    assert all(part.column("n").chunks[0].buffers()[1].address == base for _, part in parts)  # views of the batch
+    short_runs = np.tile(np.array([0, 1], dtype=np.uint8), 2 * LONG_RUN)
+    parts = _routed(numbers, short_runs)
+    assert [code for code, _ in parts] == [0, 1]
+    assert parts[0][1].column("n").to_pylist() == list(range(0, 4 * LONG_RUN, 2))
+    assert parts[0][1].column("n").chunks[0].buffers()[1].address != base  # one take, a copy
 
 
 def _written_columns(tmp_path, config: str) -> dict:

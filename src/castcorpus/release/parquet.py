@@ -2,8 +2,8 @@
 
 A :class:`ConfigWriter` takes the staged Arrow batches of one config (:mod:`castcorpus.release.stage`)
 for both split schemes (the config and its ``_by_outlet`` twin): it fills the split columns,
-and routes the rows of each split (one take puts a batch's rows in split order, each split's
-rows are a slice of it) to that split's :class:`SplitWriter`, which writes row groups of a
+and routes the rows of each split (as slices of a batch where a split's rows come in long runs,
+else by one take that puts them in split order) to that split's :class:`SplitWriter`, which writes row groups of a
 fixed size with :class:`pyarrow.parquet.ParquetWriter`. Rows reach this module as Arrow,
 converted once for both schemes. A writer writes one shard group's rows
 (:mod:`castcorpus.release.write`); its shards are named at the end
@@ -108,6 +108,8 @@ class SplitWriter:
         self.pending_rows += table.num_rows
         while self.pending_rows >= self.rows_per_group:
             self._write_group(self.rows_per_group)
+        if len(self.pending) > MAX_PENDING_PIECES:
+            self.pending = [pa.concat_tables(self.pending).combine_chunks()]
 
     def _write_group(self, size: int) -> None:
         queued = pa.concat_tables(self.pending)
@@ -208,15 +210,35 @@ def shard_name(split: str, index: int, total: int) -> str:
 _SPLIT_NAMES = pa.array(SPLITS, pa.string())
 
 
+#: Bytes per run of one split, on average, from which a batch is routed as slices rather than
+#: by a take: a take copies every row, while a slice copies nothing (the split writer copies
+#: the rows once, into its row group) but costs a few calls per run and column. The token
+#: views (``actor_ner``, ``claim_spans``: some 40 kB per run) are mostly sliced; claims and
+#: stances (5 to 8 kB) and the configs with a row per document (a run of one or a few
+#: documents with many nested columns) are taken. On the same staged rows at 20,000
+#: documents the Parquet phase took 8.6 to 8.9 CPU s with this threshold, 8.9 to 9.1 with a
+#: take always, 8.8 to 9.0 at 16 kB and 64 kB (docs/benchmarks.md, session 9).
+MIN_BYTES_PER_RUN = 32_768
+#: Pieces a split writer queues before joining them (the slices of a batch keep the whole
+#: batch in memory until written; joined, only the split's own rows stay).
+MAX_PENDING_PIECES = 32
+
+
 def _routed(table: pa.Table, codes: np.ndarray) -> list[tuple[int, pa.Table]]:
-    """``(split code, rows)`` of each split present in ``table`` (``codes``: each row's split),
-    in code order, each split's rows in their order. The rows are put in split order by one
-    take (a stable sort keeps their order within a split) and each split's rows are a slice of
-    it: one pass over the columns instead of a filter per split."""
+    """``(split code, rows)`` of the splits present in ``table`` (``codes``: each row's split),
+    each split's rows in their order, in pieces. Rows come a document at a time, so a split's
+    rows are runs: long runs are sliced (no copy); otherwise the rows are put in split order by
+    one take (a stable sort keeps their order within a split) and each split's rows are a
+    slice of it: one pass over the columns instead of a filter per split."""
     counts = np.bincount(codes, minlength=len(SPLITS))
     present = np.flatnonzero(counts)
     if len(present) == 1:
         return [(int(present[0]), table)]
+    changes = (np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist()
+    if table.nbytes >= MIN_BYTES_PER_RUN * (len(changes) + 1):
+        starts, ends = [0, *changes], [*changes, len(codes)]
+        runs = sorted(zip(codes[starts].tolist(), starts, ends), key=lambda run: run[0])  # stable: in order within a split
+        return [(code, table.slice(start, end - start)) for code, start, end in runs]
     ordered = table.take(pa.array(np.argsort(codes, kind="stable")))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     return [(int(code), ordered.slice(int(starts[code]), int(counts[code]))) for code in present]
