@@ -278,3 +278,40 @@ def test_the_build_derives_with_the_collector_paused_and_the_older_objects_froze
     monkeypatch.setattr(build, "derive_pass", watched)
     build_release(synthetic, tmp_path / "out", cache_dir=tmp_path / "cache", repo_root=REPO, jobs=1, incremental=False)
     assert seen == [(False, True)] and gc.get_freeze_count() == 0
+
+
+def test_the_whole_build_leaves_the_older_objects_out_of_the_collections_and_thaws_them(synthetic, tmp_path,
+                                                                                       monkeypatch):
+    """The libraries' objects stay frozen from the pass to the checksums (a nested freeze does
+    not thaw them early), the collector still runs for what the build makes, and nothing is
+    left frozen afterwards, also when the build fails."""
+    import gc
+
+    from castcorpus.release import build
+    from castcorpus.release.filerecords import objects_frozen
+
+    with objects_frozen():
+        with objects_frozen():
+            pass
+        assert gc.get_freeze_count() > 0  # the inner block left the outer one's freeze alone
+    assert gc.get_freeze_count() == 0
+
+    seen = []
+    real = build.write_configs
+
+    def watched(*args, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "write_configs", watched)
+    build_release(synthetic, tmp_path / "out", cache_dir=tmp_path / "cache", repo_root=REPO, jobs=1, incremental=False)
+    assert seen == [(True, True)] and gc.get_freeze_count() == 0
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("a writer failed")
+
+    monkeypatch.setattr(build, "write_configs", failing)
+    with pytest.raises(RuntimeError):
+        build_release(synthetic, tmp_path / "out2", cache_dir=tmp_path / "cache", repo_root=REPO, jobs=1,
+                      incremental=False)
+    assert gc.get_freeze_count() == 0

@@ -36,7 +36,7 @@ from .folder import (check_output_folder, clear_leftovers, copy_repository_files
 from .jobs import IdleCores
 from .rowcache import RowCache
 from .stats import Stats
-from .filerecords import FileRecords, collector_paused, load_records
+from .filerecords import FileRecords, collector_paused, load_records, objects_frozen
 from .incremental import INPUT_RECORDS, RELEASE_RECORDS, BuildState, remove_state, state_folder
 from .uptodate import RECORD, PassDigest, code_digest, inputs_digest, is_up_to_date, record
 from .write import write_configs
@@ -161,26 +161,29 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     made = make_parents(out_dir)
     staging, done, state = None, False, None
     try:
-        staging = staging_folder(out_dir)
-        if incremental:
-            state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force, records=records)
-        with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache, \
-                (pending.watch() if pending is not None else nullcontext()):
-            summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, workers, state)
-        if pending is not None:
-            with collector_paused():
-                digest = pending.digest()
-        copy_repository_files(repo, staging)
-        if state is not None:
-            _reuse_charts(staging, summary, state, out_dir)
-        for writer in [*EXTRA_WRITERS, *writers, *(extra_writers or [])]:
-            writer(staging, summary)
-        if state is not None:
-            _keep_charts(staging, summary, state)
-        if digest:
-            (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
-        write_marker(staging, summary.fingerprint, __version__)
-        summary.files = sha256sums(staging, summary.file_hashes)
+        # The objects alive now (the libraries' modules) are left out of the collector's scans.
+        with objects_frozen():
+            staging = staging_folder(out_dir)
+            if incremental:
+                state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force,
+                                   records=records)
+            with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache, \
+                    (pending.watch() if pending is not None else nullcontext()):
+                summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, workers, state)
+            if pending is not None:
+                with collector_paused():
+                    digest = pending.digest()
+            copy_repository_files(repo, staging)
+            if state is not None:
+                _reuse_charts(staging, summary, state, out_dir)
+            for writer in [*EXTRA_WRITERS, *writers, *(extra_writers or [])]:
+                writer(staging, summary)
+            if state is not None:
+                _keep_charts(staging, summary, state)
+            if digest:
+                (staging / RECORD).write_text(record(digest, summary.essentials()), encoding="utf-8")
+            write_marker(staging, summary.fingerprint, __version__)
+            summary.files = sha256sums(staging, summary.file_hashes)
         replace_atomically(staging, out_dir)
         done = True
         if state is not None:
