@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-from types import SimpleNamespace
 import signal
 from pathlib import Path
 
@@ -135,7 +134,7 @@ def test_read_regular_reads_the_whole_file_whatever_size_its_fstat_gave(tmp_path
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(files, "BLOCK", block)
         # The file as checked had ``seen`` bytes.
-        patch.setattr(files, "_open_regular", lambda path, *_: (os.open(path, os.O_RDONLY), SimpleNamespace(st_size=seen)))
+        patch.setattr(files, "_open_regular", lambda path, *_: (os.open(path, os.O_RDONLY), seen))
         if limit is not None and size > limit:
             with pytest.raises(InputFileError, match="grew past the limit"):
                 read_regular(path, limit)

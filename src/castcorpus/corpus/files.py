@@ -14,10 +14,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 #: Why a file that is not a regular file is not read.
 NOT_REGULAR = "not a regular file"
@@ -33,30 +31,12 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _LINK_REFUSED = {errno.ELOOP, errno.EMLINK}
 
 
-#: Who is told of each file read whole (:func:`watching_reads`); per thread and task, so that
-#: reads elsewhere in the process are not reported to a build's watcher.
-_WATCHER: ContextVar[Callable[[str, os.stat_result, bytes], None] | None] = ContextVar("read_watcher", default=None)
-
-
-@contextmanager
-def watching_reads(watcher: Callable[[str, os.stat_result, bytes], None]):
-    """Within the block, call ``watcher(path, status, data)`` for every file that
-    :func:`read_regular` or :func:`read_opened` reads whole in this thread (``path`` as given
-    to them, as a string; ``status`` the opened file's ``fstat``). The build uses it to hash
-    its inputs from the validator's own reads instead of reading every file twice."""
-    token = _WATCHER.set(watcher)
-    try:
-        yield
-    finally:
-        _WATCHER.reset(token)
-
-
 class InputFileError(OSError):
     """A file that is not read: not a regular file, or larger than the limit. ``strerror`` says why."""
 
 
-def _open_regular(path: Path, limit: int | None, status: os.stat_result | None = None) -> tuple[int, os.stat_result]:
-    """``(file descriptor, its fstat)`` of ``path`` opened for reading once it is a regular file
+def _open_regular(path: Path, limit: int | None, status: os.stat_result | None = None) -> tuple[int, int]:
+    """``(file descriptor, size)`` of ``path`` opened for reading once it is a regular file
     of at most ``limit`` bytes; :class:`InputFileError` otherwise (OSError as the system gives it).
 
     ``status`` is what the caller's ``os.lstat`` (or ``os.stat``) of ``path`` gave, if it has
@@ -69,7 +49,7 @@ def _open_regular(path: Path, limit: int | None, status: os.stat_result | None =
     except BaseException:
         os.close(fd)
         raise
-    return fd, status
+    return fd, status.st_size
 
 
 def _check(status: os.stat_result, path: Path, limit: int | None) -> None:
@@ -110,8 +90,8 @@ def read_regular(path: Path, limit: int | None = None, status: os.stat_result | 
     file reads short only at its end, so getting exactly its size means the file is whole (a
     corpus has tens of thousands of small files, and a generator and a second ``read`` for each
     showed). A file that grew or shrank since it was checked is read on, block by block."""
-    fd, status = _open_regular(path, limit, status)
-    return _read_all(fd, status, path, limit)
+    fd, size = _open_regular(path, limit, status)
+    return _read_all(fd, size, path, limit)
 
 
 def open_unlinked(path: str | Path) -> tuple[int, os.stat_result] | None:
@@ -147,36 +127,27 @@ def read_opened(opened: tuple[int, os.stat_result], path: Path, limit: int | Non
     except BaseException:
         os.close(fd)
         raise
-    return _read_all(fd, status, path, limit)
+    return _read_all(fd, status.st_size, path, limit)
 
 
-def _read_all(fd: int, status: os.stat_result, path: Path, limit: int | None) -> bytes:
-    """The bytes of the open regular file ``fd`` whose ``fstat`` was ``status`` when checked
-    (see :func:`read_regular`); the descriptor is closed. The watcher, if any, is told."""
+def _read_all(fd: int, size: int, path: Path, limit: int | None) -> bytes:
+    """The bytes of the open regular file ``fd`` of ``size`` bytes when checked (see
+    :func:`read_regular`); the descriptor is closed."""
     try:
-        data = _read_rest(fd, status.st_size, path, limit)
+        data = os.read(fd, size + 1) if size < BLOCK else b""
+        if len(data) == size:
+            return data
+        blocks, read = [data], len(data)
+        while block := os.read(fd, BLOCK):
+            blocks.append(block)
+            read += len(block)
+            if limit is not None and read > limit:
+                raise _too_large(path, None, limit)
+        if limit is not None and read > limit:  # the first read alone can pass it by one byte
+            raise _too_large(path, None, limit)
+        return b"".join(blocks)
     finally:
         os.close(fd)
-    watcher = _WATCHER.get()
-    if watcher is not None:
-        watcher(str(path), status, data)
-    return data
-
-
-def _read_rest(fd: int, size: int, path: Path, limit: int | None) -> bytes:
-    """Everything from the open file ``fd`` of ``size`` bytes when checked (see :func:`read_regular`)."""
-    data = os.read(fd, size + 1) if size < BLOCK else b""
-    if len(data) == size:
-        return data
-    blocks, read = [data], len(data)
-    while block := os.read(fd, BLOCK):
-        blocks.append(block)
-        read += len(block)
-        if limit is not None and read > limit:
-            raise _too_large(path, None, limit)
-    if limit is not None and read > limit:  # the first read alone can pass it by one byte
-        raise _too_large(path, None, limit)
-    return b"".join(blocks)
 
 
 def iter_lines(path: Path, limit: int | None = None) -> Iterator[tuple[int, bytes]]:

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import shutil
-from contextlib import closing, nullcontext
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -38,7 +38,7 @@ from .rowcache import RowCache
 from .stats import Stats
 from .filerecords import FileRecords, collector_paused, load_records, objects_frozen
 from .incremental import INPUT_RECORDS, RELEASE_RECORDS, BuildState, remove_state, state_folder
-from .uptodate import RECORD, PassDigest, code_digest, inputs_digest, is_up_to_date, record
+from .uptodate import RECORD, code_digest, inputs_digest, is_up_to_date, record
 from .write import write_configs
 
 #: A writer of extra release files: ``writer(staging_folder, summary)``, called after the data
@@ -143,11 +143,8 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     # The digest's reads also give the incremental build its per-file hashes.
     file_hashes: dict[str, str] | None = {} if incremental else None
     records = load_records(state_folder(out_dir) / INPUT_RECORDS) if incremental and not force else FileRecords()
-    digest, pending = None, None
-    if not incremental and not extra_writers and (force or not (out_dir / RECORD).is_file()):
-        # Nothing to skip and no state to key: the digest is taken from the pass's own reads.
-        pending = PassDigest(corpus_root, cache, repo, [_name(w) for w in writers])
-    elif incremental or not extra_writers:
+    digest = None
+    if incremental or not extra_writers:
         # A record per input file, none of them garbage: automatic collections would only
         # re-scan them (some 0.1 CPU s at 20,000 documents).
         with collector_paused():
@@ -167,12 +164,8 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
             if incremental:
                 state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force,
                                    records=records)
-            with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache, \
-                    (pending.watch() if pending is not None else nullcontext()):
+            with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
                 summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, workers, state)
-            if pending is not None:
-                with collector_paused():
-                    digest = pending.digest()
             copy_repository_files(repo, staging)
             if state is not None:
                 _reuse_charts(staging, summary, state, out_dir)

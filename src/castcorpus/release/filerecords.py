@@ -66,11 +66,6 @@ class FileRecords:
         self.current[key] = record
         return record
 
-    def keep(self, key: str, record: Record) -> None:
-        """Record a file hashed elsewhere (by the build's pass, as it read the file)."""
-        self.hashed += 1
-        self.current[key] = record
-
     def file_sha256(self, key: str, path: str | Path) -> str:
         """SHA-256 of the file at ``path``: recorded, or read (and recorded)."""
         status = os.stat(path)

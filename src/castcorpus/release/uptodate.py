@@ -21,11 +21,10 @@ from pathlib import Path
 
 import orjson
 
-from castcorpus.corpus.files import watching_reads
 from castcorpus.corpus.jsonio import load_json
 from castcorpus.corpus.reader import hydrated_text_path
 from castcorpus.corpus.segment import SEGMENTER
-from .filerecords import FileRecords, Record, sha256_of
+from .filerecords import FileRecords, sha256_of
 from .folder import REPOSITORY_FILES, file_sha256
 
 #: The file the digest is recorded in, inside the release.
@@ -213,83 +212,16 @@ def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: 
     path, and of each external document's hydrated copy as ``hydrated:<id>`` (the incremental
     build's keys, from the same reads). With ``records``, a file whose recorded size, times and
     inode are unchanged is not read again (:mod:`castcorpus.release.filerecords`)."""
-    return _digest(corpus_root, cache_dir, repo_root, writers, file_hashes, records, _files(corpus_root), None)
-
-
-class PassReads:
-    """The records (:class:`~castcorpus.release.filerecords.Record`) of the files read whole
-    while it watches (:func:`castcorpus.corpus.files.watching_reads`): corpus files by
-    corpus-relative path, others (hydrated copies) by path as read. A document's record carries
-    its collection, as the digest's own reading takes it."""
-
-    def __init__(self, corpus_root: Path, collections: bool = True):
-        root = str(Path(corpus_root))
-        # How the validator's paths begin: Path(".") / "documents" is "documents".
-        self.prefix = "" if root == "." else os.path.join(root, "")
-        # Without external collections no document's collection is looked at (should one be
-        # added after the pass read collections.json, the digest still holds the file as read).
-        self.collections = collections
-        self.corpus: dict[str, Record] = {}
-        self.other: dict[str, Record] = {}
-
-    def __call__(self, path: str, status: os.stat_result, data: bytes) -> None:
-        if path.startswith(self.prefix) and not os.path.isabs(path[len(self.prefix):]):
-            rel = path[len(self.prefix):]
-            rel = rel if os.sep == "/" else rel.replace(os.sep, "/")
-            document = self.collections and rel.startswith("documents/") and rel.endswith(".json")
-            self.corpus[rel] = _record_of(status, data, document)
-        else:
-            self.other[path] = _record_of(status, data, False)
-
-
-def _record_of(status: os.stat_result, data: bytes, document: bool) -> Record:
-    return Record(status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, sha256_of(data),
-                  _collection_of(data) if document else None)
-
-
-class PassDigest:
-    """The inputs' digest taken from the build's own reads, for a build that has nothing to
-    skip (forced, or no release recorded yet) and no state to key: the corpus is listed before
-    the pass (:meth:`watch` covers it), each file is hashed as the validator reads it, and
-    :meth:`digest` afterwards reads only what the pass did not (registries it skipped, the
-    repository files, the package's code). The same value as :func:`inputs_digest` of unchanged
-    inputs, without reading every corpus file twice. It stands for exactly the bytes the
-    release was built from: a file changed after the pass read it keeps the hash of what was
-    read, and one added after the listing that the pass did not read is left out, so that in
-    both cases the next build's digest differs and it builds again."""
-
-    def __init__(self, corpus_root: Path, cache_dir: Path, repo_root: Path, writers: Sequence[str] = ()):
-        self.corpus_root, self.cache_dir, self.repo_root, self.writers = corpus_root, cache_dir, repo_root, writers
-        self.listing = _files(corpus_root)
-        self.reads = PassReads(corpus_root, bool(_external_collections(corpus_root)))
-
-    def watch(self):
-        """A context in which the files read whole (in this thread) are hashed for the digest."""
-        return watching_reads(self.reads)
-
-    def digest(self, file_hashes: dict[str, str] | None = None, records: FileRecords | None = None) -> str:
-        """The digest, as :func:`inputs_digest` takes it (same ``file_hashes`` and ``records``)."""
-        return _digest(self.corpus_root, self.cache_dir, self.repo_root, self.writers, file_hashes, records,
-                       self.listing, self.reads)
-
-
-def _digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: Sequence[str],
-            file_hashes: dict[str, str] | None, records: FileRecords | None,
-            listing: list[tuple[str, str, os.stat_result | None]], reads: PassReads | None) -> str:
     digest = hashlib.sha256()
     _update(digest, "writers", "\n".join(writers).encode())
     records = records if records is not None else FileRecords()
     file_hashes = file_hashes if file_hashes is not None else {}
-    hydrated = _corpus_files(digest, corpus_root, cache_dir, records, file_hashes, listing, reads)
+    hydrated = _corpus_files(digest, corpus_root, cache_dir, records, file_hashes)
     for text in hydrated:  # each external document's hydrated copy, or its absence
-        key = os.path.abspath(text)
-        record = reads.other.get(str(text)) if reads is not None else None
-        if record is not None:
-            records.keep(key, record)
-        else:
-            status = _stat(str(text))
-            if status is not None and stat.S_ISREG(status.st_mode):
-                record = _record(records, key, str(text), status, False)
+        status = _stat(str(text))
+        record = None
+        if status is not None and stat.S_ISREG(status.st_mode):
+            record = _record(records, os.path.abspath(text), str(text), status, False)
         _update(digest, f"hydrated:{text.stem}", None if record is None else record.sha256.encode())
         if record is not None:
             file_hashes[f"hydrated:{text.stem}"] = record.sha256
@@ -303,31 +235,15 @@ def _digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: Sequen
     return digest.hexdigest()
 
 
-def _with_reads(listing: list[tuple[str, str, os.stat_result | None]], reads: PassReads | None) -> list[tuple[str, str, os.stat_result | None]]:
-    """The listing and the corpus files the pass read that it does not hold (added after it
-    was taken), in path order."""
-    if reads is None:
-        return listing
-    listed = {rel for rel, _, _ in listing}
-    added = [(rel, reads.prefix + rel, None) for rel in reads.corpus if rel not in listed]
-    return sorted(listing + added, key=lambda entry: entry[0]) if added else listing
-
-
 def _corpus_files(digest, corpus_root: Path, cache_dir: Path, records: FileRecords,
-                  file_hashes: dict[str, str], listing: list[tuple[str, str, os.stat_result | None]],
-                  reads: PassReads | None) -> list[Path]:
+                  file_hashes: dict[str, str]) -> list[Path]:
     """Add every corpus file's SHA-256 to ``digest`` and ``file_hashes``; the hydrated copies
-    that the external documents among them name. A file the pass read (``reads``) counts as read."""
+    that the external documents among them name."""
     external, hydrated = _external_collections(corpus_root), []
     root = os.path.abspath(corpus_root) + os.sep  # records are keyed by absolute path
-    read = reads.corpus if reads is not None else {}
-    for rel, path, status in _with_reads(listing, reads):
+    for rel, path, status in _files(corpus_root):
         document = rel.startswith("documents/") and rel.endswith(".json")
-        record = read.get(rel)
-        if record is not None:
-            records.keep(root + rel, record)
-        else:
-            record = _record(records, root + rel, path, status, document)
+        record = _record(records, root + rel, path, status, document)
         if record is None:
             continue  # no longer a regular file: as if it had not been listed
         _update(digest, "corpus:" + rel, record.sha256.encode())
