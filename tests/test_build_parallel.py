@@ -263,19 +263,27 @@ def test_the_pass_runs_with_the_objects_alive_before_it_frozen_and_then_thawed()
     assert gc.isenabled() == before
 
 
-def test_the_build_derives_with_the_collector_paused_and_the_older_objects_frozen(synthetic, tmp_path, monkeypatch):
+def _collector_seen_by(monkeypatch, step: str) -> list[tuple[bool, bool]]:
+    """``(collector enabled, objects frozen)`` each time the build's ``step`` is called."""
     import gc
 
     from castcorpus.release import build
 
     seen = []
-    real = build.derive_pass
+    real = getattr(build, step)
 
     def watched(*args, **kwargs):
         seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(build, "derive_pass", watched)
+    monkeypatch.setattr(build, step, watched)
+    return seen
+
+
+def test_the_build_derives_with_the_collector_paused_and_the_older_objects_frozen(synthetic, tmp_path, monkeypatch):
+    import gc
+
+    seen = _collector_seen_by(monkeypatch, "derive_pass")
     build_release(synthetic, tmp_path / "out", cache_dir=tmp_path / "cache", repo_root=REPO, jobs=1, incremental=False)
     assert seen == [(False, True)] and gc.get_freeze_count() == 0
 
@@ -296,14 +304,7 @@ def test_the_whole_build_leaves_the_older_objects_out_of_the_collections_and_tha
         assert gc.get_freeze_count() > 0  # the inner block left the outer one's freeze alone
     assert gc.get_freeze_count() == 0
 
-    seen = []
-    real = build.write_configs
-
-    def watched(*args, **kwargs):
-        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(build, "write_configs", watched)
+    seen = _collector_seen_by(monkeypatch, "write_configs")
     build_release(synthetic, tmp_path / "out", cache_dir=tmp_path / "cache", repo_root=REPO, jobs=1, incremental=False)
     assert seen == [(True, True)] and gc.get_freeze_count() == 0
 
