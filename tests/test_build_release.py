@@ -286,17 +286,19 @@ def test_digest_follows_a_symlinked_documents_folder_to_the_hydrated_texts(tmp_p
 
 def test_row_cache_holds_no_write_transaction_between_batches(tmp_path):
     # Two builds may share a cache: one must not lock the file while it derives rows.
+    from castcorpus.release.records import Records
     from castcorpus.release.rowcache import RowCache
 
     first, second = RowCache(tmp_path), RowCache(tmp_path)
-    first.put("a" * 64, {"claims": []}, [])
+    first.put("a" * 64, {"claims": Records("claims", [])}, [])
     assert not first._db.in_transaction
     for index in range(RowCache.BATCH):
-        second.put(f"{index:064x}", {"claims": [{"id": index}]}, [])
+        second.put(f"{index:064x}", {"claims": Records("claims", [(f"c{index}",)])}, [])
     first.close()
     second.close()
     reader = RowCache(tmp_path)
-    assert reader.get("a" * 64) == ({"claims": []}, []) and reader.get(f"{7:064x}") == ({"claims": [{"id": 7}]}, [])
+    assert reader.get("a" * 64) == ({"claims": Records("claims", [])}, [])
+    assert reader.get(f"{7:064x}") == ({"claims": Records("claims", [("c7",)])}, [])
     reader.close()
 
 

@@ -149,6 +149,7 @@ def test_credibility_rows_only_for_documents_whose_source_record_has_a_label():
     labelled = 0
     for record in corpus.iter_documents():
         rows, _ = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+        rows = _plain(rows)
         label = (record.meta.get("source_record") or {}).get("label")
         if label is None:
             assert rows["credibility"] == []
@@ -160,3 +161,97 @@ def test_credibility_rows_only_for_documents_whose_source_record_has_a_label():
         assert encode_labels("credibility", row)["label"] == label
         labelled += 1
     assert labelled == 1
+
+
+def _span_of(text: str, span: dict | None) -> dict | None:
+    return None if span is None else {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]]}
+
+
+def test_documents_rows_reproduce_the_metadata_and_the_annotation():
+    # Rows are tuples in the config's field order: every field must come from its own source.
+    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
+    actors = corpus.actors
+    checked = 0
+    for record, rows, _ in _annotated_rows():
+        meta, annotation, text = record.meta, record.annotation, record.text
+        (row,) = rows["documents"]
+        for key in ("id", "collection", "outlet", "title", "authors", "url", "language", "text_sha256", "rights"):
+            assert row[key] == meta[key], key
+        assert (row["text"], row["date"]) == (text, meta["published"]["value"])
+        assert row["outlet_camp"] == corpus.outlets[meta["outlet"]].get("camp")
+        assert row["original_outlet"] == (meta.get("republication") or {}).get("original_outlet")
+        assert row["guidelines_version"] == annotation["guidelines_version"]
+        provenance = annotation["provenance"]
+        assert row["provenance"] == {"annotators": provenance["annotators"], "status": provenance["status"],
+                                     "passes": provenance.get("passes", []), "date": provenance["date"],
+                                     "note": provenance.get("note")}
+        assert row["actors"] == [{"actor": e["actor"], "name": actors[e["actor"]]["name"],
+                                  "type": actors[e["actor"]]["type"],
+                                  "mentions": [_span_of(text, m) for m in e["mentions"]]} for e in annotation["actors"]]
+        assert len(row["claims"]) == len(annotation["claims"])
+        for got, claim in zip(row["claims"], annotation["claims"]):
+            spans = {"span": _span_of(text, claim["span"]), "cue": _span_of(text, claim["cue"]),
+                     "attribution": [{"source": s["source"], "cue": _span_of(text, s["cue"])} for s in claim["attribution"]],
+                     "other_clusters": claim.get("other_clusters", []), "note": claim.get("note")}
+            assert got == {**claim, **spans}
+        assert len(row["stances"]) == len(annotation["stances"])
+        for got, stance in zip(row["stances"], annotation["stances"]):
+            target = {"actor": stance["target"].get("actor"), "claim": stance["target"].get("claim")}
+            evidence = [_span_of(text, e) for e in stance["evidence"]]
+            assert got == {**stance, "target": target, "evidence": evidence, "note": stance.get("note")}
+        assert (row["split"], row["outlet_split"]) == (None, None)  # filled by the build
+        checked += 1
+    assert checked > 1
+
+
+def test_claim_and_stance_rows_take_their_fields_from_the_annotation():
+    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
+    reg = Registries(corpus.actors, corpus.outlets)
+    claims_seen = stances_seen = 0
+    for record, rows, _ in _annotated_rows():
+        text, meta = record.text, record.meta
+        lead = {"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta)}
+        for row, claim in zip(rows["claims"], record.annotation["claims"], strict=True):
+            span, cue = claim["span"], claim["cue"]
+            key, name, kind = reg.resolve(claim["speaker"], meta)
+            assert {k: row[k] for k in lead} == lead
+            assert (row["claim_id"], row["text"], row["start"], row["end"]) == (
+                claim["id"], text[span["start"]:span["end"]], span["start"], span["end"])
+            for field in ("proposition", "type", "check_worthy", "certainty", "speaker", "agents", "patients", "cluster"):
+                assert row[field] == claim[field], field
+            assert (row["speaker_actor"], row["speaker_name"], row["speaker_type"]) == (key, name, kind)
+            assert row["cue"] == (None if cue is None else text[cue["start"]:cue["end"]])
+            assert row["other_clusters"] == claim.get("other_clusters", [])
+            assert [step["source"] for step in row["attribution"]] == [s["source"] for s in claim["attribution"]]
+            assert [step["actor"] for step in row["attribution"]] == [reg.resolve(s["source"], meta)[0]
+                                                                      for s in claim["attribution"]]
+            assert text[row["context_start"]:].startswith(row["context"].split(" [...] ")[0])
+            claims_seen += 1
+        for row, stance in zip(rows["stances"], record.annotation["stances"], strict=True):
+            assert {k: row[k] for k in lead} == lead
+            assert (row["stance_id"], row["holder"], row["polarity"], row["explicit"]) == (
+                stance["id"], stance["holder"], stance["polarity"], stance["explicit"])
+            assert row["holder_actor"] == reg.resolve(stance["holder"], meta)[0]
+            assert row["evidence"] == [text[e["start"]:e["end"]] for e in stance["evidence"]]
+            assert row["target_kind"] == ("actor" if "actor" in stance["target"] else "claim")
+            assert row["target_actor"] == stance["target"].get("actor")
+            assert row["target_claim"] == stance["target"].get("claim")
+            stances_seen += 1
+    assert claims_seen and stances_seen
+
+
+def test_a_record_with_a_field_missing_or_extra_is_refused():
+    import pytest
+
+    from castcorpus.release.records import Records, to_table
+
+    corpus = Corpus(MINIMAL, cache_dir=HYDRATED)
+    reg = Registries(corpus.actors, corpus.outlets)
+    record = next(r for r in corpus.iter_documents() if r.annotation is not None)
+    rows, _ = document_rows(record.meta, record.annotation, record.text, reg, record.id)
+    for config in ("documents", "claims", "stances", "attribution", "raw"):
+        good = rows[config]
+        assert isinstance(good, Records) and to_table(good.rows, config).num_rows == len(good)
+        for bad in (good.rows[0][:-1], (*good.rows[0], None)):
+            with pytest.raises(pa.ArrowInvalid):
+                to_table([bad], config)

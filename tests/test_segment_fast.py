@@ -252,6 +252,6 @@ def test_ner_tags_and_actor_codes_equal_the_earlier_columns(data):
 
 
 def test_the_space_table_is_str_isspace_on_every_code_point():
-    table = seg._space_table()
+    table = seg.space_table()
     assert len(table) == 0x110000
     assert np.flatnonzero(table).tolist() == [c for c in range(0x110000) if chr(c).isspace()]

@@ -1,6 +1,8 @@
-"""The card's token count of a whole text, taken in Python while rows are staged
-(card_statistics.whitespace_tokens), equals Arrow's count (utf8_split_whitespace), which the
-card's statistics were defined by: on every code point, and on any mix of words and whitespace."""
+"""The card's token counts (castcorpus.release.token_counts): of a whole text, taken in Python
+while rows are staged (whitespace_tokens), and of a column (row_token_counts), each from the
+text's bytes or, with whitespace beyond ASCII, by splitting; all equal Arrow's count
+(utf8_split_whitespace), which the card's statistics were defined by: on every code point, and
+on any mix of words and whitespace."""
 
 import sys
 
@@ -9,8 +11,10 @@ import pyarrow.compute as pc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from castcorpus.release.card_statistics import TOKENS_COLUMN, row_token_counts, whitespace_tokens
+from castcorpus.release.card_statistics import TOKENS_COLUMN
+from castcorpus.release.records import Records
 from castcorpus.release.stage import StagedConfig, TextTokens, staged_batches
+from castcorpus.release.token_counts import _byte_counts, row_token_counts, whitespace_tokens
 
 
 def _arrow_counts(texts: list[str | None]) -> list[int | None]:
@@ -27,6 +31,17 @@ def test_python_and_arrow_split_on_the_same_code_points():
     splits_arrow = pc.list_value_length(pc.utf8_split_whitespace(pa.array([f"a{c}b" for c in points]))).to_pylist()
     assert [c for c, n in zip(points, splits_arrow) if n == 2] == [c for c in points if c.isspace()]
     assert [whitespace_tokens(f"a{c}b") for c in points] == splits_arrow
+
+
+def test_counts_from_bytes_equal_arrows_on_every_code_point_without_wide_whitespace():
+    points = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    narrow = [c for c in points if c < "\x80" or not c.isspace()]
+    for shape in ("a{}b", "{}", "{0}{0}", " {}", "{} "):
+        texts = [shape.format(c) for c in narrow]
+        by_bytes = _byte_counts(pa.array(texts, pa.string()))
+        assert by_bytes is not None and by_bytes.to_pylist() == _arrow_counts(texts)
+    wide = [c for c in points if c >= "\x80" and c.isspace()]
+    assert wide and all(_byte_counts(pa.array([f"a{c}b"])) is None for c in wide)  # counted by splitting
 
 
 def test_whitespace_tokens_equals_arrows_count_on_every_short_text():
@@ -60,6 +75,17 @@ def test_row_token_counts_of_a_text_ending_in_mixed_whitespace_are_the_same_ever
         assert _row_counts([last]) == [whitespace_tokens(last)]
 
 
+NARROW_TEXTS = st.lists(PIECES.filter(lambda piece: not any(c >= "\x80" and c.isspace() for c in piece)),
+                        max_size=12).map("".join)
+
+
+@given(st.lists(st.one_of(NARROW_TEXTS, st.none()), max_size=8), st.integers(0, 3))
+def test_counts_from_bytes_of_a_sliced_column_with_nulls_equal_arrows(texts, cut):
+    column = pa.array(["  x "] * cut + texts, pa.string()).slice(cut)  # offsets not from zero
+    by_bytes = _byte_counts(column)
+    assert by_bytes is not None and by_bytes.to_pylist() == _arrow_counts(texts) == _row_counts(texts)
+
+
 @given(st.lists(PIECES, min_size=20, max_size=80).map("".join))
 def test_row_token_counts_of_long_texts_equal_the_python_count(text):
     assert [_row_counts([text])[0] for _ in range(10)] == [whitespace_tokens(text)] * 10
@@ -80,11 +106,11 @@ def test_staged_counts_equal_arrows_with_or_without_a_shared_counter(tmp_path_fa
     staged = [StagedConfig(folder / "a.arrows", "raw", rows_per_batch=3, tokens=shared),
               StagedConfig(folder / "b.arrows", "raw", rows_per_batch=3)]
     for position, text in enumerate(texts):
-        row = {"id": f"d{position}", "collection": "seed", "outlet": "o", "outlet_camp": None, "original_outlet": None,
-               "date": "2016", "location": None, "events": [], "fakes_label": None, "annotated": False,
-               "text": text, "text_sha256": "0" * 64}
+        # id, collection, outlet, outlet_camp, original_outlet, date, location, events,
+        # fakes_label, annotated, text, text_sha256, split, outlet_split
+        row = (f"d{position}", "seed", "o", None, None, "2016", None, [], None, False, text, "0" * 64, None, None)
         for config in staged:
-            config.add_rows([row], position)
+            config.add_rows(Records("raw", [row]), position)
     for config in staged:
         config.close()
     with_counter, by_arrow = ([table for table, _ in staged_batches(config.path)] for config in staged)

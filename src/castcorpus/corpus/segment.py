@@ -136,14 +136,14 @@ def _covers_non_space(text: str, starts: np.ndarray, ends: np.ndarray) -> bool:
     if (ends <= starts).any() or (starts[1:] < ends[:-1]).any() or starts[0] < 0 or ends[-1] > len(text):
         return False
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    before = np.concatenate(([0], np.cumsum(_space_table().take(points))))  # spaces before i
+    before = np.concatenate(([0], np.cumsum(space_table().take(points))))  # spaces before i
     if int((ends - starts).sum()) != len(text) - int(before[-1]):
         return False
     return bool((before[starts] == before[ends]).all())
 
 
 @functools.cache
-def _space_table() -> np.ndarray:
+def space_table() -> np.ndarray:
     """``table[c]``: whether ``str.isspace`` (and so ``str.split``) counts code point ``c`` as
     space, for every code point (found once, not listed by hand; a table of them all, 1 MB,
     is looked up faster than one cut off after the last space)."""

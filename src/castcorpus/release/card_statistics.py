@@ -46,37 +46,10 @@ def _read(release: Path, pattern: str, columns: list[str]):
 TOKENS_COLUMN = "__tokens"
 
 
-def row_token_counts(table, column: str):
-    """Each row's whitespace-separated tokens in ``column`` (a ``tokens`` list: its length)."""
-    import pyarrow.compute as pc
-
-    values = table.column(column)
-    if column == "tokens":
-        return pc.list_value_length(values)
-    # Split without the trailing whitespace, whose empty items are added back (one for one
-    # character, two for more, as utf8_split_whitespace makes them): pyarrow 26's split of a
-    # long text that ends in several kinds of whitespace answered differently from one call to
-    # the next (docs/decisions.md); the split of the trimmed text and this count did not.
-    trimmed = pc.utf8_rtrim_whitespace(values)
-    trailing = pc.subtract(pc.utf8_length(values), pc.utf8_length(trimmed))
-    return pc.add(pc.list_value_length(pc.utf8_split_whitespace(trimmed)), pc.min_element_wise(trailing, 2))
-
-
-def whitespace_tokens(text: str | None) -> int | None:
-    """What :func:`row_token_counts` counts for one string, without Arrow: the items
-    ``utf8_split_whitespace`` makes of ``text``. Python splits on the same characters (the
-    tests check every code point) but makes no empty items, where Arrow makes one for an empty
-    text, one where the text starts with whitespace and one where it ends with whitespace, or
-    two if it ends with more than one whitespace character (so the card's numbers stay Arrow's)."""
-    if text is None:
-        return None
-    if not text:
-        return 1
-    return len(text.split()) + text[0].isspace() + text[-1].isspace() + (len(text) > 1 and text[-2:].isspace())
-
-
 def _token_count(table, column: str) -> int:
     import pyarrow.compute as pc
+
+    from .token_counts import row_token_counts
 
     counts = table.column(TOKENS_COLUMN) if TOKENS_COLUMN in table.column_names else row_token_counts(table, column)
     return int(pc.sum(counts).as_py() or 0)

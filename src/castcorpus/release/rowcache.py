@@ -27,10 +27,11 @@ from castcorpus.corpus.segment import SEGMENTER
 from castcorpus.report import Issue
 from castcorpus.version import __version__
 from .columns import ColumnRows, from_marshal, to_marshal
+from .records import Records
 
 #: Modules whose source decides the rows.
-_ROW_MODULES = ("release/rows.py", "release/token_rows.py", "release/columns.py", "corpus/segment.py",
-                "release/features.py", "release/rowcache.py")
+_ROW_MODULES = ("release/rows.py", "release/token_rows.py", "release/columns.py", "release/records.py",
+                "corpus/segment.py", "release/features.py", "release/rowcache.py")
 
 
 @cache
@@ -114,7 +115,7 @@ class RowCache:
             found = self._db.execute("SELECT entry FROM rows WHERE key = ?", (key,)).fetchone() if self._db else None
             if found is not None:
                 entry = marshal.loads(found[0])
-                rows = {config: from_marshal(value) if isinstance(value, dict) else value
+                rows = {config: from_marshal(value) if isinstance(value, dict) else Records(*value)
                         for config, value in entry["rows"].items()}
                 result = rows, [Issue(*issue) for issue in entry["issues"]]
         except (sqlite3.Error, ValueError, KeyError, TypeError, EOFError):
@@ -131,7 +132,8 @@ class RowCache:
         sharing the cache waits for a commit, not for a batch of documents to be derived."""
         if self._db is None:
             return
-        plain = {config: to_marshal(value) if isinstance(value, ColumnRows) else value for config, value in rows.items()}
+        plain = {config: to_marshal(value) if isinstance(value, ColumnRows) else (value.config, value.rows)
+                 for config, value in rows.items()}
         entry = {"rows": plain, "issues": [[i.file, i.pointer, i.code, i.message] for i in issues]}
         self._pending.append((key, marshal.dumps(entry)))
         if len(self._pending) >= self.BATCH:

@@ -1,4 +1,4 @@
-"""Per-document rows of every config, as plain dicts (labels as names, no split columns).
+"""Per-document rows of every config (labels as names, split columns empty).
 
 :func:`document_rows` is a pure function of the document (metadata, annotation, text) and
 the registries, which is what lets :mod:`castcorpus.release.build` cache its result by content hash.
@@ -18,6 +18,7 @@ from castcorpus.corpus.segment import Segmentation, segmentation
 from castcorpus.report import Issue
 from .columns import ColumnRows, Cut, Lists, TextBytes
 from .features import AUTHOR, CHECKWORTHY_LABELS, CREDIBILITY_LABELS, SENTENCE_LABELS, claim_types
+from .records import Records
 from .token_rows import SentenceColumns, claim_span_rows, ner_rows, sentence_columns
 
 
@@ -39,13 +40,17 @@ class Registries:
         """The media camp of the outlet that published the document (outlets.json ``camp``)."""
         return self.outlets[meta["outlet"]].get("camp")
 
-    def event(self, key: str) -> dict[str, Any]:
-        """An event of ``reports_on`` as the rows show it, with its place's name."""
+    def event_fields(self, key: str) -> tuple:
+        """An event of ``reports_on`` as the rows show it, with its place's name: ``event``,
+        ``kind``, ``start``, ``end``, ``place``, ``governorate``, ``description``."""
         event = self.events[key]
         place = self.places.get(event["place"], {})
-        return {"event": key, "kind": event["kind"], "start": event["start"], "end": event["end"],
-                "place": place.get("name"), "governorate": place.get("governorate"),
-                "description": event["description"]}
+        return (key, event["kind"], event["start"], event["end"], place.get("name"), place.get("governorate"),
+                event["description"])
+
+    def place_name(self, key: str) -> str | None:
+        """The name of the place where event ``key`` happened."""
+        return self.places.get(self.events[key]["place"], {}).get("name")
 
     def resolve(self, ref: str, meta: dict[str, Any]) -> tuple[str, str, str]:
         """``(key, name, type)`` of an actor reference; ``author`` is the document's voice,
@@ -57,67 +62,85 @@ class Registries:
         return ref, actor["name"], actor["type"]
 
 
-def _span(span: dict | None, text: str) -> dict | None:
+def _span(span: dict | None, text: str) -> tuple | None:
     if span is None:
         return None
-    return {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]]}
+    return (span["start"], span["end"], text[span["start"]:span["end"]])  # start, end, text
 
 
-def _meta_columns(meta: dict[str, Any], text: str, reg: Registries) -> dict[str, Any]:
+def _lead(meta: dict[str, Any], reg: Registries) -> tuple:
+    """``doc_id``, ``outlet``, ``outlet_camp``: the first fields of every task config's rows."""
+    return meta["id"], meta["outlet"], reg.camp(meta)
+
+
+# The rows below are tuples in the order of their config's fields (castcorpus.release.records);
+# a comment names the fields where a line holds several.
+
+def _meta_fields(meta: dict[str, Any], text: str, reg: Registries) -> tuple:
     record = meta.get("source_record")
-    return {
-        "id": meta["id"], "collection": meta["collection"], "outlet": meta["outlet"],
-        "outlet_camp": reg.camp(meta),
-        "original_outlet": (meta.get("republication") or {}).get("original_outlet"),
-        "title": meta["title"], "authors": meta["authors"], "url": meta["url"],
-        "date": meta["published"]["value"], "language": meta["language"],
-        "text": text, "text_sha256": meta["text_sha256"],
-        "rights": meta["rights"],
-        "reports_on": [reg.event(key) for key in meta.get("reports_on", [])],
-        "source_record": None if record is None else {
-            "row": record["row"], "unit_id": record["unit_id"], "label": record["label"],
-            "location": record.get("location"), "date": record.get("date")},
-    }
+    rights = meta["rights"]
+    return (
+        meta["id"], meta["collection"], meta["outlet"], reg.camp(meta),
+        (meta.get("republication") or {}).get("original_outlet"),
+        meta["title"], meta["authors"], meta["url"], meta["published"]["value"], meta["language"],
+        text, meta["text_sha256"],
+        (rights["license"], rights["holder"], rights["statement"]),
+        [reg.event_fields(key) for key in meta.get("reports_on", [])],
+        None if record is None else (  # row, unit_id, label, location, date
+            record["row"], record["unit_id"], record["label"], record.get("location"), record.get("date")),
+    )
 
 
-def _document_row(meta, annotation, text, reg: Registries) -> dict[str, Any]:
+def _document_row(meta, annotation, text, reg: Registries) -> tuple:
     provenance = annotation["provenance"]
-    return {
-        **_meta_columns(meta, text, reg),
-        "guidelines_version": annotation["guidelines_version"],
-        "provenance": {"annotators": provenance["annotators"], "status": provenance["status"],
-                       "passes": provenance.get("passes", []), "date": provenance["date"],
-                       "note": provenance.get("note")},
-        "actors": [{"actor": e["actor"], "name": reg.actors[e["actor"]]["name"],
-                    "type": reg.actors[e["actor"]]["type"],
-                    "mentions": [_span(m, text) for m in e["mentions"]]} for e in annotation["actors"]],
-        "claims": [{**c, "span": _span(c["span"], text), "cue": _span(c["cue"], text),
-                    "attribution": [{"source": s["source"], "cue": _span(s["cue"], text)} for s in c["attribution"]],
-                    "other_clusters": c.get("other_clusters", []), "note": c.get("note")}
-                   for c in annotation["claims"]],
-        "stances": [{"id": s["id"], "holder": s["holder"],
-                     "target": {"actor": s["target"].get("actor"), "claim": s["target"].get("claim")},
-                     "polarity": s["polarity"], "explicit": s["explicit"],
-                     "evidence": [_span(e, text) for e in s["evidence"]], "note": s.get("note")}
-                    for s in annotation["stances"]],
-    }
+    return (
+        *_meta_fields(meta, text, reg),
+        annotation["guidelines_version"],
+        (provenance["annotators"], provenance["status"], provenance.get("passes", []),  # annotators, status, passes,
+         provenance["date"], provenance.get("note")),  # date, note
+        [_document_actor(entry, text, reg) for entry in annotation["actors"]],
+        [_document_claim(claim, text) for claim in annotation["claims"]],
+        [_document_stance(stance, text) for stance in annotation["stances"]],
+        None, None,  # split, outlet_split: filled when the splits are known
+    )
 
 
-def raw_row(meta: dict[str, Any], annotated: bool, text: str, reg: Registries) -> dict[str, Any]:
+def _document_actor(entry: dict, text: str, reg: Registries) -> tuple:
+    actor = reg.actors[entry["actor"]]
+    return entry["actor"], actor["name"], actor["type"], [_span(m, text) for m in entry["mentions"]]
+
+
+def _document_claim(claim: dict, text: str) -> tuple:
+    return (
+        claim["id"], _span(claim["span"], text), claim["proposition"], claim["type"], claim["check_worthy"],
+        claim["certainty"], claim["speaker"], _span(claim["cue"], text),
+        [(step["source"], _span(step["cue"], text)) for step in claim["attribution"]],  # source, cue
+        claim["agents"], claim["patients"], claim["cluster"], claim.get("other_clusters", []), claim.get("note"),
+    )
+
+
+def _document_stance(stance: dict, text: str) -> tuple:
+    target = stance["target"]
+    return (
+        stance["id"], stance["holder"], (target.get("actor"), target.get("claim")),  # id, holder, target
+        stance["polarity"], stance["explicit"], [_span(e, text) for e in stance["evidence"]], stance.get("note"),
+    )
+
+
+def raw_row(meta: dict[str, Any], annotated: bool, text: str, reg: Registries) -> tuple:
     """The ``raw`` row of a document whose text is available."""
     record = meta.get("source_record") or {}
-    events = [reg.event(key) for key in meta.get("reports_on", [])]
-    return {
-        "id": meta["id"], "collection": meta["collection"], "outlet": meta["outlet"],
-        "outlet_camp": reg.camp(meta),
-        "original_outlet": (meta.get("republication") or {}).get("original_outlet"),
-        "date": meta["published"]["value"],
+    events = meta.get("reports_on", [])
+    return (
+        meta["id"], meta["collection"], meta["outlet"], reg.camp(meta),
+        (meta.get("republication") or {}).get("original_outlet"), meta["published"]["value"],
         # The source's own location when it gives one, else where the first reported event was.
-        "location": record.get("location") or (events[0]["place"] if events else None),
-        "events": [e["event"] for e in events],
-        "fakes_label": record.get("label") if meta["collection"] == "fa-kes" else None,
-        "annotated": annotated, "text": text, "text_sha256": meta["text_sha256"],
-    }
+        record.get("location") or (reg.place_name(events[0]) if events else None),
+        list(events),
+        record.get("label") if meta["collection"] == "fa-kes" else None,  # fakes_label
+        annotated, text, meta["text_sha256"],
+        None, None,  # split, outlet_split
+    )
 
 
 def _context(text: str, bounds: tuple[list[int], list[int]], spans: list[dict]) -> tuple[str, int]:
@@ -207,92 +230,93 @@ def _offsets(sizes: np.ndarray) -> np.ndarray:
     return offsets
 
 
-def _claim_rows(meta, annotation, text, bounds, reg: Registries) -> list[dict]:
+def _claim_rows(meta, annotation, text, bounds, reg: Registries) -> list[tuple]:
+    lead = _lead(meta, reg)
     rows = []
     for claim in annotation["claims"]:
         span = claim["span"]
         context, context_start = _context(text, bounds, [span])
         key, name, kind = reg.resolve(claim["speaker"], meta)
-        rows.append({
-            "claim_id": claim["id"], "text": text[span["start"]:span["end"]],
-            "start": span["start"], "end": span["end"], "context": context, "context_start": context_start,
-            "proposition": claim["proposition"], "type": claim["type"], "check_worthy": claim["check_worthy"],
-            "certainty": claim["certainty"], "speaker": claim["speaker"], "speaker_actor": key,
-            "speaker_name": name, "speaker_type": kind,
-            "cue": None if claim["cue"] is None else text[claim["cue"]["start"]:claim["cue"]["end"]],
-            "attribution": [_attribution_step(step, meta, text, reg) for step in claim["attribution"]],
-            "agents": claim["agents"], "patients": claim["patients"], "cluster": claim["cluster"],
-            "other_clusters": claim.get("other_clusters", []),
-        })
+        cue = claim["cue"]
+        rows.append((
+            *lead, claim["id"], text[span["start"]:span["end"]], span["start"], span["end"],  # claim_id, text, start, end
+            context, context_start, claim["proposition"], claim["type"], claim["check_worthy"], claim["certainty"],
+            claim["speaker"], key, name, kind,  # speaker, speaker_actor, speaker_name, speaker_type
+            None if cue is None else text[cue["start"]:cue["end"]],
+            [_attribution_step(step, meta, text, reg) for step in claim["attribution"]],
+            claim["agents"], claim["patients"], claim["cluster"], claim.get("other_clusters", []),
+        ))
     return rows
 
 
-def _attribution_rows(claim_rows: list[dict]) -> list[dict]:
+def _attribution_rows(claim_rows: list[tuple]) -> list[tuple]:
     """The attribution task's rows: each claim with who states it, ``author`` or the speaker's
     actor type, taken from the claim rows so that the two configs cannot disagree."""
-    return [{"claim_id": r["claim_id"], "text": r["text"], "start": r["start"], "end": r["end"],
-             "context": r["context"], "context_start": r["context_start"],
-             "label": AUTHOR if r["speaker"] == AUTHOR else r["speaker_type"],
-             "speaker": r["speaker"], "speaker_actor": r["speaker_actor"], "speaker_name": r["speaker_name"],
-             "cue": r["cue"]} for r in claim_rows]
+    rows = []
+    for (doc_id, outlet, camp, claim_id, text, start, end, context, context_start, _proposition, _type,
+         _check_worthy, _certainty, speaker, actor, name, kind, cue, *_) in claim_rows:
+        label = AUTHOR if speaker == AUTHOR else kind
+        rows.append((doc_id, outlet, camp, claim_id, text, start, end, context, context_start, label,
+                     speaker, actor, name, cue))
+    return rows
 
 
-def credibility_rows(meta: dict[str, Any], annotated: bool, text: str, reg: Registries) -> list[dict]:
+def credibility_rows(meta: dict[str, Any], annotated: bool, text: str, reg: Registries) -> list[tuple]:
     """The credibility task's row of a document whose source record carries a credibility label
     (FA-KES's 0 fake / 1 credible); none for other documents."""
     record = meta.get("source_record")
     if record is None or record.get("label") is None:
         return []
-    return [{"doc_id": meta["id"], "outlet": meta["outlet"], "outlet_camp": reg.camp(meta),
-             "date": meta["published"]["value"], "events": list(meta.get("reports_on", [])),
-             "text": text, "label": CREDIBILITY_LABELS[record["label"]], "annotated": annotated}]
+    return [(*_lead(meta, reg), meta["published"]["value"], list(meta.get("reports_on", [])),  # ..., date, events
+             text, CREDIBILITY_LABELS[record["label"]], annotated)]  # text, label, annotated
 
 
-def _attribution_step(step, meta, text, reg: Registries) -> dict:
+def _attribution_step(step, meta, text, reg: Registries) -> tuple:
     key, name, _ = reg.resolve(step["source"], meta)
     cue = step["cue"]
-    return {"source": step["source"], "actor": key, "name": name,
-            "cue": None if cue is None else text[cue["start"]:cue["end"]]}
+    return step["source"], key, name, None if cue is None else text[cue["start"]:cue["end"]]  # source, actor, name, cue
 
 
-def _stance_rows(meta, annotation, text, bounds, reg: Registries) -> list[dict]:
+def _stance_rows(meta, annotation, text, bounds, reg: Registries) -> list[tuple]:
     claims = {c["id"]: c for c in annotation["claims"]}
+    lead = _lead(meta, reg)
     rows = []
     for stance in annotation["stances"]:
         key, name, kind = reg.resolve(stance["holder"], meta)
         target = stance["target"]
-        row = {"stance_id": stance["id"], "holder": stance["holder"], "holder_actor": key,
-               "holder_name": name, "holder_type": kind, "target_kind": "actor" if "actor" in target else "claim",
-               "target_actor": None, "target_name": None, "target_type": None,
-               "target_claim": None, "target_proposition": None, "target_claim_text": None}
         if "actor" in target:
-            _, row["target_name"], row["target_type"] = reg.resolve(target["actor"], meta)
-            row["target_actor"] = target["actor"]
+            _, target_name, target_type = reg.resolve(target["actor"], meta)
+            # target_kind, target_actor, target_name, target_type, target_claim, target_proposition,
+            # target_claim_text, then target_text: one text for the target, whatever its kind, so
+            # that a cross-encoder can pair it with the holder and the context: the actor's
+            # registry name or the claim's proposition.
+            about = ("actor", target["actor"], target_name, target_type, None, None, None, target_name)
         else:
             claim = claims[target["claim"]]
-            row.update(target_claim=claim["id"], target_proposition=claim["proposition"],
-                       target_claim_text=text[claim["span"]["start"]:claim["span"]["end"]])
-        # One text for the target, whatever its kind, so that a cross-encoder can pair it with
-        # the holder and the context: the actor's registry name or the claim's proposition.
-        row["target_text"] = row["target_name"] if "actor" in target else row["target_proposition"]
-        row.update(polarity=stance["polarity"], explicit=stance["explicit"],
-                   evidence=[text[e["start"]:e["end"]] for e in stance["evidence"]],
-                   context=_context(text, bounds, stance["evidence"])[0])
-        rows.append(row)
+            span = claim["span"]
+            about = ("claim", None, None, None, claim["id"], claim["proposition"], text[span["start"]:span["end"]],
+                     claim["proposition"])
+        rows.append((
+            *lead, stance["id"], stance["holder"], key, name, kind,  # stance_id, holder, holder_actor, _name, _type
+            *about, stance["polarity"], stance["explicit"],
+            [text[e["start"]:e["end"]] for e in stance["evidence"]], _context(text, bounds, stance["evidence"])[0],
+        ))
     return rows
 
 
 def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text: str,
-                  reg: Registries, file: str) -> tuple[dict[str, list[dict]], list[Issue]]:
-    """Rows of every base config for one document with text, and the issues met: a list of
-    dicts per config (labels as names), but the views with a row per sentence (``sentences``,
-    ``checkworthiness``, ``actor_ner``, ``claim_spans``) as
-    :class:`castcorpus.release.columns.ColumnRows` (``.to_pylist()`` gives their dicts).
+                  reg: Registries, file: str) -> tuple[dict[str, Records | ColumnRows], list[Issue]]:
+    """Rows of every base config for one document with text, and the issues met: per config,
+    :class:`castcorpus.release.records.Records` (tuples in the config's field order, labels as
+    names), but the views with a row per sentence (``sentences``, ``checkworthiness``,
+    ``actor_ner``, ``claim_spans``) as :class:`castcorpus.release.columns.ColumnRows`; the
+    ``.to_pylist()`` of either gives the rows as dicts.
 
     Unannotated documents yield only a ``raw`` row (and a FA-KES article its ``credibility`` row). ``file`` names the annotation file in issues.
     """
-    rows: dict[str, list[dict]] = {"raw": [raw_row(meta, annotation is not None, text, reg)],
-                                   "credibility": credibility_rows(meta, annotation is not None, text, reg)}
+    rows: dict[str, Records | ColumnRows] = {
+        "raw": Records("raw", [raw_row(meta, annotation is not None, text, reg)]),
+        "credibility": Records("credibility", credibility_rows(meta, annotation is not None, text, reg))}
     if annotation is None:
         return rows, []
     segmented = segmentation(text)
@@ -300,12 +324,12 @@ def document_rows(meta: dict[str, Any], annotation: dict[str, Any] | None, text:
     shared = sentence_columns(text, segmented, common)  # the four per-sentence views' common columns
     bounds = (shared.columns["start"].tolist(), shared.columns["end"].tolist())  # the sentences, for contexts
     ner, issues = ner_rows(annotation, text, segmented, reg.actor_types, common, file, shared=shared)
-    rows["documents"] = [_document_row(meta, annotation, text, reg)]
+    rows["documents"] = Records("documents", [_document_row(meta, annotation, text, reg)])
     rows["sentences"], rows["checkworthiness"] = _sentence_views(annotation, text, segmented, common, shared=shared)
     claims = _claim_rows(meta, annotation, text, bounds, reg)
-    rows["claims"] = [{**common, **r} for r in claims]
-    rows["attribution"] = [{**common, **r} for r in _attribution_rows(claims)]
-    rows["stances"] = [{**common, **r} for r in _stance_rows(meta, annotation, text, bounds, reg)]
+    rows["claims"] = Records("claims", claims)
+    rows["attribution"] = Records("attribution", _attribution_rows(claims))
+    rows["stances"] = Records("stances", _stance_rows(meta, annotation, text, bounds, reg))
     rows["actor_ner"] = ner
     rows["claim_spans"], span_issues = claim_span_rows(annotation, text, segmented, common, file, shared=shared)
     return rows, issues + span_issues

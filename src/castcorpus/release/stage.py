@@ -22,8 +22,9 @@ from typing import Any, Iterator
 import numpy as np
 import pyarrow as pa
 
-from . import columns, features
-from .card_statistics import TOKEN_COLUMN, TOKENS_COLUMN, row_token_counts, whitespace_tokens
+from . import columns, features, records
+from .card_statistics import TOKEN_COLUMN, TOKENS_COLUMN
+from .token_counts import row_token_counts, whitespace_tokens
 
 #: Rows per staged batch.
 ROWS_PER_BATCH = 2_000
@@ -34,7 +35,7 @@ _OPTIONS = pa.ipc.IpcWriteOptions(compression=None)
 
 class TextTokens:
     """The card's token count of the last text counted
-    (:func:`castcorpus.release.card_statistics.whitespace_tokens`). The configs with a row per
+    (:func:`castcorpus.release.token_counts.whitespace_tokens`). The configs with a row per
     document (``documents``, ``raw``, ``credibility``) hold the same text object for a document
     and are staged one after the other: shared by their :class:`StagedConfig`, the whole text
     is counted once, not once per config."""
@@ -53,10 +54,10 @@ class TextTokens:
 class StagedConfig:
     """The rows of one base config, in pass order, staged in an Arrow IPC file at ``path``.
 
-    Rows arrive with label names; they are converted to Arrow under
-    :func:`castcorpus.release.features.names_schema` and their ClassLabel columns encoded as
-    ids a column at a time when a batch is flushed (a row at a time cost more than the
-    conversion itself). With ``tokens`` (a :class:`TextTokens` shared by the configs that hold
+    Rows arrive as :class:`castcorpus.release.records.Records` (tuples, label names); they are
+    converted to Arrow under :func:`castcorpus.release.features.names_schema` and their
+    ClassLabel columns encoded as ids a column at a time when a batch is flushed (a row at a
+    time cost more than the conversion itself). With ``tokens`` (a :class:`TextTokens` shared by the configs that hold
     the same texts), each row's token count is taken as it arrives; without, by Arrow for a
     whole batch when it is written (cheaper for many short texts)."""
 
@@ -68,10 +69,11 @@ class StagedConfig:
         self.staged_schema = self.schema.append(pa.field(DOC_COLUMN, pa.int32(), nullable=False))
         # Each row's token count for the card (card_statistics.TOKEN_COLUMN), staged beside the row.
         self.token_column = TOKEN_COLUMN.get(config)
+        self.token_index = self.names_schema.get_field_index(self.token_column) if self.token_column else -1
         self.file_schema = (self.staged_schema.append(pa.field(TOKENS_COLUMN, pa.int32()))
                             if self.token_column else self.staged_schema)
         self.rows_per_batch = rows_per_batch
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[tuple] = []
         self.documents: list[int] = []
         self.text_tokens = tokens if self.token_column else None
         self.tokens: list[int | None] = []  # each queued row's token count (with text_tokens)
@@ -79,12 +81,13 @@ class StagedConfig:
         self._sink: pa.OSFile | None = None
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
 
-    def add_rows(self, rows: list[dict[str, Any]], document: int) -> None:
+    def add_rows(self, rows: records.Records, document: int) -> None:
         """Queue the rows (ClassLabel columns as label names) of the document at ``document``."""
-        self.rows.extend(rows)
-        self.documents.extend([document] * len(rows))
+        self.rows.extend(rows.rows)
+        self.documents.extend([document] * len(rows.rows))
         if self.text_tokens is not None:
-            self.tokens.extend(self.text_tokens.count(row[self.token_column]) for row in rows)
+            index = self.token_index
+            self.tokens.extend(self.text_tokens.count(row[index]) for row in rows.rows)
         while len(self.rows) >= self.rows_per_batch:
             self.flush()
 
@@ -93,7 +96,7 @@ class StagedConfig:
         if not self.rows:
             return
         size = self.rows_per_batch
-        table = pa.Table.from_pylist(self.rows[:size], schema=self.names_schema)
+        table = records.to_table(self.rows[:size], self.config)
         table = features.encode_label_columns(self.config, table)
         table = table.append_column(self.staged_schema.field(DOC_COLUMN), pa.array(self.documents[:size], pa.int32()))
         counts = pa.array(self.tokens[:size], pa.int32()) if self.text_tokens is not None else None
