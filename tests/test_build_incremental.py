@@ -299,3 +299,29 @@ def test_the_agreement_section_is_that_of_the_passes(source, tmp_path):
     _build(corpus, out, cache)  # figures of the other documents from the state, this one's again
     assert card_section(corpus_agreement(Corpus(corpus))) in (out / "README.md").read_text(encoding="utf-8")
     _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_document_keys_from_the_digests_listing_equal_those_from_each_file(source, tmp_path):
+    # The keys take each file's kind from the listing the inputs' digest made; looking at each
+    # file instead (path_kind) must give the same keys: plain files, a text that is a link, an
+    # annotation that is a folder, a link out of the corpus, missing pass files.
+    from castcorpus.release.uptodate import inputs_digest, path_kind
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(source, corpus, symlinks=True)
+    ids = sorted(p.stem for p in (corpus / "documents").glob("*.json"))
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_bytes((corpus / "texts" / f"{ids[0]}.txt").read_bytes())
+    (corpus / "texts" / f"{ids[0]}.txt").unlink()
+    (corpus / "texts" / f"{ids[0]}.txt").symlink_to(outside)
+    (corpus / "annotations" / f"{ids[1]}.json").unlink(missing_ok=True)
+    (corpus / "annotations" / f"{ids[1]}.json").mkdir()
+    pass_folders = sorted(p for p in (corpus / "passes").iterdir() if p.is_dir()) if (corpus / "passes").is_dir() else []
+    hashes, kinds = {}, {}
+    inputs_digest(corpus, tmp_path / "cache", REPO, (), hashes, FileRecords(), kinds)
+    assert kinds[f"texts/{ids[0]}.txt"].startswith(b"link:") and kinds[f"annotations/{ids[1]}.json"] == b"other"
+    listed = incremental.BuildState(tmp_path / "a", "code", corpus, tmp_path / "cache", hashes, kinds=kinds)
+    looked = incremental.BuildState(tmp_path / "b", "code", corpus, tmp_path / "cache", hashes)
+    paths = sorted((corpus / "documents").glob("*.json"))
+    assert [listed.doc_key(p, pass_folders) for p in paths] == [looked.doc_key(p, pass_folders) for p in paths]
+    assert path_kind(str(corpus / "annotations" / "no-such-document.json")) == b"absent"

@@ -142,13 +142,14 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
     # Custom writers are not part of the inputs' digest: a build with them always runs.
     # The digest's reads also give the incremental build its per-file hashes.
     file_hashes: dict[str, str] | None = {} if incremental else None
+    kinds: dict[str, bytes] | None = {} if incremental else None
     records = load_records(state_folder(out_dir) / INPUT_RECORDS) if incremental and not force else FileRecords()
     digest = None
     if incremental or not extra_writers:
         # A record per input file, none of them garbage: automatic collections would only
         # re-scan them (some 0.1 CPU s at 20,000 documents).
         with collector_paused():
-            digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes, records)
+            digest = inputs_digest(corpus_root, cache, repo, [_name(w) for w in writers], file_hashes, records, kinds)
     digest = None if extra_writers else digest
     release_records = load_records(state_folder(out_dir) / RELEASE_RECORDS) if incremental and not force else None
     if digest and not force and out_dir.is_dir() and is_up_to_date(out_dir, digest, release_records):
@@ -163,7 +164,7 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
             staging = staging_folder(out_dir)
             if incremental:
                 state = BuildState(out_dir, code_digest(), corpus_root, cache, file_hashes, fresh=force,
-                                   records=records)
+                                   records=records, kinds=kinds)
             with closing(_row_cache(row_cache, row_cache_dir or cache / "rows")) as rows_cache:
                 summary = _build_into(staging, corpus_root, cache, rows_cache, progress, out_dir, workers, state)
             copy_repository_files(repo, staging)

@@ -32,8 +32,7 @@ from castcorpus.report import Issue, Report
 from castcorpus.validation.run import CheckedDocument, DocumentFindings, RunState, ValidationRun
 from .columns import SharedColumns
 from .features import CONFIGS
-from .folder import file_sha256
-from .incremental import BuildState, ChunkMemo, chunked, state_digest
+from .incremental import BuildState, ChunkMemo, chunked, staged_digest, state_digest
 from .rowcache import RowCache, registry_hash, row_key
 from .rows import Registries, document_rows
 from .stage import StagedColumns, StagedConfig, TextTokens
@@ -61,7 +60,7 @@ class DerivedChunk:
     issues: list[Issue] = field(default_factory=list)  # findings made deriving rows
     annotated: int = 0
     clean: bool = False  # every document of the chunk had its rows derived
-    file_hashes: dict[str, str] = field(default_factory=dict)  # config -> SHA-256 of its staging file (with a state)
+    file_hashes: dict[str, str] = field(default_factory=dict)  # config -> staged_digest of its staging file (with a state)
 
 
 @dataclass
@@ -346,7 +345,7 @@ class PassDeriver:
         if self.hashes:
             # A staging file is the same bytes whenever its rows are (one schema, batches of a
             # fixed size): its hash stands for the rows of the chunk's documents in that config.
-            self.chunk.file_hashes = {config: file_sha256(path) for config, path in self.chunk.staged.items()}
+            self.chunk.file_hashes = {config: staged_digest(path) for config, path in self.chunk.staged.items()}
         return self.chunk
 
     def _still_clean(self, report: Report) -> bool:

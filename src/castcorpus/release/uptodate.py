@@ -41,22 +41,36 @@ def _update(digest, label: str, data: bytes | None) -> None:
     digest.update(part)
 
 
-def _files(folder: Path) -> list[tuple[str, str, os.stat_result | None]]:
+def _files(folder: Path, kinds: dict[str, bytes] | None = None) -> list[tuple[str, str, os.stat_result | None]]:
     """``(relative posix path, path, status)`` of the files under ``folder``, in path order; symbolic
     links to folders are followed (as the build's readers follow them), links back to an
     enclosing folder are not. ``status`` is None for a file its folder's entry says is regular
     (no link): it is taken when the file is opened (:func:`_read`), one system call less per file.
     Paths are strings: a corpus has tens of thousands of files, and pathlib objects for each
-    cost more than hashing them."""
+    cost more than hashing them. With ``kinds``, the :func:`path_kind` of every entry listed
+    (folders included) is put in it by relative path, most of them from the folder's entry."""
     found: list[tuple[str, str, os.stat_result | None]] = []
-    _scan(str(folder), "", found)
+    _scan(str(folder), "", found, kinds)
     found.sort(key=lambda entry: entry[0])
     return found
 
 
-def _scan(top: str, prefix: str, found: list) -> None:
+def path_kind(path: str) -> bytes:
+    """What kind of file ``path`` is: absent, a regular file, a symbolic link (with its target:
+    a link out of the corpus is a finding), or something else."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return b"absent"
+    if stat.S_ISLNK(mode):
+        return b"link:" + os.path.realpath(path).encode("utf-8", "surrogateescape")
+    return b"file" if stat.S_ISREG(mode) else b"other"
+
+
+def _scan(top: str, prefix: str, found: list, kinds: dict[str, bytes] | None = None) -> None:
     """Add the files under ``top`` to ``found`` (what ``os.walk(top, followlinks=True)`` lists,
-    ``__pycache__`` and links back up left out); a folder that cannot be listed is skipped."""
+    ``__pycache__`` and links back up left out), and to ``kinds`` the kind of every entry; a
+    folder that cannot be listed is skipped."""
     try:
         with os.scandir(top) as scan:
             entries = list(scan)
@@ -67,7 +81,12 @@ def _scan(top: str, prefix: str, found: list) -> None:
     for entry in entries:
         if _is_plain_file(entry):  # from the folder's entry: no system call
             found.append((prefix + entry.name, base + entry.name, None))
-        elif _is_dir(entry):
+            if kinds is not None:
+                kinds[prefix + entry.name] = b"file"
+            continue
+        if kinds is not None:  # a link, a folder or another type: a few per corpus
+            kinds[prefix + entry.name] = path_kind(base + entry.name)
+        if _is_dir(entry):
             folders.append(entry.name)
         else:  # a link to a file, or a type the entry does not tell
             status = _stat(base + entry.name)
@@ -76,7 +95,7 @@ def _scan(top: str, prefix: str, found: list) -> None:
     real_top = os.path.realpath(top) if folders else ""
     for name in folders:
         if name != "__pycache__" and not _loops_back(real_top, base + name):
-            _scan(base + name, prefix + name + "/", found)
+            _scan(base + name, prefix + name + "/", found, kinds)
 
 
 def _is_plain_file(entry: os.DirEntry) -> bool:
@@ -204,19 +223,22 @@ def _collection_in(meta) -> str | None:
 
 
 def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: Sequence[str] = (),
-                  file_hashes: dict[str, str] | None = None, records: FileRecords | None = None) -> str:
+                  file_hashes: dict[str, str] | None = None, records: FileRecords | None = None,
+                  kinds: dict[str, bytes] | None = None) -> str:
     """SHA-256 over everything a build of ``corpus_root`` reads, and the names of the ``writers``
     hooks it runs (a release built without the card's baselines is not up to date for a build
     that adds them). Corpus files and hydrated copies count by their SHA-256. When
     ``file_hashes`` is given, the SHA-256 of every corpus file is put in it by corpus-relative
     path, and of each external document's hydrated copy as ``hydrated:<id>`` (the incremental
     build's keys, from the same reads). With ``records``, a file whose recorded size, times and
-    inode are unchanged is not read again (:mod:`castcorpus.release.filerecords`)."""
+    inode are unchanged is not read again (:mod:`castcorpus.release.filerecords`). With
+    ``kinds``, the :func:`path_kind` of every entry under ``corpus_root`` is put in it, by
+    corpus-relative path (what the incremental build's document keys record)."""
     digest = hashlib.sha256()
     _update(digest, "writers", "\n".join(writers).encode())
     records = records if records is not None else FileRecords()
     file_hashes = file_hashes if file_hashes is not None else {}
-    hydrated = _corpus_files(digest, corpus_root, cache_dir, records, file_hashes)
+    hydrated = _corpus_files(digest, corpus_root, cache_dir, records, file_hashes, kinds)
     for text in hydrated:  # each external document's hydrated copy, or its absence
         status = _stat(str(text))
         record = None
@@ -236,12 +258,12 @@ def inputs_digest(corpus_root: Path, cache_dir: Path, repo_root: Path, writers: 
 
 
 def _corpus_files(digest, corpus_root: Path, cache_dir: Path, records: FileRecords,
-                  file_hashes: dict[str, str]) -> list[Path]:
+                  file_hashes: dict[str, str], kinds: dict[str, bytes] | None = None) -> list[Path]:
     """Add every corpus file's SHA-256 to ``digest`` and ``file_hashes``; the hydrated copies
     that the external documents among them name."""
     external, hydrated = _external_collections(corpus_root), []
     root = os.path.abspath(corpus_root) + os.sep  # records are keyed by absolute path
-    for rel, path, status in _files(corpus_root):
+    for rel, path, status in _files(corpus_root, kinds):
         document = rel.startswith("documents/") and rel.endswith(".json")
         record = _record(records, root + rel, path, status, document)
         if record is None:
