@@ -169,3 +169,20 @@ def test_writer_options_are_made_once_per_schema():
     schema = features("claims").arrow_schema
     assert writer_options(schema) is writer_options(features("claims").arrow_schema)
     assert writer_options(schema) is not writer_options(features("stances").arrow_schema)
+
+
+@given(st.lists(st.integers(0, 9), max_size=12), st.integers(1, 12))
+def test_joined_batches_keep_every_row_in_order_and_reach_the_size(sizes, rows):
+    from castcorpus.release.write import _joined
+
+    batches, start = [], 0
+    for size in sizes:
+        values = np.arange(start, start + size)
+        batches.append((pa.table({"x": values}), values * 10))
+        start += size
+    joined = list(_joined(iter(batches), rows))
+    assert all(table.num_rows >= rows for table, _ in joined[:-1])
+    assert all(table.num_rows == len(positions) for table, positions in joined)
+    values = [v for table, _ in joined for v in table.column("x").to_pylist()]
+    assert values == list(range(start))
+    assert [p for _, positions in joined for p in positions.tolist()] == [v * 10 for v in values]
