@@ -84,18 +84,17 @@ def lstat(path: str | Path) -> os.stat_result | None:
     """``os.lstat(path)``, or None when there is nothing there (the errors ``Path.exists``
     takes for "not there"; others are raised as it raises them). Taken once per file, it
     answers "is it there", "is it a link" and "is it a regular file" without more system calls."""
-    try:
-        return os.lstat(path)
-    except OSError as err:
-        if err.errno in _NOT_THERE:
-            return None
-        raise
+    return _status(os.lstat, path)
 
 
 def status_of(path: str) -> os.stat_result | None:
     """``os.stat(path)`` (links followed), or None when ``Path.exists`` would say it is not there."""
+    return _status(os.stat, path)
+
+
+def _status(take, path: str | Path) -> os.stat_result | None:
     try:
-        return os.stat(path)
+        return take(path)
     except OSError as err:
         if err.errno in _NOT_THERE:
             return None
