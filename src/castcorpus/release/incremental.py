@@ -331,7 +331,7 @@ def staged_digest(path: Path) -> str:
     """The digest the state keeps of a staging file, to tell whether a chunk's rows of a config
     changed: xxh3-128, not SHA-256. It detects changes in a cache of the build's own (no one
     checks a release against it, and a false match takes two files of different rows with the
-    same 128-bit digest); it costs a fifth of SHA-256 on the 790 MB of staging files of a
+    same 128-bit digest); it costs a quarter of SHA-256 on the 790 MB of staging files of a
     20,000-document build (docs/decisions.md)."""
     with open(path, "rb", buffering=0) as handle:
         return xxhash.xxh3_128_hexdigest(handle.read())

@@ -3,7 +3,7 @@
 Arrow converts a tuple to a struct by position, where a dict must be looked up a field at a
 time by name: the rows with a struct per row or nested structs (``documents``, ``claims``,
 ``attribution``, ``stances``, ``raw``, ``credibility``) convert in about half the time as
-tuples (docs/benchmarks.md, session 10). :func:`castcorpus.release.rows.document_rows` makes
+tuples (docs/decisions.md, Build, session 10). :func:`castcorpus.release.rows.document_rows` makes
 them in the field order of :func:`castcorpus.release.features.names_schema` (label columns
 as names); Arrow refuses a tuple with too few or too many values, and the tests compare
 every field with the metadata and the annotation it comes from. :meth:`Records.to_pylist`
