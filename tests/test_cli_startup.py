@@ -65,3 +65,34 @@ def test_every_command_help_imports_no_heavy_library():
     assert command_names()  # export, import, publish and baseline among them
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
     assert loaded == []
+
+
+#: Lighter than HEAVY but a large share of a start-up measured in tens of milliseconds: the
+#: corpus reader (with orjson and the report), and inspect (pulled in by dataclasses and by
+#: pkgutil's module listing). Each command imports them when it runs, not to build its parser.
+START_UP = ["castcorpus.corpus.reader", "castcorpus.corpus.jsonio", "castcorpus.report", "orjson", "inspect",
+            "dataclasses", "castcorpus.splits.events", "castcorpus.splits.near_duplicates"]
+
+
+def test_help_of_the_program_and_of_validate_leaves_the_library_for_later():
+    code = ("import sys, json, contextlib, io\n"
+            "from castcorpus.cli.main import main\n"
+            "for argv in (['--help'], ['validate', '--help']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        try:\n"
+            "            main(argv)\n"
+            "        except SystemExit:\n"
+            "            pass\n"
+            f"print(json.dumps(sorted(m for m in {START_UP!r} if m in sys.modules)))")
+    loaded = json.loads(subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
+                                       check=True).stdout)
+    assert loaded == []
+
+
+def test_the_command_list_is_the_folder_listing(tmp_path):
+    from castcorpus.cli import module_names
+
+    for name in ("b_command.py", "a_command.py", "_private.py", "notes.txt"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "folder").mkdir()
+    assert module_names([str(tmp_path)]) == ["a_command", "b_command"]

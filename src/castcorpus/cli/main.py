@@ -9,17 +9,16 @@ command line is wrong.
 from __future__ import annotations
 
 import argparse
-import pkgutil
 import sys
 from importlib import import_module
 
 from castcorpus.version import __version__
-from . import commands, options
+from . import commands, module_names, options
 
 
 def command_names() -> list[str]:
     """The subcommand modules in ``castcorpus.cli.commands`` (module ``foo_bar`` is ``foo-bar``)."""
-    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
+    return module_names(commands.__path__)
 
 
 def parser() -> argparse.ArgumentParser:

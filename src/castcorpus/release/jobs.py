@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import os
 import time
-from dataclasses import dataclass, field
 
 #: The most workers :func:`default_jobs` proposes (each worker process holds about 250 MB).
 MAX_DEFAULT_JOBS = 8
@@ -71,18 +70,20 @@ def _read_stat() -> str | None:
         return None
 
 
-@dataclass
 class IdleCores:
     """How busy other processes keep the usable cores, measured from :meth:`start` to
     :meth:`jobs` from the kernel's tick counts, less this process's own CPU time (all its
     threads). Where ``/proc/stat`` is missing the load average stands in for the measurement;
-    where that is missing too, every usable core counts as idle."""
+    where that is missing too, every usable core counts as idle.
 
-    cpus: list[int] | None
-    stat: str | None
-    # Looked up when measured, not bound when defined (so that tests can set the clocks).
-    wall: float = field(default_factory=lambda: time.monotonic())
-    own_cpu: float = field(default_factory=lambda: time.process_time())
+    A plain class, not a dataclass: the command line imports this module for its help, and
+    ``dataclasses`` (with ``inspect``) was a fifth of that start-up (docs/benchmarks.md)."""
+
+    def __init__(self, cpus: list[int] | None, stat: str | None):
+        self.cpus, self.stat = cpus, stat
+        # Read when measured, not bound when defined (so that tests can set the clocks).
+        self.wall = time.monotonic()
+        self.own_cpu = time.process_time()
 
     @classmethod
     def start(cls) -> "IdleCores":

@@ -15,8 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-#: Days between two consecutive articles of one location that still chain them into one run.
-DEFAULT_WINDOW = 3
+from .defaults import DEFAULT_WINDOW  # noqa: F401 (days that still chain two articles; re-exported)
 
 
 @dataclass

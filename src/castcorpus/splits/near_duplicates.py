@@ -20,8 +20,7 @@ from typing import Iterable
 SHINGLE_WORDS = 5
 #: A shingle in this many distinct texts of one outlet is boilerplate.
 BOILERPLATE_MIN_TEXTS = 5
-#: Least Jaccard similarity of a near-duplicate pair (chosen in docs/splits.md).
-THRESHOLD = 0.1
+from .defaults import THRESHOLD  # noqa: F401 (least Jaccard similarity of a pair; re-exported)
 #: MinHash permutations of the LSH index.
 NUM_PERM = 256
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import write_atomic
-from castcorpus.corpus.reader import Corpus, CorpusError
 from . import add_command
 
 
@@ -25,6 +22,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from dataclasses import asdict
+    from castcorpus.corpus.jsonio import write_atomic
+    from castcorpus.corpus.reader import Corpus, CorpusError
     from castcorpus.annotation.agreement import corpus_agreement, render_markdown  # numpy and krippendorff: only when it runs
 
     try:

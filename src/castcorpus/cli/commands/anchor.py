@@ -5,11 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from castcorpus.annotation.anchor import anchor_draft
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import dump_json, load_json, write_atomic
-from castcorpus.corpus.reader import Corpus, CorpusError
-from castcorpus.report import Issue
 from . import add_command
 
 
@@ -25,6 +21,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.annotation.anchor import anchor_draft
+    from castcorpus.corpus.jsonio import dump_json, load_json, write_atomic
+    from castcorpus.corpus.reader import Corpus, CorpusError
+    from castcorpus.report import Issue
     loaded = load_json(Path(args.draft), args.draft)
     if loaded.value is None:
         return _fail(loaded.issues, 2)

@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import write_atomic
-from castcorpus.corpus.reader import default_cache_dir
 from . import add_command
 
 
@@ -25,6 +23,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.jsonio import write_atomic
+    from castcorpus.corpus.reader import default_cache_dir
     from castcorpus.sources.fakes.reader import FakesFormatError  # ftfy and the CSV reader: only when it runs
     from castcorpus.sources.fakes.audit import audit_markdown
     from castcorpus.sources.fakes.hydrate import HydrateError, collection_file, local_source, read_verified

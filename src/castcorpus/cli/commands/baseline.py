@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from castcorpus.cli import options
@@ -43,6 +42,7 @@ def _command_line(args) -> str:
 
 
 def run(args) -> int:
+    from dataclasses import asdict
     from castcorpus.scoring.baselines import headline, run_all, run_config
     from castcorpus.scoring.baselines_report import markdown
     from castcorpus.scoring.references import ReleaseError, fingerprint

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from castcorpus.cli import options
-from castcorpus.corpus.reader import CorpusError
 from . import add_command
 
 
@@ -35,6 +34,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     # Imported here: the build pulls in datasets and pyarrow, which other commands do not need.
     from concurrent.futures.process import BrokenProcessPool
+
+    from castcorpus.corpus.reader import CorpusError
 
     from castcorpus.release.build import BuildError, build_release
     from castcorpus.release.folder import OutputFolderError

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.reader import CorpusError
 from . import add_command
 
 
@@ -23,6 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.reader import CorpusError
     from castcorpus.release.datasheet import CHARTS_DIR, generate
 
     try:

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import dump_json, write_atomic
-from castcorpus.corpus.reader import Corpus, CorpusError
-from castcorpus.splits.events import DEFAULT_WINDOW, propose, proposal_summary
+from castcorpus.splits.defaults import DEFAULT_WINDOW
 from . import add_command
 
 
@@ -27,6 +25,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.jsonio import dump_json, write_atomic
+    from castcorpus.corpus.reader import Corpus, CorpusError
+    from castcorpus.splits.events import propose, proposal_summary
     if args.window < 0:
         print("castcorpus events: --window must be 0 or more", file=sys.stderr)
         return 2

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.reader import default_cache_dir
 from . import add_command
 
 
@@ -37,6 +36,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.reader import default_cache_dir
     from castcorpus.sources.download import DownloadError  # ftfy, the CSV reader and the downloader: only when it runs
     from castcorpus.sources.fakes.reader import FakesFormatError
     from castcorpus.sources.fakes.hydrate import HydrateError, hydrate_fakes

@@ -6,12 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import dump_json, load_json, write_atomic
-from castcorpus.report import Issue
 from . import add_command
 
 _NAME = "castcorpus link-wikidata"
@@ -89,6 +86,8 @@ def _usage(message: str) -> int:
 
 
 def _propose(args, opener) -> int:
+    from castcorpus.corpus.jsonio import dump_json, write_atomic
+    from castcorpus.report import Issue
     from castcorpus.linking.client import ENDPOINT, ApiClient, WikidataError
     from castcorpus.linking.review import propose
     from castcorpus.linking.targets import read_registries, targets
@@ -119,6 +118,7 @@ def _propose(args, opener) -> int:
 
 
 def _accept(args) -> int:
+    from castcorpus.corpus.jsonio import load_json, write_atomic
     from castcorpus.linking.accept import REVIEWER, accept
 
     if not args.reviewer or not REVIEWER.match(args.reviewer):
@@ -137,6 +137,7 @@ def _accept(args) -> int:
 
 
 def _report(args, issues: list[Issue], summary: dict, code: int) -> int:
+    from dataclasses import asdict
     if args.json:
         print(json.dumps({**summary, "issues": [asdict(i) for i in issues]}, indent=2, ensure_ascii=False))
         return code

@@ -10,9 +10,7 @@ import sys
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import dump_json, write_atomic
-from castcorpus.corpus.reader import Corpus, CorpusError
-from castcorpus.splits.near_duplicates import BOILERPLATE_MIN_TEXTS, NUM_PERM, THRESHOLD, Text, near_duplicate_pairs, registry, similarity_histogram
+from castcorpus.splits.defaults import THRESHOLD
 from . import add_command
 
 
@@ -29,6 +27,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.jsonio import dump_json, write_atomic
+    from castcorpus.corpus.reader import Corpus, CorpusError
+    from castcorpus.splits.near_duplicates import BOILERPLATE_MIN_TEXTS, NUM_PERM, near_duplicate_pairs, registry, similarity_histogram
+
     try:
         corpus = Corpus(args.corpus, args.cache)
         texts, missing = _texts(corpus)
@@ -55,6 +57,8 @@ def run(args) -> int:
 
 
 def _texts(corpus: Corpus) -> tuple[list[Text], list[str]]:
+    from castcorpus.splits.near_duplicates import Text
+
     texts, missing = [], []
     for record in corpus.iter_documents():
         if record.text is None:

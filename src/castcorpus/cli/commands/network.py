@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.reader import Corpus, CorpusError
 from . import add_command
 
 
@@ -27,6 +26,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.reader import Corpus, CorpusError
     try:
         from castcorpus.network.discourse import collect
         from castcorpus.network.graphs import NetworkError, networks

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from castcorpus.cli import options
-from castcorpus.corpus.reader import CorpusError
 from . import add_command
 
 
@@ -22,6 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.reader import CorpusError
     from castcorpus.release.build import BuildError
     from castcorpus.release.folder import OutputFolderError
     from castcorpus.release.standoff import StandoffError, publish

@@ -5,10 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from castcorpus.annotation.anchor import quote_annotation
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import dump_json, load_json
-from castcorpus.corpus.reader import Corpus, CorpusError
 from . import add_command
 
 
@@ -23,6 +20,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.annotation.anchor import quote_annotation
+    from castcorpus.corpus.jsonio import dump_json, load_json
+    from castcorpus.corpus.reader import Corpus, CorpusError
     loaded = load_json(Path(args.annotation), args.annotation)
     if loaded.value is None or not isinstance(loaded.value, dict):
         for issue in loaded.issues:

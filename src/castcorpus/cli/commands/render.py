@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.reader import Corpus, CorpusError
 from . import add_command
 
 
@@ -24,6 +23,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.reader import Corpus, CorpusError
     from castcorpus.viewer.render import RenderError, render
 
     try:

@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import write_atomic
-from castcorpus.corpus.schemadoc import render
 from . import add_command
 
 
@@ -21,6 +19,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.jsonio import write_atomic
+    from castcorpus.corpus.schemadoc import render
     text = render(args.corpus)
     if args.out:
         write_atomic(Path(args.out), text)

@@ -14,10 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from castcorpus.cli import options
-from castcorpus.corpus.jsonio import dump_json, write_atomic
-from castcorpus.corpus.reader import Corpus, CorpusError
 from castcorpus.splits.assign import SPLITS, corpus_collector
-from castcorpus.splits.ledger import extend, freeze, move, record_move, strata
 from . import add_command
 
 
@@ -39,6 +36,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.reader import Corpus, CorpusError
     try:
         corpus = Corpus(args.corpus)
         return ACTIONS[args.action](corpus, args)
@@ -48,10 +46,12 @@ def run(args) -> int:
 
 
 def _write(corpus: Corpus, ledger: dict) -> None:
+    from castcorpus.corpus.jsonio import dump_json, write_atomic
     write_atomic(corpus.layout.splits, dump_json(ledger))
 
 
 def _freeze(corpus: Corpus, args) -> int:
+    from castcorpus.splits.ledger import freeze, strata
     if corpus.layout.splits.exists():
         raise ValueError(f"{corpus.layout.splits} exists: a ledger is frozen once (use add or move)")
     groups = corpus_collector(corpus).groups(corpus.near_duplicate_pairs)
@@ -62,6 +62,7 @@ def _freeze(corpus: Corpus, args) -> int:
 
 
 def _add(corpus: Corpus, args) -> int:
+    from castcorpus.splits.ledger import extend
     if corpus.ledger is None:
         raise ValueError(f"{corpus.layout.splits} does not exist: run 'castcorpus splits freeze' first")
     ledger = corpus.read(corpus.layout.splits)
@@ -76,6 +77,8 @@ def _add(corpus: Corpus, args) -> int:
 
 
 def _move(corpus: Corpus, args) -> int:
+    from castcorpus.corpus.jsonio import write_atomic
+    from castcorpus.splits.ledger import move, record_move
     if not args.document or not args.to or not args.reason:
         raise ValueError("move needs a DOCUMENT, --to SPLIT and --reason")
     if corpus.ledger is None:

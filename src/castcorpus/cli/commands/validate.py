@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from castcorpus.cli import options
-from castcorpus.corpus.reader import CorpusError
 from . import add_command
 
 
@@ -20,6 +19,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from castcorpus.corpus.reader import CorpusError
     try:
         # Imported here: the validator loads every schema at import, which `--help` does not need.
         from castcorpus.validation.run import validate

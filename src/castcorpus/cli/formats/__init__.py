@@ -6,12 +6,12 @@ stays fast and a missing optional dependency only fails that format's commands."
 
 from __future__ import annotations
 
-import pkgutil
 from importlib import import_module
 from types import ModuleType
 
 
 def modules() -> list[ModuleType]:
     """The format modules, by name."""
-    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
-    return [import_module(f"{__name__}.{name}") for name in names]
+    from castcorpus.cli import module_names
+
+    return [import_module(f"{__name__}.{name}") for name in module_names(__path__)]
