@@ -96,3 +96,41 @@ def test_the_command_list_is_the_folder_listing(tmp_path):
         (tmp_path / name).write_text("")
     (tmp_path / "folder").mkdir()
     assert module_names([str(tmp_path)]) == ["a_command", "b_command"]
+
+
+def _help(build, argv: list[str]) -> str:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            build().parse_args(argv)
+        except SystemExit:
+            pass
+    return out.getvalue()
+
+
+def test_the_lean_parser_helps_as_the_full_one(monkeypatch):
+    # main() gives only the command asked for its options; every help text stays the same.
+    from castcorpus.cli.main import command_names, parser
+
+    monkeypatch.setenv("COLUMNS", "100")
+    assert _help(lambda: parser(lean=True), ["--help"]) == _help(parser, ["--help"])
+    for name in command_names():
+        command = name.replace("_", "-")
+        lean = _help(lambda: parser(command, lean=True), [command, "--help"])
+        assert lean == _help(parser, [command, "--help"]) and f"usage: castcorpus {command}" in lean
+
+
+def test_a_lean_parser_drops_the_options_of_the_other_commands():
+    from castcorpus.cli.main import parser
+
+    lean = parser("validate", lean=True)
+    assert lean.parse_args(["validate", "--json"]).json is True
+    try:
+        lean.parse_args(["build", "--jobs", "2"])
+    except SystemExit as exit:
+        assert exit.code == 2  # build's options were not added: unrecognized
+    else:
+        raise AssertionError("a lean parser for validate took build's options")

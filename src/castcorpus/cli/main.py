@@ -21,8 +21,11 @@ def command_names() -> list[str]:
     return module_names(commands.__path__)
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def parser(only: str | None = None, lean: bool = False) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand. With ``lean``, only the subcommand named
+    ``only`` (if any) gets its options; the others keep their name and summary, all that
+    ``castcorpus --help`` lists and all that a run of another command needs (their options are
+    a good part of the start-up, docs/benchmarks.md)."""
     top = argparse.ArgumentParser(
         prog="castcorpus",
         description="Validate, build and score CAST-Syria, a corpus of claims, actors and stances in news about the Syrian war.",
@@ -37,8 +40,39 @@ def parser() -> argparse.ArgumentParser:
             # A command whose optional dependencies are not installed must not break the others.
             _register_unavailable(sub, name, err)
             continue
-        module.register(sub)
+        module.register(_Lean(sub, only) if lean else sub)
     return top
+
+
+class _Lean:
+    """The subcommands' action as a command module sees it in a lean parser: the command asked
+    for is added in full, any other by name and summary only, its options dropped."""
+
+    def __init__(self, subparsers, only: str | None):
+        self.subparsers, self.only = subparsers, only
+
+    def add_parser(self, name: str, **kwargs):
+        if name == self.only:
+            return self.subparsers.add_parser(name, **kwargs)
+        self.subparsers.add_parser(name, help=kwargs.get("help"), add_help=False)
+        return _Dropped()
+
+
+class _Dropped:
+    """Takes every call a command module makes on its parser (options, groups, defaults) and
+    does nothing."""
+
+    def __getattr__(self, name: str):
+        return self._drop
+
+    def _drop(self, *args, **kwargs):
+        return self
+
+
+def _command_asked(argv: list[str]) -> str | None:
+    """The subcommand a command line names: its first word that is no option (the program's
+    own options, --help and --version, take no value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 def _register_unavailable(subparsers, name: str, err: ImportError) -> None:
@@ -58,9 +92,10 @@ def _register_unavailable(subparsers, name: str, err: ImportError) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(_command_asked(argv), lean=True).parse_args(argv)
     if not getattr(args, "func", None):
-        parser().print_help(sys.stderr)
+        parser(lean=True).print_help(sys.stderr)
         return 2
     problem = options.resolve(args)
     if problem:
