@@ -34,9 +34,9 @@ def test_a_command_with_a_missing_dependency_is_reported_not_fatal(monkeypatch, 
     assert cli.main(["validate", str(repo / "tests" / "data" / "valid" / "minimal")]) == 0
 
 
-def test_help_of_the_program_and_of_validate_imports_no_heavy_library():
-    # What `castcorpus --help` and `castcorpus validate --help` load, in a fresh interpreter
-    # (the time they take is measured in docs/benchmarks.md, not here).
+def _loaded_by_help(modules: list[str]) -> list[str]:
+    """Which of ``modules`` `castcorpus --help` and `castcorpus validate --help` load, in a fresh
+    interpreter (the time they take is measured in docs/benchmarks.md, not here)."""
     code = ("import sys, json, contextlib, io\n"
             "from castcorpus.cli.main import main\n"
             "for argv in (['--help'], ['validate', '--help']):\n"
@@ -45,9 +45,13 @@ def test_help_of_the_program_and_of_validate_imports_no_heavy_library():
             "            main(argv)\n"
             "        except SystemExit:\n"
             "            pass\n"
-            f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
-    loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-    assert loaded == []
+            f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))")
+    run = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+def test_help_of_the_program_and_of_validate_imports_no_heavy_library():
+    assert _loaded_by_help(HEAVY) == []
 
 
 def test_every_command_help_imports_no_heavy_library():
@@ -75,18 +79,7 @@ START_UP = ["castcorpus.corpus.reader", "castcorpus.corpus.jsonio", "castcorpus.
 
 
 def test_help_of_the_program_and_of_validate_leaves_the_library_for_later():
-    code = ("import sys, json, contextlib, io\n"
-            "from castcorpus.cli.main import main\n"
-            "for argv in (['--help'], ['validate', '--help']):\n"
-            "    with contextlib.redirect_stdout(io.StringIO()):\n"
-            "        try:\n"
-            "            main(argv)\n"
-            "        except SystemExit:\n"
-            "            pass\n"
-            f"print(json.dumps(sorted(m for m in {START_UP!r} if m in sys.modules)))")
-    loaded = json.loads(subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
-                                       check=True).stdout)
-    assert loaded == []
+    assert _loaded_by_help(START_UP) == []
 
 
 def test_the_command_list_is_the_folder_listing(tmp_path):
