@@ -91,8 +91,23 @@ def test_each_split_gets_its_rows_in_order_and_the_card_counts_them(tmp_path_fac
         assert entry["labels"] == {name: label_counts("claims", name, table.column(name)) for name in CLAIMS_LABELS}
 
 
-#: Rows of SCHEMA (8 bytes each) in a run long enough to be sliced.
-LONG_RUN = MIN_BYTES_PER_RUN // 8
+#: Rows of the routing tests: a number and ballast, so that a run long enough to be sliced is a
+#: few dozen rows (with the number alone it would be thousands, and the writers' many small
+#: row groups made this the slowest test of the suite).
+BALLAST = 1016
+RUN_SCHEMA = pa.schema([pa.field("n", pa.int64()), pa.field("ballast", pa.binary(BALLAST))])
+LONG_RUN = MIN_BYTES_PER_RUN // (8 + BALLAST)
+
+
+def _numbered(numbers) -> pa.Table:
+    """Rows of RUN_SCHEMA numbered ``numbers`` (their ballast zeros: no validity bitmap, so
+    the buffers hold 8 + BALLAST bytes a row)."""
+    numbers = np.asarray(numbers, dtype=np.int64)
+    ballast = pa.FixedSizeBinaryArray.from_buffers(pa.binary(BALLAST), len(numbers),
+                                                   [None, pa.py_buffer(bytes(BALLAST * len(numbers)))])
+    return pa.table([pa.array(numbers), ballast], schema=RUN_SCHEMA)
+
+
 _RUNS = st.lists(st.tuples(st.integers(0, len(SPLITS) - 1), st.sampled_from([1, 7, LONG_RUN // 2, LONG_RUN, 2 * LONG_RUN])),
                  min_size=1, max_size=8)
 
@@ -104,17 +119,17 @@ def test_rows_come_in_runs_of_a_split_and_reach_it_in_order(tmp_path_factory, ba
     slices, short ones by a take; either way each split gets its rows in order, whatever the
     group size, and a split writer holding many pieces joins them."""
     folder = tmp_path_factory.mktemp("runs") / "n"
-    writer = ConfigWriter((folder, None), SCHEMA, rows_per_group=group)
+    writer = ConfigWriter((folder, None), RUN_SCHEMA, rows_per_group=group)
     expected: dict[str, list[int]] = {}
     start = 0
     for runs in batches:
         codes = np.concatenate([np.full(length, code, dtype=np.uint8) for code, length in runs])
         numbers = list(range(start, start + len(codes)))
         start += len(codes)
-        parts = _routed(pa.table({"n": numbers}, schema=SCHEMA), codes)
+        parts = _routed(_numbered(numbers), codes)
         assert [n for code, part in parts for n in part.column("n").to_pylist()] == \
             [n for code in sorted(set(codes.tolist())) for n, c in zip(numbers, codes.tolist()) if c == code]
-        writer.add_table(pa.table({"n": numbers}, schema=SCHEMA), (codes, np.zeros(len(codes), dtype=np.uint8)))
+        writer.add_table(_numbered(numbers), (codes, np.zeros(len(codes), dtype=np.uint8)))
         for n, code in zip(numbers, codes.tolist()):
             expected.setdefault(SPLITS[code], []).append(n)
         assert all(len(split_writer.pending) <= MAX_PENDING_PIECES for split_writer in writer.writers.values())
@@ -124,7 +139,7 @@ def test_rows_come_in_runs_of_a_split_and_reach_it_in_order(tmp_path_factory, ba
 
 
 def test_long_runs_are_sliced_without_a_copy_and_short_ones_taken():
-    numbers = pa.table({"n": list(range(4 * LONG_RUN))}, schema=SCHEMA)
+    numbers = _numbered(range(4 * LONG_RUN))
     long_runs = np.repeat(np.array([0, 2], dtype=np.uint8), 2 * LONG_RUN)
     base = numbers.column("n").chunks[0].buffers()[1].address
     parts = _routed(numbers, long_runs)
