@@ -232,6 +232,24 @@ def test_intervals_hold_the_point_estimate_and_are_none_for_one_document():
     assert intervals("claims", single, predicted) == {"type/macro_f1": None, "type/accuracy": None}
 
 
+def test_intervals_are_those_of_each_number_bootstrapped_alone():
+    from castcorpus.bootstrap import document_interval
+    from castcorpus.scoring.baselines import REPORTED, _scores_of, intervals, value_at
+
+    # Each resample is scored once for all the numbers: the same intervals as resampling
+    # (with the same draws) for one number at a time.
+    rows = [_claim(f"d{i % 4}", i, ["casualties", "event", "event"][i % 3]) for i in range(24)]
+    predicted = ["event" if i % 5 else "casualties" for i in range(24)]
+    per_document: dict[str, list] = {}
+    for row, label in zip(rows, predicted):
+        per_document.setdefault(row["doc_id"], []).append((row["type"], label))
+    alone = {"/".join(path): document_interval(list(per_document.values()),
+                                               lambda pairs, p=path: value_at(_scores_of("claims", pairs), p))
+             for _, path in REPORTED["claims"]}
+    assert intervals("claims", rows, predicted) == alone
+    assert alone["type/macro_f1"][0] < alone["type/macro_f1"][1]
+
+
 def test_report_prints_the_interval_beside_the_score():
     from castcorpus.scoring.baselines import Result
     from castcorpus.scoring.baselines_report import table

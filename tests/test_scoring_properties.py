@@ -160,3 +160,20 @@ def test_claim_spans_properties(refs, data):
     assert score("claim_spans", perfect, refs, labels=labels)["scores"]["spans"]["f1"] < 1.0
     # No predictions at all: every row counts as all O, recall 0.
     assert score("claim_spans", [], refs, labels=labels)["scores"]["spans"]["recall"] == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["a", "b", "c", None])), max_size=20),
+       st.sampled_from("abcd"))
+def test_the_positive_class_scores_are_those_asked_of_scikit_learn_alone(pairs, positive):
+    from sklearn.metrics import precision_recall_fscore_support
+
+    from castcorpus.scoring.metrics import MISSING, classification
+
+    gold, pred = [g for g, _ in pairs], [p for _, p in pairs]
+    result = classification(gold, pred, ["a", "b", "c", "d"], positive=positive)["positive"]
+    if not gold:
+        return
+    p, r, f, s = precision_recall_fscore_support(gold, [MISSING if x is None else x for x in pred],
+                                                 labels=[positive], zero_division=0)
+    assert result == {"label": positive, "precision": p[0], "recall": r[0], "f1": f[0], "support": s[0]}

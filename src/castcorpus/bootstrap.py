@@ -14,6 +14,7 @@ import numpy as np
 RESAMPLES = 1000
 SEED = 0
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 def multiplicities(n_documents: int, resamples: int = RESAMPLES, seed: int = SEED) -> np.ndarray:
@@ -33,6 +34,19 @@ def percentile_interval(values: Sequence[float | None], resamples: int) -> tuple
     return float(low), float(high)
 
 
+def resampled(per_document: Sequence[Sequence[T]], statistic: Callable[[list[T]], S],
+              resamples: int = RESAMPLES, seed: int = SEED) -> list[S] | None:
+    """``statistic`` of the pooled items of each resample of the documents (the draws of
+    :func:`multiplicities`), in order; None when fewer than two documents have items. One
+    statistic may return several numbers (a scorer's whole report), each then read off the
+    same resamples instead of scoring them again."""
+    documents = [list(items) for items in per_document if items]
+    if len(documents) < 2:
+        return None
+    return [statistic([item for k, times in enumerate(row) for _ in range(times) for item in documents[k]])
+            for row in multiplicities(len(documents), resamples, seed)]
+
+
 def document_interval(per_document: Sequence[Sequence[T]], statistic: Callable[[list[T]], float | None],
                       resamples: int = RESAMPLES, seed: int = SEED) -> tuple[float, float] | None:
     """95% percentile interval of ``statistic`` over the pooled items of resampled documents.
@@ -40,9 +54,5 @@ def document_interval(per_document: Sequence[Sequence[T]], statistic: Callable[[
     None when fewer than two documents have items, or when the statistic is undefined (None or
     NaN) in more than half of the resamples.
     """
-    documents = [list(items) for items in per_document if items]
-    if len(documents) < 2:
-        return None
-    values = [statistic([item for k, times in enumerate(row) for _ in range(times) for item in documents[k]])
-              for row in multiplicities(len(documents), resamples, seed)]
-    return percentile_interval(values, resamples)
+    values = resampled(per_document, statistic, resamples, seed)
+    return None if values is None else percentile_interval(values, resamples)

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Callable
 
-from castcorpus.bootstrap import document_interval
+from castcorpus.bootstrap import RESAMPLES, percentile_interval, resampled
 from . import embeddings, metrics, tasks
 from .evaluation import evaluate
 from .references import SCHEMES, available_splits, fingerprint, read_rows
@@ -101,8 +101,10 @@ def intervals(task: str, rows: list[dict], predicted: list[str]) -> dict[str, tu
     by_document: dict[str, list[tuple[str, str]]] = {}
     for row, label in zip(rows, predicted):
         by_document.setdefault(row["doc_id"], []).append((row[TASKS[task][1]], label))
-    per_document = list(by_document.values())
-    return {"/".join(path): document_interval(per_document, lambda pairs, p=path: value_at(_scores_of(task, pairs), p))
+    # Each resample is scored once and every reported number read off its report.
+    reports = resampled(list(by_document.values()), lambda pairs: _scores_of(task, pairs))
+    return {"/".join(path): None if reports is None else
+            percentile_interval([value_at(report, path) for report in reports], RESAMPLES)
             for _, path in REPORTED[task]}
 
 
