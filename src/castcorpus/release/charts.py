@@ -26,20 +26,31 @@ CHARTS = {
     "outlets-splits": "Documents per outlet and split",
 }
 _SPLITS = ("train", "validation", "test")
+#: Pixels per inch, set on each figure rather than left to the user's matplotlib settings.
+DPI = 100
 _COLOURS = {"train": "#4477aa", "validation": "#ccbb44", "test": "#ee6677"}
 
 
 def _figure_class():
     # The Figure class alone, not pyplot: no global figure manager or GUI backend to set up
-    # (importing pyplot took about a second of each build); savefig renders PNG with Agg.
+    # (importing pyplot took about a second of each build); _save renders PNG with Agg.
     from matplotlib.figure import Figure
 
     return Figure
 
 
+def _save(fig, path: Path) -> None:
+    """Render ``fig`` with Agg into a PNG at ``path``, without software or date in its metadata.
+    By the canvas's print_png rather than ``savefig``: after ``tight_layout`` savefig draws the
+    figure once more to lay it out again (a fifth of the charts' time; the same bytes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).print_png(path, metadata={"Software": None})
+
+
 def _bars(Figure, title: str, counts: dict[str, int]):
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    fig = Figure(figsize=(6.4, 0.35 * max(len(items), 2) + 1.2))
+    fig = Figure(figsize=(6.4, 0.35 * max(len(items), 2) + 1.2), dpi=DPI)
     ax = fig.subplots()
     labels, values = [k for k, _ in items], [v for _, v in items]
     ax.barh(labels, values, color="#4477aa")
@@ -55,7 +66,7 @@ def _bars(Figure, title: str, counts: dict[str, int]):
 def _outlets(Figure, title: str, stats: Stats):
     outlets = sorted({o for o, _ in stats.outlet_split},
                      key=lambda o: (-sum(stats.outlet_split[(o, s)] for s in _SPLITS), o))
-    fig = Figure(figsize=(6.4, 0.3 * max(len(outlets), 2) + 1.4))
+    fig = Figure(figsize=(6.4, 0.3 * max(len(outlets), 2) + 1.4), dpi=DPI)
     ax = fig.subplots()
     left = [0] * len(outlets)
     for split in _SPLITS:
@@ -98,7 +109,7 @@ def draw(stats: Stats, folder: str | Path) -> list[Path]:
         fig = _outlets(Figure, title, stats) if name == "outlets-splits" else _bars(Figure, title, data[name])
         fig.tight_layout()
         path = folder / f"{name}.png"
-        fig.savefig(path, dpi=100, metadata={"Software": None})
+        _save(fig, path)
         paths.append(path)
     return paths
 
