@@ -42,7 +42,7 @@ def _figure_class():
 def _save(fig, path: Path) -> None:
     """Render ``fig`` with Agg into a PNG at ``path``, without software or date in its metadata.
     By the canvas's print_png rather than ``savefig``: after ``tight_layout`` savefig draws the
-    figure once more to lay it out again (a fifth of the charts' time; the same bytes)."""
+    figure once more to lay it out again (a quarter of the charts' drawing time; the same bytes)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig).print_png(path, metadata={"Software": None})
