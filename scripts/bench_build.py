@@ -120,7 +120,7 @@ def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool =
         instrument_build(stages)
     import castcorpus.release.build as build
 
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
     started, started_cpu = time.perf_counter(), time.process_time()
     # Without the card's baselines (`castcorpus build` adds them as a writer): they train
     # models on corpora of up to MAX_SENTENCE_ROWS sentences, which would swamp the build's
@@ -128,7 +128,7 @@ def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool =
     summary = build.build_release(corpus, out, cache_dir=cache, repo_root=repo, row_cache=row_cache, jobs=jobs,
                                   incremental=incremental)
     total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after, own_after = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
     workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     rows = sum(n for splits in summary.rows.values() for n in splits.values())
     return {"total_s": total, "total_cpu_s": total_cpu + workers_cpu, "workers_cpu_s": workers_cpu,
@@ -137,7 +137,10 @@ def run_ours(corpus: Path, out: Path, cache: Path, repo: Path, row_cache: bool =
             "stages": stages.as_dict(), "cpu_stages": stages.cpu_dict(), "missing_hooks": stages.missing,
             "rows": rows, "cache_hits": summary.cache_hits, "cache_misses": summary.cache_misses,
             "documents_derived": summary.documents_derived, "folders_written": summary.folders_written,
-            "shards_written": summary.shards_written}
+            "shards_written": summary.shards_written,
+            # Where the CPU went besides the stages: user against system time, page faults.
+            "user_s": own_after.ru_utime - own.ru_utime, "system_s": own_after.ru_stime - own.ru_stime,
+            "minor_faults": own_after.ru_minflt - own.ru_minflt}
 
 
 def run_floor(source: Path, out: Path) -> dict:
@@ -183,12 +186,6 @@ def one_document_removed(corpus: Path):
             shutil.move(target, path)
 
 
-def _fresh(out: Path) -> None:
-    from castcorpus.release.incremental import remove_state
-    shutil.rmtree(out, ignore_errors=True)
-    remove_state(out)
-
-
 @contextmanager
 def one_annotation_edited(corpus: Path):
     """One gold annotation changed (a claim's proposition) for the duration of a run."""
@@ -203,29 +200,47 @@ def one_annotation_edited(corpus: Path):
         path.write_bytes(original)
 
 
+#: What each variant starts without: the outputs (and state) of its previous run. The parent
+#: deletes them before it starts the child (see clear_previous), not the child inside its run.
+PREVIOUS = {"ours": ("out-ours", "cache-ours"), "full": ("out-full",), "ours-jobs": ("out-jobs",),
+            "default": ("out-default",), "jobs2": ("out-jobs2",), "cached": ("out-cached", "cache-rows"),
+            "floor": ("out-floor",), "naive": ("out-naive",)}
+#: Seconds to wait after deleting a previous run's outputs: on this VM, freeing hundreds of MiB
+#: of page cache just before a build slowed the build by up to 20 CPU s (benchmarks.md, session 12).
+SETTLE_S = 10.0
+
+
+def clear_previous(variant: str, work: Path) -> bool:
+    """Delete what the variant's previous run left (outputs, build state, cache), flush the
+    file system and let the machine settle; True if anything was deleted."""
+    from castcorpus.release.incremental import remove_state, state_folder
+
+    paths = [work / name for name in PREVIOUS.get(variant, ())]
+    present = [path for path in paths if path.exists() or state_folder(path).exists()]
+    for path in present:
+        shutil.rmtree(path, ignore_errors=True)
+        remove_state(path)
+    if present:
+        os.sync()
+        time.sleep(SETTLE_S)
+    return bool(present)
+
+
 def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
     out, cache = work / "out-ours", work / "cache-ours"
     if variant == "ours":
-        _fresh(out)
-        shutil.rmtree(cache, ignore_errors=True)
         result = run_ours(corpus, out, cache, repo)
     elif variant == "full":  # a first build without keeping a state (what an incremental build saves on)
-        _fresh(work / "out-full")
         result = run_ours(corpus, work / "out-full", cache, repo, incremental=False)
     elif variant == "ours-jobs":  # as `castcorpus build` runs it: the build chooses its jobs
-        shutil.rmtree(work / "out-jobs", ignore_errors=True)
         result = run_ours(corpus, work / "out-jobs", cache, repo, jobs=None)
     elif variant == "default":  # the build chooses its jobs (idle cores), no state: compare with full
-        shutil.rmtree(work / "out-default", ignore_errors=True)
         result = run_ours(corpus, work / "out-default", cache, repo, jobs=None, incremental=False)
     elif variant == "jobs2":  # two workers whatever the load (the default takes idle cores only), no state
-        shutil.rmtree(work / "out-jobs2", ignore_errors=True)
         result = run_ours(corpus, work / "out-jobs2", cache, repo, jobs=2, incremental=False)
     elif variant == "rebuild":
         result = run_ours(corpus, out, cache, repo)
     elif variant == "cached":
-        shutil.rmtree(work / "out-cached", ignore_errors=True)
-        shutil.rmtree(work / "cache-rows", ignore_errors=True)
         result = run_ours(corpus, work / "out-cached", work / "cache-rows", repo, row_cache=True)
     elif variant == "edit-cached":
         with one_annotation_edited(corpus):
@@ -245,11 +260,9 @@ def run_child(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
         result = {"total_s": time.perf_counter() - started, "total_cpu_s": time.process_time() - started_cpu,
                   "findings": len(report.issues), "stages": {}, "cpu_stages": {}}
     elif variant == "floor":
-        shutil.rmtree(work / "out-floor", ignore_errors=True)
         result = run_floor(out, work / "out-floor")
     elif variant == "naive":
         from bench_naive import run_naive
-        shutil.rmtree(work / "out-naive", ignore_errors=True)
         result = run_naive(corpus, work / "out-naive", repo / "schema")
     elif variant == "micro":
         from bench_micro import run_micro
@@ -277,7 +290,8 @@ def ensure_corpus(work: Path, docs: int, seed: int) -> tuple[Path, float | None]
 
 
 def spawn(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
-    """Run one variant in a child process and return what it reports."""
+    """Run one variant in a child process (after clearing its previous outputs) and return what it reports."""
+    cleared = clear_previous(variant, work)
     command = [sys.executable, str(Path(__file__).resolve()), "--child", variant,
                "--work", str(work), "--corpus", str(corpus), "--repo", str(repo)]
     started = time.perf_counter()
@@ -286,6 +300,7 @@ def spawn(variant: str, work: Path, corpus: Path, repo: Path) -> dict:
         return {"error": done.stderr[-3000:], "wall_s": time.perf_counter() - started}
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall_s"] = round(time.perf_counter() - started, 3)
+    result["previous_cleared"] = cleared
     return result
 
 
