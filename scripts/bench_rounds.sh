@@ -1,7 +1,7 @@
 #!/bin/bash
 # The rounds behind docs/benchmarks.md (session 5): three paired rounds at 20,000 documents
 # (naive on one core, ours on the other), scaling at 1,000, 5,000 and 100,000, workers with the
-# second core busy (a spinning process) and free. Usage: [ROUNDS=N] scripts/bench_rounds.sh WORK_FOLDER [all|rounds|workers]; then
+# second core busy (a spinning process) and free. Usage: [ROUNDS=N] [FIRST_ROUND=K] scripts/bench_rounds.sh WORK_FOLDER [all|rounds|workers]; then
 # python scripts/bench_report.py WORK_FOLDER/res. Corpora: WORK_FOLDER/w<N>/corpus-<N>-seed0.
 set -u
 B=${1:-/tmp/castcorpus-rounds}; PY=${PYTHON:-python}; S=$(dirname "$0")/bench_build.py; REPO=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -11,8 +11,9 @@ bench() { # work docs variants json
   log "start $4"; $PY $S --docs $2 --variants $3 --work $B/$1 --repo $REPO --json $B/res/$4.json > $B/res/$4.txt 2>&1; log "end $4"; }
 PART=${2:-all}
 mkdir -p $B/res
-# ROUNDS paired rounds at 20,000 (default 3); the build with a state runs first in even rounds.
-for i in $(seq 1 ${ROUNDS:-3}); do
+# Paired rounds FIRST_ROUND to ROUNDS at 20,000 (default 1 to 3: more rounds can be added to a
+# finished run); the build with a state runs first in even rounds.
+for i in $(seq ${FIRST_ROUND:-1} ${ROUNDS:-3}); do
   [ $PART = workers ] && break
   log "round $i naive start"
   ( bench w20000 20000 naive naive20k-r$i ) &
