@@ -205,8 +205,8 @@ def one_annotation_edited(corpus: Path):
 PREVIOUS = {"ours": ("out-ours", "cache-ours"), "full": ("out-full",), "ours-jobs": ("out-jobs",),
             "default": ("out-default",), "jobs2": ("out-jobs2",), "cached": ("out-cached", "cache-rows"),
             "floor": ("out-floor",), "naive": ("out-naive",)}
-#: Seconds to wait after deleting a previous run's outputs: on this VM, freeing hundreds of MiB
-#: of page cache just before a build slowed the build by up to 20 CPU s (benchmarks.md, session 12).
+#: Seconds to wait after deleting a previous run's outputs: on this VM, builds that started right
+#: after deleting hundreds of MiB were up to 20 CPU s slower (benchmarks.md, sessions 12 and 13).
 SETTLE_S = 10.0
 
 
