@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from build_helpers import sums, synthetic_corpus
 from castcorpus.release import incremental
 from castcorpus.release.build import BuildError, build_release
+from castcorpus.release.charts import chart_keys
 from castcorpus.release.filerecords import RACY_NS, FileRecords, Record
 from castcorpus.release.incremental import state_folder
 
@@ -265,9 +266,25 @@ def test_a_change_rewrites_the_shards_of_one_group(source, tmp_path, small_group
     second = _build(corpus, out, cache)
     _one_group_written(before, out, second)
     assert second.shards_written < first.shards_written
-    if change == "edit":  # a claim's text: the counts the charts are drawn from are the same
-        assert {p.name: p.stat().st_ino for p in (out / "charts").glob("*.png")} == charts and len(charts) == 6
+    # A chart is drawn again exactly when its counts changed (a claim's text: none of them).
+    before_keys, after_keys = chart_keys(first.stats), chart_keys(second.stats)
+    kept = {rel for rel in after_keys if after_keys[rel] == before_keys[rel]}
+    assert len(charts) == 6 and (kept == set(after_keys) if change == "edit" else "charts/outlets-splits.png" not in kept)
+    assert {f"charts/{p.name}" for p in (out / "charts").glob("*.png") if p.stat().st_ino == charts[p.name]} == kept
     _same_as_full(corpus, tmp_path, out, cache)
+
+
+def test_charts_of_another_code_are_not_reused(source, tmp_path, monkeypatch):
+    # The charts' keys cover their counts; the code that drew them is the state's code key.
+    import castcorpus.release.build as build
+
+    corpus, out, cache = shutil.copytree(source, tmp_path / "corpus"), tmp_path / "out", tmp_path / "cache"
+    _build(corpus, out, cache)
+    charts = {p.name: p.stat().st_ino for p in (out / "charts").glob("*.png")}
+    monkeypatch.setattr(build, "code_digest", lambda: "another version of the package")
+    _edit_claim(corpus, sorted(p.stem for p in (corpus / "annotations").glob("*.json"))[0])  # the same counts
+    _build(corpus, out, cache)
+    assert len(charts) == 6 and all(p.stat().st_ino != charts[p.name] for p in (out / "charts").glob("*.png"))
 
 
 def test_statistics_counted_per_group_are_those_of_the_files(source, tmp_path, small_groups):

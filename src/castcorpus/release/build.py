@@ -195,16 +195,17 @@ def build_release(corpus_root: str | Path = "corpus", out_dir: str | Path = "dis
 
 
 def _reuse_charts(staging: Path, summary: BuildSummary, state: BuildState, previous: Path) -> None:
-    """Link the previous release's charts when they were drawn from the same counts and are
-    intact (:func:`castcorpus.release.charts.write_charts` then keeps them)."""
-    from .charts import chart_files, counts_key
+    """Link each of the previous release's charts that was drawn from the same counts and is
+    intact (:func:`castcorpus.release.charts.write_charts` then draws only the others)."""
+    from .charts import chart_keys
 
-    known = state.finished("charts", counts_key(summary.stats)) if summary.stats is not None else None
-    if known is None or sorted(known) != sorted(chart_files()):
+    known = state.finished("charts", "") if summary.stats is not None else None
+    if not isinstance(known, dict):
         return
-    if not all(state.intact(previous, rel, digest) for rel, digest in known.items()):
-        return
-    for rel in known:
+    for rel, key in chart_keys(summary.stats).items():
+        kept = known.get(rel)
+        if kept is None or kept[0] != key or not state.intact(previous, rel, kept[1]):
+            continue
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(previous / rel, staging / rel)
@@ -213,12 +214,14 @@ def _reuse_charts(staging: Path, summary: BuildSummary, state: BuildState, previ
 
 
 def _keep_charts(staging: Path, summary: BuildSummary, state: BuildState) -> None:
-    """Record the charts in the state, by the key of the counts they were drawn from."""
-    from .charts import chart_files, counts_key
+    """Record the charts in the state: each one's SHA-256, by the key of the counts it was drawn from."""
+    from .charts import chart_keys
 
-    files = chart_files()
-    if summary.stats is not None and all((staging / rel).is_file() for rel in files):
-        state.keep_finished("charts", counts_key(summary.stats), {rel: file_sha256(staging / rel) for rel in files})
+    if summary.stats is None:
+        return
+    keys = chart_keys(summary.stats)
+    if all((staging / rel).is_file() for rel in keys):
+        state.keep_finished("charts", "", {rel: (key, file_sha256(staging / rel)) for rel, key in keys.items()})
 
 
 def _name(writer: Writer) -> str:

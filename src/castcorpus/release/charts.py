@@ -80,15 +80,23 @@ def _outlets(Figure, title: str, stats: Stats):
     return fig
 
 
-def counts_key(stats: Stats) -> str:
-    """SHA-256 of the counts the charts are drawn from: the same key, the same charts (on one
-    matplotlib version, which the build state's code key covers)."""
+def _counts(stats: Stats) -> dict[str, list]:
+    """What each chart is drawn from, by chart name, as sorted lists (JSON, for its key)."""
     drawn = {"claim-types": stats.claim_types, "certainty": stats.certainty, "check-worthiness": stats.check_worthy,
              "stance-polarity": stats.polarity, "actor-types": stats.actor_types,
              "outlets-splits": [[outlet, split, count] for (outlet, split), count in stats.outlet_split.items()]}
-    drawn = {name: sorted(map(list, value.items())) if isinstance(value, dict) else sorted(value)
-             for name, value in drawn.items()}
-    return hashlib.sha256(json.dumps([CHARTS, drawn], sort_keys=True).encode("utf-8")).hexdigest()
+    return {name: sorted(map(list, value.items())) if isinstance(value, dict) else sorted(value)
+            for name, value in drawn.items()}
+
+
+def chart_keys(stats: Stats) -> dict[str, str]:
+    """SHA-256 of what each chart is drawn from (its title and counts), by release-relative
+    path: the same key, the same chart (on one matplotlib version, which the build state's
+    code key covers). Per chart, so that a change to some counts redraws only their charts
+    (an added or removed document seldom changes the distinct actors' types)."""
+    counts = _counts(stats)
+    return {f"charts/{name}.png": hashlib.sha256(json.dumps([name, title, counts[name]]).encode("utf-8")).hexdigest()
+            for name, title in CHARTS.items()}
 
 
 def chart_files() -> list[str]:
@@ -96,8 +104,9 @@ def chart_files() -> list[str]:
     return [f"charts/{name}.png" for name in CHARTS]
 
 
-def draw(stats: Stats, folder: str | Path) -> list[Path]:
-    """Draw every chart of ``stats`` into ``folder``; the paths written, in :data:`CHARTS` order."""
+def draw(stats: Stats, folder: str | Path, names: list[str] | None = None) -> list[Path]:
+    """Draw the charts of ``stats`` into ``folder`` (those in ``names`` only, when given); the
+    paths written, in :data:`CHARTS` order."""
     Figure = _figure_class()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,6 +115,8 @@ def draw(stats: Stats, folder: str | Path) -> list[Path]:
             "actor-types": stats.actor_types}
     paths = []
     for name, title in CHARTS.items():
+        if names is not None and name not in names:
+            continue
         fig = _outlets(Figure, title, stats) if name == "outlets-splits" else _bars(Figure, title, data[name])
         fig.tight_layout()
         path = folder / f"{name}.png"
@@ -122,13 +133,15 @@ def markdown(prefix: str) -> str:
 def write_charts(staging: Path, summary) -> None:
     """Extra writer of the build: charts of what the release holds, and a section in its card.
     Charts already in ``staging`` (an incremental build linked them from the previous release,
-    drawn from the same counts) are kept: matplotlib is then not even imported."""
+    drawn from the same counts) are kept, and only the others drawn: when none is missing,
+    matplotlib is not even imported."""
     from .card import append_section
 
     try:
         stats = getattr(summary, "stats", None)  # counted by the build as it wrote the rows
-        if not all((staging / rel).is_file() for rel in chart_files()):
-            draw(stats if stats is not None else release_stats(staging), staging / "charts")
+        missing = [name for name in CHARTS if not (staging / "charts" / f"{name}.png").is_file()]
+        if missing:
+            draw(stats if stats is not None else release_stats(staging), staging / "charts", missing)
     except ImportError:  # matplotlib is an extra: the release is still complete without charts
         from castcorpus.report import Issue
 

@@ -201,7 +201,7 @@ class BuildState:
         self._passes: tuple[list[Path], list[str]] | None = None
         self.previous = Memo(code=code) if fresh else _load(self.folder, code)
         self.release_records = FileRecords() if fresh else load_records(self.folder / RELEASE_RECORDS)
-        self.previous.finishing = {} if fresh else _load_finishing(self.folder / _FINISHING)
+        self.previous.finishing = {} if fresh else _load_finishing(self.folder / _FINISHING, code)
         self.new = Memo(code=code)
         self.new_folder = self.folder.parent / f"{self.folder.name}-new-{os.getpid()}"
         self._moves: list[tuple[Path, Path]] = []  # chunk folders to keep: (from, to)
@@ -309,7 +309,7 @@ class BuildState:
         records = FileRecords()
         files = [(shard.rel, shard.sha256) for memo in self.new.groups.values()
                  for shards in memo.shards.values() for shard in shards]
-        files += list((self.new.finishing.get("charts") or ("", {}))[1].items())
+        files += [(rel, sha256) for rel, (_, sha256) in (self.new.finishing.get("charts") or ("", {}))[1].items()]
         for rel, sha256 in files:
             path = os.path.abspath(release / rel)
             try:
@@ -319,7 +319,7 @@ class BuildState:
         records.save(self.new_folder / RELEASE_RECORDS)
         # The finishing steps run after the index is saved (with the staged rows): a file of their own.
         with open(self.new_folder / _FINISHING, "wb") as handle:
-            dump_pickle(self.new.finishing, handle)
+            dump_pickle((self.code, self.new.finishing), handle)
 
     def abandon(self) -> None:
         """Drop the new state (the build failed); the previous one stays as it was, except for
@@ -349,13 +349,18 @@ def _load(folder: Path, code: str) -> Memo:
     return memo
 
 
-def _load_finishing(path: Path) -> dict[str, tuple[str, object]]:
+def _load_finishing(path: Path, code: str) -> dict[str, tuple[str, object]]:
+    """What the previous build's finishing steps made, when it ran this ``code``: their keys
+    cover their inputs, not the code that drew or wrote them (a chart of the same counts drawn
+    by another matplotlib is another file)."""
     try:
         with open(path, "rb") as handle:
-            finishing = load_pickle(handle)
+            saved = load_pickle(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return {}
-    return finishing if isinstance(finishing, dict) else {}
+    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == code and isinstance(saved[1], dict)):
+        return {}
+    return saved[1]
 
 
 def _clear_new_leftovers(folder: Path) -> None:
