@@ -215,6 +215,45 @@ def test_a_racy_record_is_not_trusted(tmp_path):
     assert records.file_sha256("k", path) == hashlib.sha256(b"some bytes").hexdigest() and records.hashed == 1
 
 
+_RECORDS = st.dictionaries(
+    st.text(min_size=1, max_size=20),
+    st.builds(Record, st.integers(0, 2**40), st.integers(0, 2**62), st.integers(0, 2**62), st.integers(0, 2**62),
+              st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+              st.one_of(st.none(), st.text(max_size=10))),
+    max_size=20)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(current=_RECORDS, taken=st.integers(0, 2**62))
+def test_records_saved_are_the_records_loaded(tmp_path, current, taken):
+    from castcorpus.release.filerecords import load_records
+
+    records = FileRecords()
+    records.taken, records.current = taken, dict(current)
+    records.save(tmp_path / "records.pickle")
+    loaded = load_records(tmp_path / "records.pickle")
+    assert (loaded.previous, loaded.previous_taken) == (current, taken)
+    assert all(type(record) is Record for record in loaded.previous.values())
+
+
+@pytest.mark.parametrize("saved", [
+    ({"k": None}, 1),  # the records of an older format: a dict
+    (1, [], []),  # too few columns
+    (1, ["k"], [[1]] * 5),
+    (1, ["k", "j"], [[1]] * 6),  # columns shorter than the keys
+    (1.5, [], [[]] * 6),  # not a time in nanoseconds
+], ids=["older-format", "no-columns", "five-columns", "short-columns", "float-time"])
+def test_unreadable_records_are_no_records(tmp_path, saved):
+    import pickle
+
+    from castcorpus.release.filerecords import load_records
+
+    for content in (pickle.dumps(saved), b"not a pickle", b""):
+        (tmp_path / "records.pickle").write_bytes(content)
+        loaded = load_records(tmp_path / "records.pickle")
+        assert loaded.previous == {} and loaded.previous_taken == 0
+
+
 @pytest.fixture
 def small_groups(monkeypatch):
     # Shard groups of a few chunks (6 to 20 documents), so that a 40-document corpus has several.
