@@ -142,7 +142,8 @@ def load_records(path: Path) -> FileRecords:
     if (not isinstance(taken, int) or not isinstance(keys, list) or not isinstance(columns, list)
             or len(columns) != len(Record._fields) or any(len(column) != len(keys) for column in columns)):
         return FileRecords()
-    return FileRecords(dict(zip(keys, map(Record._make, zip(*columns)))), taken)
+    with collector_paused():  # tens of thousands of records (see load_pickle)
+        return FileRecords(dict(zip(keys, map(Record._make, zip(*columns)))), taken)
 
 
 def sha256_of(data: bytes) -> str:
