@@ -99,11 +99,6 @@ def chart_keys(stats: Stats) -> dict[str, str]:
             for name, title in CHARTS.items()}
 
 
-def chart_files() -> list[str]:
-    """The release-relative paths of the charts."""
-    return [f"charts/{name}.png" for name in CHARTS]
-
-
 def draw(stats: Stats, folder: str | Path, names: list[str] | None = None) -> list[Path]:
     """Draw the charts of ``stats`` into ``folder`` (those in ``names`` only, when given); the
     paths written, in :data:`CHARTS` order."""
